@@ -1,0 +1,104 @@
+"""The semantic rules: what the schema cannot say.
+
+Each rule is a small registered unit (one module per rule in this package):
+a stable kebab-case name, a default severity, a one-line summary and a doc
+(the function's docstring, with a failing and a fixed example). A rule reads
+schema-valid documents and yields :class:`Problem` values; it never decides
+severity and never prints. ``check.py`` turns problems into diagnostics with
+the severity the handbook's config gives the rule.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from sopkit.diagnostics import RuleInfo, Severity
+from sopkit.load import Document, JsonPath
+
+Scope = Literal["procedure", "handbook"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A rule's finding: where (document and JSON path) and what, in plain words."""
+
+    document: Document
+    path: JsonPath
+    message: str
+    key: bool = False
+    """Point at the key rather than the value (for example, a duplicate key)."""
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """Everything a rule may look at. Documents here passed the schema."""
+
+    procedures: Sequence[Document]
+    organization: Document | None
+    today: date
+    by_id: Mapping[str, Sequence[Document]] = field(default_factory=dict)
+    """Procedure id -> the documents that declare it (more than one is a duplicate)."""
+
+
+ProcedureCheck = Callable[[Document, Handbook], Iterable[Problem]]
+HandbookCheck = Callable[[Handbook], Iterable[Problem]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    info: RuleInfo
+    scope: Scope
+    check: ProcedureCheck | HandbookCheck
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def procedure_rule(name: str, severity: Severity, summary: str) -> Callable[
+    [ProcedureCheck], ProcedureCheck
+]:
+    """Register a rule that looks at one procedure at a time (with the handbook as context)."""
+
+    def register(check: ProcedureCheck) -> ProcedureCheck:
+        _register(Rule(_info(name, severity, summary, check), "procedure", check))
+        return check
+
+    return register
+
+
+def handbook_rule(name: str, severity: Severity, summary: str) -> Callable[
+    [HandbookCheck], HandbookCheck
+]:
+    """Register a rule that looks across all procedures of the handbook."""
+
+    def register(check: HandbookCheck) -> HandbookCheck:
+        _register(Rule(_info(name, severity, summary, check), "handbook", check))
+        return check
+
+    return register
+
+
+def _info(name: str, severity: Severity, summary: str, check: Callable[..., object]) -> RuleInfo:
+    return RuleInfo(name=name, severity=severity, summary=summary,
+                    doc=inspect.cleandoc(check.__doc__ or summary))
+
+
+def _register(rule: Rule) -> None:
+    if rule.name in REGISTRY:
+        raise ValueError(f"rule {rule.name!r} registered twice")
+    REGISTRY[rule.name] = rule
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, in name order, with the rule modules imported."""
+    from sopkit.rules import _catalog  # noqa: F401  (imports every rule module)
+
+    return [REGISTRY[name] for name in sorted(REGISTRY)]
