@@ -1,0 +1,45 @@
+"""Shared fixtures.
+
+Golden files live under ``tests/golden/``. Regenerate them after an intended
+change of output with::
+
+    SOPKIT_UPDATE_GOLDEN=1 python -m pytest
+
+then review the diff with ``git diff tests/golden`` before committing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+GOLDEN = TESTS / "golden"
+DATA = TESTS / "data"
+
+Golden = Callable[[str, str], None]
+
+
+@pytest.fixture
+def golden() -> Golden:
+    """Compare ``text`` with ``tests/golden/<name>``; rewrite it when asked to."""
+
+    def compare(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if os.environ.get("SOPKIT_UPDATE_GOLDEN") == "1":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+            return
+        assert path.exists(), (
+            f"no golden file {path}: run SOPKIT_UPDATE_GOLDEN=1 python -m pytest to create it"
+        )
+        assert text == path.read_text(encoding="utf-8"), (
+            f"output differs from {path}; if the change is intended, regenerate with "
+            "SOPKIT_UPDATE_GOLDEN=1 python -m pytest and review git diff"
+        )
+
+    return compare
