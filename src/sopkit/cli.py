@@ -1,0 +1,174 @@
+"""The `sopkit` command: options in, exit code out.
+
+Exit codes: 0 all good; 1 the handbook has problems; 2 usage, configuration or
+I/O problem. Heavy modules (MkDocs, Jinja) are imported inside the commands
+that use them, so `sopkit validate` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from sopkit import __version__
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"sopkit: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date: write it as YYYY-MM-DD") from None
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="sopkit")
+def main() -> None:
+    """sopkit: standard operating procedures as code.
+
+    Procedures are YAML files in git (one per file, under procedures/), checked
+    against the procedure format and sopkit's rules, and published as an MkDocs
+    handbook.
+
+    \b
+    Start here:
+      sopkit validate            check the handbook in this folder
+      sopkit rules               list the rules, then: sopkit rules NAME
+      sopkit schema procedure    print the procedure format (JSON Schema)
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "-f", "fmt",
+              type=click.Choice(["text", "json", "github", "sarif"]), default=None,
+              help="Output format. Default: github inside GitHub Actions, else text.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
+              help="Count review dates from this day instead of the real date.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="The mkdocs.yml whose sopkit plugin options to use.")
+def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date | None,
+             config_file: Path | None) -> None:
+    """Check procedures and organization.yml; report problems at file:line:col.
+
+    With no PATHS, checks the handbook in the current folder: the procedures
+    folder and organization.yml named by mkdocs.yml's sopkit plugin options
+    (default: procedures/ and organization.yml). PATHS may be files or folders;
+    only they are reported on, with the rest of the handbook as context.
+
+    \b
+    Exit codes: 0 no errors; 1 errors (or warnings with --strict);
+    2 a usage, configuration or file problem.
+
+    \b
+    Examples:
+      sopkit validate
+      sopkit validate procedures/hr/HR-001-onboarding.yml
+      sopkit validate --format sarif > sopkit.sarif
+      sopkit validate --strict --today 2026-01-31
+    """
+    from sopkit.check import PathError, check_handbook, rule_infos
+    from sopkit.config import ConfigError, load_config
+    from sopkit.report import format_report
+
+    try:
+        config = load_config(Path.cwd(), config_file)
+    except ConfigError as error:
+        _fail(str(error))
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    try:
+        result = check_handbook(config, paths, today=today, progress=_progress(fmt))
+    except PathError as error:
+        _fail(str(error))
+    color = fmt == "text" and _wants_color()
+    output = format_report(fmt, result.diagnostics, files=result.files, rules=rule_infos(),
+                           color=color)
+    click.echo(output, nl=False)
+    sys.exit(EXIT_PROBLEMS if result.failed(strict or config.strict) else EXIT_OK)
+
+
+def _wants_color() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _progress(fmt: str) -> object:
+    """A progress line on stderr for long runs on a terminal; silent in CI and pipes."""
+    if fmt != "text" or not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < 200:
+            return
+        if done == total:
+            click.echo("\r\x1b[K", nl=False, err=True)
+        elif done % 50 == 0:
+            click.echo(f"\rchecking {done}/{total} procedures…", nl=False, err=True)
+
+    return show
+
+
+@main.command()
+@click.argument("name", required=False)
+def rules(name: str | None) -> None:
+    """List the rules, or explain rule NAME with a failing and a fixed example.
+
+    Set a rule's severity per handbook in mkdocs.yml:
+
+    \b
+      plugins:
+        - sopkit:
+            rules:
+              review-overdue: error
+              unused-output: off
+    """
+    import difflib
+
+    from sopkit.check import rule_infos
+
+    infos = {info.name: info for info in rule_infos()}
+    if name is None:
+        width = max(len(info_name) for info_name in infos)
+        for info in infos.values():
+            click.echo(f"{info.name:<{width}}  {info.severity:<7}  {info.summary}")
+        return
+    info = infos.get(name)
+    if info is None:
+        close = difflib.get_close_matches(name, list(infos), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        _fail(f"no rule named '{name}'{hint}; 'sopkit rules' lists them")
+    click.echo(f"{info.name} (default: {info.severity})\n\n{info.summary}\n\n{info.doc.strip()}")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["procedure", "organization"]), default="procedure")
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a procedure file or of organization.yml.
+
+    Editors use it for completion and hover help; add this first line to a
+    procedure file (the path relative to the file):
+
+    \b
+      # yaml-language-server: $schema=../schemas/procedure.schema.json
+    """
+    from sopkit.schema import schema_text
+
+    click.echo(schema_text("procedure" if kind == "procedure" else "organization"), nl=False)

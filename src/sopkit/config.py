@@ -1,0 +1,226 @@
+"""Handbook settings: the `sopkit` plugin's options in mkdocs.yml, with defaults.
+
+The same options serve `sopkit validate` (which reads mkdocs.yml itself, without
+importing MkDocs) and the MkDocs plugin (which receives them from MkDocs).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULE_LEVELS = ("error", "warning", "off")
+CONFIG_FILE = "mkdocs.yml"
+
+OPTIONS: Mapping[str, str] = {
+    "procedures": "folder holding the procedures, relative to mkdocs.yml (default: procedures)",
+    "organization": "the organization file, relative to mkdocs.yml (default: organization.yml)",
+    "templates": "folder of templates that override sopkit's own (default: templates)",
+    "rules": "rule severities, e.g. {review-overdue: error, unused-output: off}",
+    "strict": "fail on warnings too (default: false)",
+    "today": "the date the review rule counts from, YYYY-MM-DD (default: the real date)",
+    "section": "the folder of the site the handbook pages go into (default: the site root)",
+}
+
+
+class ConfigError(Exception):
+    """The handbook's configuration cannot be used; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where a handbook lives and how to check and publish it."""
+
+    root: Path
+    procedures: Path
+    organization: Path
+    templates: Path
+    rules: Mapping[str, str] = field(default_factory=dict)
+    strict: bool = False
+    today: date | None = None
+    language: str = "en"
+    section: str = ""
+    config_file: Path | None = None
+    site_dir: Path | None = None
+    mkdocs: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """The whole mkdocs.yml as read (empty when there is none)."""
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose tags (`!ENV`, `!!python/name:`) are MkDocs' business."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    return None
+
+
+_TolerantLoader.add_multi_constructor("!", _any_tag)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+
+
+def find_config_file(start: Path) -> Path | None:
+    """mkdocs.yml in ``start``, if there is one."""
+    for name in (CONFIG_FILE, "mkdocs.yaml"):
+        candidate = start / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_mkdocs_yml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the file: {error}") from None
+    try:
+        data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = getattr(error, "problem", None) or "not readable as YAML"
+        raise ConfigError(f"{where}: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings such as 'site_name:'")
+    return data
+
+
+def plugin_options(mkdocs: Mapping[str, Any], path: Path) -> dict[str, Any] | None:
+    """The `sopkit` entry of `plugins:`, or None when the plugin is not listed."""
+    plugins = mkdocs.get("plugins")
+    if plugins is None:
+        return None
+    entries: list[tuple[Any, Any]]
+    if isinstance(plugins, Mapping):
+        entries = list(plugins.items())
+    elif isinstance(plugins, list):
+        entries = []
+        for item in plugins:
+            if isinstance(item, str):
+                entries.append((item, None))
+            elif isinstance(item, Mapping):
+                entries.extend(item.items())
+    else:
+        raise ConfigError(f"{path}: 'plugins' must be a list")
+    for name, options in entries:
+        if name == "sopkit":
+            if options is None:
+                return {}
+            if not isinstance(options, Mapping):
+                raise ConfigError(f"{path}: the options of the sopkit plugin must be a mapping")
+            return dict(options)
+    return None
+
+
+def load_config(start: Path, config_file: Path | None = None) -> Config:
+    """The configuration of the handbook at ``start`` (or described by ``config_file``)."""
+    path = config_file if config_file is not None else find_config_file(start)
+    if path is None:
+        return build_config(start, {})
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file")
+    mkdocs = read_mkdocs_yml(path)
+    options = plugin_options(mkdocs, path) or {}
+    theme = mkdocs.get("theme")
+    language = theme.get("language", "en") if isinstance(theme, Mapping) else "en"
+    site_dir = mkdocs.get("site_dir", "site")
+    root = path.parent
+    return build_config(
+        root, options, language=str(language), config_file=path,
+        site_dir=root / str(site_dir), mkdocs=mkdocs,
+    )
+
+
+def build_config(
+    root: Path,
+    options: Mapping[str, Any],
+    *,
+    language: str = "en",
+    config_file: Path | None = None,
+    site_dir: Path | None = None,
+    mkdocs: Mapping[str, Any] | None = None,
+) -> Config:
+    """Check the plugin options and fill in defaults."""
+    where = str(config_file) if config_file else "sopkit options"
+    for key in options:
+        if key not in OPTIONS:
+            hint = _did_you_mean(str(key), OPTIONS)
+            raise ConfigError(f"{where}: unknown sopkit option '{key}'{hint}; "
+                              f"the options are {', '.join(OPTIONS)}")
+    rules = _rule_levels(options.get("rules") or {}, where)
+    strict = options.get("strict", False)
+    if not isinstance(strict, bool):
+        raise ConfigError(f"{where}: sopkit option 'strict' must be true or false")
+    today = _today(options.get("today"), where)
+    section = str(options.get("section") or "").strip("/")
+    return Config(
+        root=root,
+        procedures=root / str(options.get("procedures") or "procedures"),
+        organization=root / str(options.get("organization") or "organization.yml"),
+        templates=root / str(options.get("templates") or "templates"),
+        rules=rules,
+        strict=strict,
+        today=today,
+        language=_language(language),
+        section=section,
+        config_file=config_file,
+        site_dir=site_dir if site_dir is not None else root / "site",
+        mkdocs=mkdocs or {},
+    )
+
+
+def _language(language: str) -> str:
+    """sopkit has English and Chinese labels; `zh-TW`, `zh_CN` and the like read as Chinese."""
+    return "zh" if language.lower().startswith("zh") else "en"
+
+
+def _rule_levels(rules: Any, where: str) -> dict[str, str]:
+    if not isinstance(rules, Mapping):
+        raise ConfigError(f"{where}: sopkit option 'rules' must map rule names to "
+                          "error, warning or off")
+    from sopkit.rules import all_rules  # the registry, only once options name rules
+
+    known = {rule.name for rule in all_rules()}
+    levels: dict[str, str] = {}
+    for name, level in rules.items():
+        if name not in known:
+            hint = _did_you_mean(str(name), known)
+            raise ConfigError(f"{where}: unknown rule '{name}'{hint}; "
+                              "'sopkit rules' lists them")
+        # YAML 1.1 (as mkdocs.yml is read) turns a bare `off` into False.
+        text = "off" if level is False else str(level)
+        if text not in RULE_LEVELS:
+            raise ConfigError(f"{where}: rule '{name}' is set to '{level}': use error, warning "
+                              "or off")
+        levels[str(name)] = text
+    return levels
+
+
+def _today(value: Any, where: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(f"{where}: sopkit option 'today' must be a date like 2026-01-31, "
+                          f"not '{value}'") from None
+
+
+def _did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

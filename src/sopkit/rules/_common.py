@@ -1,0 +1,57 @@
+"""Small helpers shared by the rule modules: did-you-mean hints, quoting, duplicates."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when one candidate is close to ``word``, else ``""``."""
+    pool = sorted({c for c in candidates if c != word})
+    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def joined(words: Iterable[object]) -> str:
+    """``a, b and c`` for a message."""
+    items = [str(w) for w in words]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def quoted(words: Iterable[object]) -> str:
+    """``'a', 'b' and 'c'`` for a message."""
+    return joined(f"'{w}'" for w in words)
+
+
+def ids(items: object) -> list[str]:
+    """The string ``id`` of each mapping in a list (anything else is skipped)."""
+    if not isinstance(items, list):
+        return []
+    return [item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)]
+
+
+def duplicates(items: object) -> Iterator[tuple[int, str, int]]:
+    """``(index, id, first_index)`` for every item whose ``id`` an earlier item already has."""
+    if not isinstance(items, list):
+        return
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
+        if item["id"] in first:
+            yield index, item["id"], first[item["id"]]
+        else:
+            first[item["id"]] = index
+
+
+def strings(value: Any) -> list[str]:
+    """A string or a list of strings as a list (anything else gives ``[]``)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Sequence) and not isinstance(value, bytes):
+        return [v for v in value if isinstance(v, str)]
+    return []

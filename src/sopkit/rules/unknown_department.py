@@ -1,0 +1,81 @@
+"""unknown-department: a department id that organization.yml does not declare."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sopkit.rules import Handbook, Problem, handbook_rule
+from sopkit.rules._common import did_you_mean, ids
+
+
+@handbook_rule("unknown-department", "error",
+               "A department id is used that organization.yml does not declare.")
+def check(handbook: Handbook) -> Iterator[Problem]:
+    """
+    ## What it does
+
+    Where the handbook has an organization.yml, checks that a procedure's
+    `department` is one of its `departments`, and that every role there with a
+    `department` names one of them too. Without organization.yml, departments
+    are free ids and nothing is checked.
+
+    ## Why it matters
+
+    The handbook groups procedures by department and shows the department's
+    name from organization.yml. A department id that is not declared there
+    puts the procedure in a group of its own, under a typo.
+
+    ## Example
+
+    ```yaml
+    # organization.yml
+    departments:
+      - id: finance
+        name: Finance
+    ```
+
+    ```yaml
+    # procedures/finance/invoices.yml
+    id: FIN-001
+    department: finanse
+    ```
+
+    ## Use instead
+
+    ```yaml
+    # organization.yml
+    departments:
+      - id: finance
+        name: Finance
+    ```
+
+    ```yaml
+    # procedures/finance/invoices.yml
+    id: FIN-001
+    department: finance
+    ```
+    """
+    organization = handbook.organization
+    if organization is None:
+        return
+    known = set(ids(organization.data.get("departments")))
+    fix = ": use one of the department ids of organization.yml, or add it there"
+    for document in handbook.procedures:
+        department = document.data.get("department")
+        if isinstance(department, str) and department not in known:
+            yield Problem(
+                document, ("department",),
+                f"department '{department}' is not declared in organization.yml"
+                f"{did_you_mean(department, known) or fix}",
+            )
+    roles = organization.data.get("roles")
+    for index, role in enumerate(roles if isinstance(roles, list) else []):
+        if not isinstance(role, dict):
+            continue
+        department = role.get("department")
+        if isinstance(department, str) and department not in known:
+            yield Problem(
+                organization, ("roles", index, "department"),
+                f"role '{role.get('id')}' belongs to department '{department}', which is not "
+                f"declared under departments{did_you_mean(department, known) or fix}",
+            )

@@ -1,0 +1,180 @@
+"""The YAML loader: YAML 1.2 scalars, positions, and refusing hostile files."""
+
+from __future__ import annotations
+
+import resource
+import time
+
+import pytest
+
+from sopkit.diagnostics import Diagnostic
+from sopkit.load import MAX_BYTES, MAX_DEPTH, Document, load_bytes
+
+
+def load(text: str | bytes) -> Document:
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    result = load_bytes(raw, "p.yml")
+    assert isinstance(result, Document), result
+    return result
+
+
+def refuse(raw: bytes) -> Diagnostic:
+    result = load_bytes(raw, "p.yml")
+    assert isinstance(result, Diagnostic), f"expected an error, loaded {result!r}"[:300]
+    assert result.file == "p.yml"
+    assert result.severity == "error"
+    assert result.rule == "syntax"
+    assert "\n" not in result.message
+    return result
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("when: No", "No"),
+        ("when: yes", "yes"),
+        ("when: on", "on"),
+        ("when: OFF", "OFF"),
+        ("when: true", True),
+        ("when: False", False),
+        ("when: 2026-01-15", "2026-01-15"),
+        ("when: 12:30", "12:30"),
+        ("when: 12", 12),
+        ("when: 0x1F", 31),
+        ("when: 0o17", 15),
+        ("when: 1.5", 1.5),
+        ("when: ~", None),
+        ("when:", None),
+        ("when: null", None),
+        ("when: '12'", "12"),
+        ("when: !!str 12", "12"),
+        ("when: 1.2.0", "1.2.0"),
+        ("when: 010", 10),
+    ],
+)
+def test_plain_scalars_follow_yaml_1_2(text: str, value: object) -> None:
+    assert load(text).data["when"] == value
+
+
+def test_numbers_keep_their_source_text() -> None:
+    document = load("version: 1.10\n")
+    assert document.data["version"] == 1.1
+    assert document.numbers[("version",)] == "1.10"
+
+
+def test_every_value_and_key_has_its_position() -> None:
+    document = load(
+        "id: HR-001\n"
+        "steps:\n"
+        "  - id: first\n"
+        "    title: 中文标题\n"
+        "    checklist: [甲, b]\n"
+    )
+    assert document.position(("id",)) == (1, 5)
+    assert document.position(("steps",), key=True) == (2, 1)
+    assert document.position(("steps", 0)) == (3, 5)
+    assert document.position(("steps", 0, "title")) == (4, 12)
+    # Columns count characters, not bytes: 'b' follows a CJK character.
+    assert document.position(("steps", 0, "checklist", 1)) == (5, 20)
+    # A path below a value with no position of its own falls back to the nearest one.
+    assert document.position(("steps", 0, "missing", 3)) == (3, 5)
+
+
+def test_aliases_are_expanded_and_point_at_the_alias() -> None:
+    document = load("base: &roles [a, b]\ncopy: *roles\n")
+    assert document.data["copy"] == ["a", "b"]
+    assert document.position(("copy", 1)) == (2, 7)
+
+
+def test_duplicate_keys_name_both_lines() -> None:
+    problem = refuse(b"id: a\ntitle: b\nid: c\n")
+    assert (problem.line, problem.column) == (3, 1)
+    assert "line 1" in problem.message and "line 3" in problem.message
+
+
+def test_duplicate_keys_in_nested_mappings() -> None:
+    problem = refuse(b"steps:\n  - id: a\n    role: x\n    role: y\n")
+    assert problem.line == 4
+
+
+def test_utf8_bom_is_accepted() -> None:
+    assert load(b"\xef\xbb\xbfid: HR-001\n").data == {"id": "HR-001"}
+
+
+BILLION_LAUGHS = b"\n".join(
+    [b'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    + [
+        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]".encode()
+        for i in range(8)
+    ]
+)
+
+HOSTILE = {
+    "alias bomb": BILLION_LAUGHS,
+    "50,000-deep flow nesting": b"a: " + b"[" * 50_000 + b"]" * 50_000,
+    "50,000-deep block nesting": b"- " * 50_000 + b"x\n",
+    "deep mappings": b"".join(b"{a: " for _ in range(50_000)) + b"1" + b"}" * 50_000,
+    "30 MB file": b"a: " + b"x" * (30 * 1024 * 1024),
+    "invalid UTF-8": b"id: HR-001\ntitle: caf\xe9\n",
+    "empty file": b"",
+    "only whitespace": b"   \n\n",
+    "only comments": b"# a comment\n",
+    "list at the top": b"- id: HR-001\n",
+    "scalar at the top": b"just text\n",
+    "tab indentation": b"id: HR-001\nsteps:\n\t- id: a\n",
+    "unclosed quote": b'id: HR-001\ntitle: "never closed\nstatus: draft\n',
+    "unclosed flow": b"id: [a, b\n",
+    "two documents": b"id: a\n---\nid: b\n",
+    "python tag": b"id: !!python/object/apply:os.system ['echo hi']\n",
+    "recursive alias": b"a: &a [*a]\n",
+    "undefined alias": b"a: *nothing\n",
+    "NUL byte": b"id: a\x00b\n",
+    "mapping as key": b"? [a]\n: b\n",
+    "many values": b"a: [" + b"1," * 300_000 + b"1]\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_input_is_refused_quickly_with_one_line(name: str) -> None:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    problem = refuse(HOSTILE[name])
+    elapsed = time.perf_counter() - started
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert problem.line >= 1 and problem.column >= 1
+    # Generous bounds (not a benchmark): a regression to "expand everything" takes minutes.
+    assert elapsed < 5, f"{name} took {elapsed:.1f}s"
+    assert grown_mb < 300, f"{name} grew memory by {grown_mb:.0f} MB"
+
+
+@pytest.mark.parametrize(
+    ("name", "words", "line"),
+    [
+        ("alias bomb", "aliases", None),
+        ("50,000-deep block nesting", f"deeper than {MAX_DEPTH}", 1),
+        ("30 MB file", "MB", 1),
+        ("invalid UTF-8", "UTF-8", 2),
+        ("empty file", "empty", 1),
+        ("list at the top", "a list", 1),
+        ("tab indentation", "tab", 3),
+        ("unclosed quote", "closing quote", 2),
+        ("two documents", "more than one", 2),
+        ("python tag", "not supported", 1),
+        ("recursive alias", "no anchor", 1),
+    ],
+)
+def test_hostile_input_messages_say_what_to_do(name: str, words: str, line: int | None) -> None:
+    problem = refuse(HOSTILE[name])
+    assert words in problem.message
+    if line is not None:
+        assert problem.line == line
+
+
+def test_invalid_utf8_points_at_the_character() -> None:
+    problem = refuse("id: HR-001\ntitle: 中文".encode() + b"\xff\n")
+    assert (problem.line, problem.column) == (2, 10)
+
+
+def test_size_limit_is_checked_on_bytes_not_only_on_the_file() -> None:
+    problem = refuse(b"#" * (MAX_BYTES + 1))
+    assert "MB" in problem.message
