@@ -40,8 +40,13 @@ _PATTERN_HINTS = {
         "use capital letters and digits in parts joined by '-', like HR-001",
     r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$":
         "use lower-case letters and digits in parts joined by '-', like hr-manager",
-    r"^\d+(\.\d+)?(m|h|d|w)$":
+    r"^[0-9]+(\.[0-9]+)?(m|h|d|w)$":
         "write a number and a unit: m (minutes), h (hours), d (days) or w (weeks), like 30m or 1.5d",
+    r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$":
+        "write a version as three numbers, like 1.2.0",
+    r"^[^\r\n]*\n?$": "keep it on one line",
+    r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$": "write a full address with no spaces, like https://example.com/page",
+    r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$": "write the GitHub account name without '@', like lina-hr",
 }
 
 _TYPE_WORDS = {
@@ -111,13 +116,27 @@ def _explain(document: Document, kind: SchemaKind, error: ValidationError) -> It
             yield at((*path, extra), f"unknown key '{extra}' in {where}{hint}", key=True)
         return
     if validator_name == "required":
-        missing = [name for name in value if name not in instance]
-        for name in missing:
-            yield at(path, f"{where} is missing the required key '{name}': add it")
+        # A misspelt key ("purpse") is reported as unknown with a suggestion; do not
+        # also report the key it was meant to be as missing.
+        extras = _extra_keys(instance, error.schema) if isinstance(instance, Mapping) else []
+        missing = [name for name in value if name not in instance
+                   and not difflib.get_close_matches(name, extras, n=1, cutoff=0.6)]
+        if len(missing) == 1:
+            yield at(path, f"{where} is missing the required key '{missing[0]}': add it")
+        elif missing:
+            names = ", ".join(f"'{name}'" for name in missing)
+            yield at(path, f"{where} is missing the required keys {names}: add them")
         return
     if validator_name is None or value is False:  # a `false` schema: the key may not be here
         yield at(path, f"{field} is not allowed in {describe(path[:-1], document.data, kind)}"
                        f"{_why_not_allowed(path, document.data)}", key=True)
+        return
+    if validator_name == "not" and value == {} and path and isinstance(path[-1], str):
+        place = describe(path[:-1], document.data, kind)
+        reason = error.schema.get("description")
+        message = (f"in {place}: {reason.rstrip('.')}" if reason
+                   else f"'{path[-1]}' is not allowed in {place}: remove it")
+        yield at(path, message, key=True)
         return
     if validator_name == "not" and isinstance(value, Mapping) and "required" in value:
         for name in value["required"]:
@@ -237,9 +256,7 @@ def _field_name(path: JsonPath, kind: SchemaKind) -> str:
     if isinstance(last, int):
         parent = path[-2] if len(path) > 1 else ""
         return f"{_ITEM_NAMES.get(str(parent), 'entry')} {last + 1} of '{parent}'"
-    if len(path) == 1:
-        return f"'{last}'"
-    return f"'{last}'"
+    return str(last)
 
 
 def describe(path: JsonPath, data: Any, kind: SchemaKind = "procedure") -> str:

@@ -1,0 +1,73 @@
+"""unused-output: a step output that nothing uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sopkit.load import Document
+from sopkit.rules import Handbook, Problem, procedure_rule
+from sopkit.rules._common import ids, strings
+
+
+@procedure_rule("unused-output", "warning",
+                "A step output is used by no later step and is not a procedure output.")
+def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
+    """
+    ## What it does
+
+    Warns about an id in a step's `outputs` that no later step lists in its
+    `inputs` and that is not one of the procedure's `outputs`.
+
+    ## Why it matters
+
+    Every output should go somewhere: to a later step, or out of the procedure
+    to its recipient. An output that goes nowhere is either work nobody needs,
+    or a hand-over that the procedure forgot to write down.
+
+    ## Example
+
+    ```yaml
+    steps:
+      - id: scan-invoice
+        title: Scan the invoice
+        role: accounts-clerk
+        outputs: [invoice-scan]
+      - id: file-invoice
+        title: File the paper invoice
+        role: accounts-clerk
+    ```
+
+    ## Use instead
+
+    ```yaml
+    outputs:
+      - id: invoice-scan
+        name: Scanned invoice
+        recipient: Archive
+    steps:
+      - id: scan-invoice
+        title: Scan the invoice
+        role: accounts-clerk
+        outputs: [invoice-scan]
+      - id: file-invoice
+        title: File the paper invoice
+        role: accounts-clerk
+    ```
+    """
+    final = set(ids(document.data.get("outputs")))
+    steps = document.data.get("steps")
+    steps = steps if isinstance(steps, list) else []
+    for index, step in enumerate(steps):
+        later: set[str] = set()
+        for other in steps[index + 1:]:
+            later.update(strings(other.get("inputs")))
+        outputs = step.get("outputs")
+        for number, output in enumerate(outputs if isinstance(outputs, list) else []):
+            if not isinstance(output, str) or output in final or output in later:
+                continue
+            yield Problem(
+                document, ("steps", index, "outputs", number),
+                f"step '{step.get('id')}' produces '{output}', but no later step uses it and it "
+                "is not a procedure output: list it in a later step's inputs or in outputs, "
+                "or remove it",
+            )
