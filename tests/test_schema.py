@@ -141,3 +141,9 @@ def test_every_message_is_one_line_and_names_no_schema_internals(tmp_path: Path)
     for problem in errors(text):
         assert "\n" not in problem.message
         assert "$ref" not in problem.message and "definitions" not in problem.message
+
+
+def test_a_pattern_does_not_accept_a_trailing_newline() -> None:
+    problem = only(BASE.replace("id: HR-001", "id: |\n  HR-001"))
+    assert problem.line == 1
+    assert "like HR-001" in problem.message

@@ -434,7 +434,7 @@ def _label(x: float, y: float, text: str, anchor: str) -> list[str]:
     tx = left + 3
     return [
         f'<rect x="{_n(left)}" y="{_n(y - LABEL_H / 2)}" width="{_n(w)}" '
-        f'height="{LABEL_H}" rx="3" fill="#ffffff" fill-opacity="0.95"/>',
+        f'height="{LABEL_H}" rx="3" fill="#ffffff"/>',
         f'<text x="{_n(tx)}" y="{_n(y + LABEL_FONT * 0.36)}" font-size="{_n(LABEL_FONT)}" '
         f'font-style="italic" fill="#000000">{_esc(shown)}</text>',
     ]
@@ -448,8 +448,7 @@ def _text_block(cx: float, cy: float, lines: Sequence[str], size: float, bold: b
         for i, line in enumerate(lines)
     )
     return (
-        f'<text text-anchor="middle" font-size="{_n(size)}"{weight} fill="#111111">'
-        f"{spans}</text>"
+        f'<text text-anchor="middle" font-size="{_n(size)}"{weight} fill="#111111">{spans}</text>'
     )
 
 
@@ -520,12 +519,10 @@ def render_flowchart(
     end_set = set(ends)
 
     # Vertical layout.
-    header_lines = [
-        wrap_text(lane.title, LANE_W - 12, HEADER_FONT, HEADER_LINES) for lane in lanes
-    ]
+    header_lines = [wrap_text(lane.title, LANE_W - 12, HEADER_FONT, HEADER_LINES) for lane in lanes]
     header_h = max((len(ls) for ls in header_lines), default=1) * LINE_H + 16
     port_counts = _assign_ports(routes, boxes)  # only needs rows; y is fixed below
-    y = MARGIN + header_h + TOP_GAP
+    y: float = MARGIN + header_h + TOP_GAP
     for box in boxes:
         box.cx = MARGIN + box.lane * LANE_W + LANE_W / 2
         box.h = max(
@@ -539,8 +536,11 @@ def render_flowchart(
     n_tracks = _assign_tracks(routes)
 
     lanes_right = MARGIN + len(lanes) * LANE_W
-    width = lanes_right + (CHANNEL_X0 + (n_tracks - 1) * CHANNEL_SP + CHANNEL_PAD
-                           if n_tracks else 0) + MARGIN
+    width = (
+        lanes_right
+        + (CHANNEL_X0 + (n_tracks - 1) * CHANNEL_SP + CHANNEL_PAD if n_tracks else 0)
+        + MARGIN
+    )
     if boxes:
         last = boxes[-1]
         bottom = last.y1 + (END_ARROW + 2 * END_R if last.node.id in end_set else 0)
@@ -603,8 +603,7 @@ def render_flowchart(
                 mid = dst.y0 - ROW_GAP / 2
                 points = [(src.cx, src.y1), (src.cx, mid), (dst.cx, mid), (dst.cx, dst.y0)]
             left = dst.cx > src.cx
-            label_at = (src.cx - 6 if left else src.cx + 6, src.y1 + 11,
-                        "end" if left else "start")
+            label_at = (src.cx - 6 if left else src.cx + 6, src.y1 + 11, "end" if left else "start")
         out.append(
             f'<g class="sop-edge" data-from="{_esc(src.node.id)}" '
             f'data-to="{_esc(dst.node.id)}">'
@@ -669,17 +668,17 @@ def render_flowchart(
     # End markers.
     for end in ends:
         box = by_id[end]
-        x = box.cx
+        ex = box.cx
         if any(not r.side for r in routes if r.src is box):  # bottom already has an edge
-            x = box.cx - BOX_W / 4
+            ex = box.cx - BOX_W / 4
         ring = box.y1 + END_ARROW + END_R
         out.append(
             f'<g class="sop-end" data-from="{_esc(end)}"><title>{_esc(_clean(words["end"]))}'
-            f'</title><path d="{_path([(x, box.y1), (x, ring - END_R)])}" fill="none" '
+            f'</title><path d="{_path([(ex, box.y1), (ex, ring - END_R)])}" fill="none" '
             f'stroke="{STROKE}" stroke-width="1.4" marker-end="url(#{arrow})"/>'
-            f'<circle cx="{_n(x)}" cy="{_n(ring)}" r="{END_R}" fill="#ffffff" '
+            f'<circle cx="{_n(ex)}" cy="{_n(ring)}" r="{END_R}" fill="#ffffff" '
             f'stroke="{STROKE}" stroke-width="1.5"/>'
-            f'<circle cx="{_n(x)}" cy="{_n(ring)}" r="{END_R - 4}" fill="{STROKE}"/></g>'
+            f'<circle cx="{_n(ex)}" cy="{_n(ring)}" r="{END_R - 4}" fill="{STROKE}"/></g>'
         )
 
     out.extend(label_parts)

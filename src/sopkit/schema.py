@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from jsonschema import Draft7Validator
+from jsonschema import Draft7Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 
 from sopkit.diagnostics import Diagnostic
@@ -76,9 +77,23 @@ def load_schema(kind: SchemaKind) -> dict[str, Any]:
     return data
 
 
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """`pattern` as JSON Schema means it: Python's `$` would also match before a final newline."""
+    if not isinstance(instance, str):
+        return
+    if re.search(pattern, instance) is None or (
+        pattern.endswith("$") and instance.endswith("\n")
+        and re.search(pattern[:-1] + r"\Z", instance) is None
+    ):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft7Validator, {"pattern": _pattern})
+
+
 @cache
-def validator(kind: SchemaKind) -> Draft7Validator:
-    return Draft7Validator(load_schema(kind), format_checker=Draft7Validator.FORMAT_CHECKER)
+def validator(kind: SchemaKind) -> Any:
+    return _Validator(load_schema(kind), format_checker=Draft7Validator.FORMAT_CHECKER)
 
 
 def check_schema(document: Document, kind: SchemaKind) -> list[Diagnostic]:
@@ -217,8 +232,6 @@ def _kind_of(value: Any) -> str:
 
 
 def _extra_keys(instance: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
-    import re
-
     known = set(schema.get("properties", {}))
     patterns = [re.compile(pattern) for pattern in schema.get("patternProperties", {})]
     return sorted(

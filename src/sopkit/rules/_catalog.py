@@ -1,1 +1,22 @@
 """Imports every rule module so that each registers itself. Add new rules here."""
+
+from sopkit.rules import (  # noqa: F401
+    approval_incomplete,
+    duplicate_id,
+    duplicate_procedure_id,
+    duplicate_step_id,
+    history_order,
+    history_version_mismatch,
+    no_end_reachable,
+    output_not_produced,
+    related_retired,
+    review_overdue,
+    role_without_title,
+    unknown_department,
+    unknown_input,
+    unknown_related,
+    unknown_role,
+    unknown_step,
+    unreachable_step,
+    unused_output,
+)

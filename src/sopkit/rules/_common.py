@@ -31,7 +31,8 @@ def ids(items: object) -> list[str]:
     """The string ``id`` of each mapping in a list (anything else is skipped)."""
     if not isinstance(items, list):
         return []
-    return [item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)]
+    return [item["id"] for item in items
+            if isinstance(item, dict) and isinstance(item.get("id"), str)]
 
 
 def duplicates(items: object) -> Iterator[tuple[int, str, int]]:

@@ -110,7 +110,8 @@ def ending(graph: Graph) -> set[str]:
     unknown step counts as able to end, so one typo is reported once (by
     ``unknown-step``), not again as a trap.
     """
-    exits = {n for n, targets in graph.items() if not targets or any(t not in graph for t in targets)}
+    exits = {node for node, targets in graph.items()
+             if not targets or any(t not in graph for t in targets)}
     before = predecessors(graph)
     seen = set(exits)
     todo = list(exits)
@@ -133,7 +134,7 @@ def traps(graph: Graph) -> list[set[str]]:
     reach = {node: reachable(graph, [node]) for node in stuck}
     groups: list[set[str]] = []
     for node in graph:
-        if node in stuck and all(node in reach[other] for other in reach[node]):
-            if not any(node in group for group in groups):
-                groups.append(reach[node])
+        closed = node in stuck and all(node in reach[other] for other in reach[node])
+        if closed and not any(node in group for group in groups):
+            groups.append(reach[node])
     return groups

@@ -1,4 +1,4 @@
-"""duplicate-id: an id is used twice in a list of roles, inputs, outputs (or in organization.yml)."""
+"""duplicate-id: an id is used twice in one list (roles, inputs, outputs, organization.yml)."""
 
 from __future__ import annotations
 

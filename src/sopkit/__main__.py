@@ -1,0 +1,5 @@
+"""`python -m sopkit` runs the command line."""
+
+from sopkit.cli import main
+
+main()

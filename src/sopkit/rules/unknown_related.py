@@ -1,0 +1,62 @@
+"""unknown-related: `related` names a procedure that is not in the handbook."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sopkit.load import Document
+from sopkit.rules import Handbook, Problem, procedure_rule
+from sopkit.rules._common import did_you_mean
+
+
+@procedure_rule("unknown-related", "error",
+                "A related id is not the id of a procedure in the handbook.")
+def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
+    """
+    ## What it does
+
+    Checks that every id under `related` is the `id` of a procedure in the
+    same handbook.
+
+    ## Why it matters
+
+    Related procedures become links on the published page. An id that no
+    procedure has is a broken link, often left behind when a procedure was
+    renumbered or removed.
+
+    ## Example
+
+    ```yaml
+    # procedures/hr/onboarding.yml
+    id: HR-001
+    related: [HR-02]
+    ```
+
+    ```yaml
+    # procedures/hr/offboarding.yml
+    id: HR-002
+    ```
+
+    ## Use instead
+
+    ```yaml
+    # procedures/hr/onboarding.yml
+    id: HR-001
+    related: [HR-002]
+    ```
+
+    ```yaml
+    # procedures/hr/offboarding.yml
+    id: HR-002
+    ```
+    """
+    related = document.data.get("related")
+    for index, other in enumerate(related if isinstance(related, list) else []):
+        if not isinstance(other, str) or other in handbook.by_id:
+            continue
+        hint = did_you_mean(other, handbook.by_id) or (
+            ": use the id of a procedure in this handbook, or remove it")
+        yield Problem(
+            document, ("related", index),
+            f"related procedure '{other}' is not in this handbook{hint}",
+        )

@@ -1,0 +1,156 @@
+"""`sopkit` on the command line: output formats, exit codes, usage errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sopkit.cli import main
+
+from conftest import DATA, REPO, Golden
+
+HANDBOOK = DATA / "cli" / "handbook"
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run the installed command as a user would, in ``cwd``."""
+    environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    environment.pop("GITHUB_ACTIONS", None) if env is None or "GITHUB_ACTIONS" not in env else None
+    done = subprocess.run(
+        [sys.executable, "-m", "sopkit", *args], cwd=cwd, env=environment,
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.fixture
+def handbook(tmp_path: Path) -> Path:
+    target = tmp_path / "handbook"
+    shutil.copytree(HANDBOOK, target)
+    return target
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+def test_validate_output_formats(fmt: str, handbook: Path, golden: Golden) -> None:
+    code, out, err = run(["validate", "--format", fmt], handbook)
+    assert code == 1
+    assert err == ""
+    suffix = {"text": "txt", "github": "txt"}.get(fmt, "json")
+    golden(f"cli/validate.{fmt}.{suffix}", out)
+
+
+def test_json_output_counts_and_positions(handbook: Path) -> None:
+    code, out, _ = run(["validate", "--format", "json"], handbook)
+    report = json.loads(out)
+    assert code == 1
+    assert report["summary"]["files"] == 6  # five procedures and organization.yml
+    by_file: dict[str, list[dict[str, object]]] = {}
+    for item in report["diagnostics"]:
+        by_file.setdefault(str(item["file"]), []).append(item)
+    assert "procedures/HR-001-good.yml" not in by_file
+    assert "procedures/_notes.yml" not in by_file
+    typos = {(d["line"], d["column"], d["rule"]) for d in by_file["procedures/HR-002-typos.yml"]}
+    assert (3, 10, "schema") in typos  # version: 1.10
+    assert (6, 1, "schema") in typos  # purpse
+    assert by_file["procedures/HR-003-broken.yml"][0]["line"] == 2
+    assert by_file["procedures/HR-004-tabs.yml"][0]["line"] == 3
+
+
+def test_a_clean_handbook_exits_0(tmp_path: Path) -> None:
+    (tmp_path / "procedures").mkdir()
+    shutil.copy(HANDBOOK / "procedures" / "HR-001-good.yml", tmp_path / "procedures")
+    shutil.copy(HANDBOOK / "organization.yml", tmp_path)
+    code, out, _ = run(["validate"], tmp_path)
+    assert (code, out) == (0, "No problems in 2 files\n")
+
+
+def test_paths_limit_the_report_but_keep_the_handbook_as_context(handbook: Path) -> None:
+    code, out, _ = run(["validate", "procedures/HR-001-good.yml"], handbook)
+    assert (code, out) == (0, "No problems in 1 file\n")
+    code, out, _ = run(["validate", "procedures/HR-004-tabs.yml"], handbook)
+    assert code == 1
+    assert out.startswith("procedures/HR-004-tabs.yml:3:1: error syntax: a tab")
+
+
+def test_warnings_fail_only_with_strict(tmp_path: Path) -> None:
+    (tmp_path / "procedures").mkdir()
+    flow = (HANDBOOK / "procedures" / "HR-005-flow.yml").read_text().replace("archiv\n", "archive\n")
+    (tmp_path / "procedures" / "HR-005.yml").write_text(flow)
+    shutil.copy(HANDBOOK / "organization.yml", tmp_path)
+    code, out, _ = run(["validate", "--today", "2026-06-01"], tmp_path)
+    assert code == 0, out
+    assert "warning review-overdue" in out
+    code, _, _ = run(["validate", "--strict", "--today", "2026-06-01"], tmp_path)
+    assert code == 1
+    code, out, _ = run(["validate", "--today", "2025-06-01"], tmp_path)
+    assert (code, out) == (0, "No problems in 2 files\n")
+
+
+def test_rule_severity_from_mkdocs_yml(handbook: Path) -> None:
+    (handbook / "mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - sopkit:\n      today: 2026-06-01\n"
+        "      rules:\n        review-overdue: error\n        unknown-step: off\n")
+    _, out, _ = run(["validate", "procedures/HR-005-flow.yml"], handbook)
+    assert "error review-overdue" in out
+    assert "unknown-step" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "words"),
+    [
+        (["validate", "missing.yml"], None, "no such file"),
+        (["validate", "--format", "xml"], None, "Invalid value"),
+        (["validate", "--today", "tomorrow"], None, "YYYY-MM-DD"),
+        (["validate"], "plugins:\n  - sopkit:\n      rulez: {}\n", "did you mean 'rules'"),
+        (["validate"], "plugins:\n  - sopkit:\n      rules: {no-such-rule: off}\n",
+         "unknown rule 'no-such-rule'"),
+        (["validate"], "plugins:\n  - sopkit:\n      rules: {review-overdue: loud}\n",
+         "error, warning or off"),
+        (["validate"], "plugins: [\n", "mkdocs.yml"),
+        (["rules", "no-such-rule"], None, "no rule named"),
+    ],
+)
+def test_usage_and_config_problems_exit_2(args: list[str], config: str | None, words: str,
+                                          handbook: Path) -> None:
+    if config is not None:
+        (handbook / "mkdocs.yml").write_text(config)
+    code, out, err = run(args, handbook)
+    assert code == 2, (out, err)
+    assert words in err
+    assert "Traceback" not in err
+
+
+def test_github_format_is_the_default_inside_github_actions(handbook: Path) -> None:
+    _, out, _ = run(["validate"], handbook, env={"GITHUB_ACTIONS": "true"})
+    assert out.startswith("::error file=")
+
+
+def test_rules_lists_and_explains() -> None:
+    runner = CliRunner()
+    listing = runner.invoke(main, ["rules"])
+    assert listing.exit_code == 0
+    assert "unknown-step" in listing.output and "review-overdue" in listing.output
+    explained = runner.invoke(main, ["rules", "unknown-step"])
+    assert explained.exit_code == 0
+    assert "```yaml" in explained.output
+
+
+@pytest.mark.parametrize("kind", ["procedure", "organization"])
+def test_schema_prints_the_shipped_schema(kind: str) -> None:
+    result = CliRunner().invoke(main, ["schema", kind])
+    assert result.exit_code == 0
+    assert json.loads(result.output) == json.loads(
+        (REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+def test_help_teaches() -> None:
+    result = CliRunner().invoke(main, ["validate", "--help"])
+    assert result.exit_code == 0
+    assert "Exit codes" in result.output and "--format" in result.output
