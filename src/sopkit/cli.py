@@ -172,3 +172,21 @@ def schema(kind: str) -> None:
     from sopkit.schema import schema_text
 
     click.echo(schema_text("procedure" if kind == "procedure" else "organization"), nl=False)
+
+
+def run() -> None:
+    """The console entry point: `main`, with a last line of defence against tracebacks.
+
+    An unexpected exception is a bug in sopkit, not in the handbook: say so in
+    one line and exit 2. SOPKIT_DEBUG=1 shows the traceback for a bug report.
+    Tests call `main` directly, so such bugs still fail them.
+    """
+    try:
+        main()
+    except Exception as error:  # noqa: BLE001 (the last line of defence)
+        if os.environ.get("SOPKIT_DEBUG"):
+            raise
+        click.echo(f"sopkit: internal error ({type(error).__name__}: {error}); this is a bug "
+                   "in sopkit: please report it, with SOPKIT_DEBUG=1 set to show the details",
+                   err=True)
+        sys.exit(EXIT_USAGE)

@@ -426,16 +426,26 @@ def _assign_tracks(routes: list[_Route]) -> int:
 # --- drawing ------------------------------------------------------------------------
 
 
-def _label(x: float, y: float, text: str, anchor: str) -> list[str]:
-    """A branch label with a white background; ``y`` is its vertical centre."""
+def _label_origin(r: _Route) -> tuple[float, float]:
+    """Left end and vertical centre of a branch label: just after the edge leaves its source."""
+    if r.side:
+        return r.src.right_x(r.out_y) + 5, r.out_y
+    # Right of the vertical stub under the box, above the jog of a lane change.
+    return r.src.cx + 6, r.src.y1 + 11
+
+
+def _label_text(text: str) -> tuple[str, float]:
     shown = _ellipsize(_clean(text), LABEL_MAX_W, LABEL_FONT)
-    w = text_width(shown, LABEL_FONT) + 6
-    left = x if anchor == "start" else x - w
-    tx = left + 3
+    return shown, text_width(shown, LABEL_FONT) + 6
+
+
+def _label(x: float, y: float, text: str) -> list[str]:
+    """A branch label with a white background; ``x`` is its left end, ``y`` its centre."""
+    shown, w = _label_text(text)
     return [
-        f'<rect x="{_n(left)}" y="{_n(y - LABEL_H / 2)}" width="{_n(w)}" '
+        f'<rect x="{_n(x)}" y="{_n(y - LABEL_H / 2)}" width="{_n(w)}" '
         f'height="{LABEL_H}" rx="3" fill="#ffffff"/>',
-        f'<text x="{_n(tx)}" y="{_n(y + LABEL_FONT * 0.36)}" font-size="{_n(LABEL_FONT)}" '
+        f'<text x="{_n(x + 3)}" y="{_n(y + LABEL_FONT * 0.36)}" font-size="{_n(LABEL_FONT)}" '
         f'font-style="italic" fill="#000000">{_esc(shown)}</text>',
     ]
 
@@ -536,11 +546,15 @@ def render_flowchart(
     n_tracks = _assign_tracks(routes)
 
     lanes_right = MARGIN + len(lanes) * LANE_W
-    width = (
+    width: float = (
         lanes_right
         + (CHANNEL_X0 + (n_tracks - 1) * CHANNEL_SP + CHANNEL_PAD if n_tracks else 0)
         + MARGIN
     )
+    for r in routes:  # labels near the right edge widen the chart rather than being cut
+        if r.edge.label.strip():
+            lx, _ = _label_origin(r)
+            width = max(width, lx + _label_text(r.edge.label)[1] + MARGIN)
     if boxes:
         last = boxes[-1]
         bottom = last.y1 + (END_ARROW + 2 * END_R if last.node.id in end_set else 0)
@@ -589,21 +603,17 @@ def render_flowchart(
     label_parts: list[str] = []
     for r in routes:
         src, dst, edge = r.src, r.dst, r.edge
-        label_at: tuple[float, float, str] | None = None
         if r.side:
             sx = src.right_x(r.out_y)
             tx = dst.right_x(r.in_y)
             cx = lanes_right + CHANNEL_X0 + r.track * CHANNEL_SP
             points = [(sx, r.out_y), (cx, r.out_y), (cx, r.in_y), (tx, r.in_y)]
-            label_at = (sx + 5, r.out_y, "start")
         else:
             if src.cx == dst.cx:
                 points = [(src.cx, src.y1), (dst.cx, dst.y0)]
             else:
                 mid = dst.y0 - ROW_GAP / 2
                 points = [(src.cx, src.y1), (src.cx, mid), (dst.cx, mid), (dst.cx, dst.y0)]
-            left = dst.cx > src.cx
-            label_at = (src.cx - 6 if left else src.cx + 6, src.y1 + 11, "end" if left else "start")
         out.append(
             f'<g class="sop-edge" data-from="{_esc(src.node.id)}" '
             f'data-to="{_esc(dst.node.id)}">'
@@ -611,12 +621,10 @@ def render_flowchart(
             f'stroke-linejoin="round" marker-end="url(#{arrow})"/></g>'
         )
         if edge.label.strip():
-            lx, ly, anchor = label_at
+            lx, ly = _label_origin(r)
             label_parts.append(
                 f'<g class="sop-edge-label" data-from="{_esc(src.node.id)}" '
-                f'data-to="{_esc(dst.node.id)}">'
-                + "".join(_label(lx, ly, edge.label, anchor))
-                + "</g>"
+                f'data-to="{_esc(dst.node.id)}">' + "".join(_label(lx, ly, edge.label)) + "</g>"
             )
 
     # Nodes.

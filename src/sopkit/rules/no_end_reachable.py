@@ -76,11 +76,11 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
         members = sorted(group, key=index_of.__getitem__)
         first = members[0]
         if len(members) == 1:
-            what = f"step '{first}' goes back to itself and never reaches an end"
+            what = f"step '{first}' goes back to itself with no way out"
         else:
-            what = f"steps {quoted(members)} loop among themselves and never reach an end"
+            what = f"steps {quoted(members)} loop with no way out"
         yield Problem(
             document, ("steps", index_of[first], "id"),
-            f"{what}: give the loop a way out (a decision branch to a step outside it), "
-            "or mark the step where it should stop with 'end: true'",
+            f"{what}, so the procedure never ends: add a decision branch that leaves the "
+            "loop, or 'end: true' where the flow should stop",
         )

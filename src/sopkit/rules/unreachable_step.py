@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from sopkit.load import Document
 from sopkit.rules import Handbook, Problem, procedure_rule
@@ -70,9 +71,24 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
         elif sources:
             why = f"only steps {quoted(sources)} lead to it, and they are not reached either"
         else:
-            why = "no step leads to it"
+            why = "no step leads to it" + _above(steps, index)
         yield Problem(
             document, ("steps", index, "id"),
             f"step '{step_id}' is never reached from the first step '{first}': {why}; "
             "point a next or a decision branch at it, or remove it",
         )
+
+
+def _above(steps: list[Any], index: int) -> str:
+    """Why the step above does not continue here, when that is the likely cause."""
+    if index == 0:
+        return ""
+    above = steps[index - 1]
+    name = above.get("id")
+    if above.get("end") is True:
+        return f" (step '{name}' above it has 'end: true')"
+    if isinstance(above.get("decision"), dict):
+        return f" (the decision '{name}' above it has no branch to it)"
+    if isinstance(above.get("next"), str):
+        return f" (step '{name}' above it goes to '{above['next']}')"
+    return ""

@@ -68,6 +68,6 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
             yield Problem(
                 document, ("steps", index, "outputs", number),
                 f"step '{step.get('id')}' produces '{output}', but no later step uses it and it "
-                "is not a procedure output: list it in a later step's inputs or in outputs, "
-                "or remove it",
+                "is not a procedure output: use it as a later step's input, add it to the "
+                "procedure's outputs, or remove it",
             )

@@ -1,0 +1,69 @@
+"""Every rule is registered with a name, severity, summary and a doc whose examples run."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sopkit.rules import all_rules
+
+from .helpers import BASE, examples, problems, sections, yaml_blocks
+
+NAMES = [rule.name for rule in all_rules()]
+DATA = Path(__file__).parent.parent / "data" / "rules"
+SECTIONS = ["What it does", "Why it matters", "Example", "Use instead"]
+
+
+def test_the_spec_rules_are_all_registered() -> None:
+    assert set(NAMES) >= {
+        "duplicate-procedure-id", "duplicate-step-id", "duplicate-id", "unknown-role",
+        "role-without-title", "unknown-department", "unknown-input", "output-not-produced",
+        "unused-output", "unknown-step", "unreachable-step", "no-end-reachable",
+        "history-version-mismatch", "history-order", "approval-incomplete", "review-overdue",
+        "unknown-related", "related-retired",
+    }
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_rule_metadata(name: str) -> None:
+    (rule,) = [r for r in all_rules() if r.name == name]
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.name)
+    assert rule.info.severity in ("error", "warning")
+    assert rule.info.summary and "\n" not in rule.info.summary
+    assert rule.info.summary.endswith(".")
+    parts = sections(rule.info.doc)
+    assert list(parts) == SECTIONS
+    assert all(body.strip() for body in parts.values())
+    assert len(yaml_blocks(rule.info.doc)) >= 2
+    assert yaml_blocks(parts["Example"]) and yaml_blocks(parts["Use instead"])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_doc_example_fails_and_fix_passes(name: str) -> None:
+    bad, good = examples(name)
+    found = problems(name, *bad)
+    assert found, f"{name}: the doc's failing example raises nothing"
+    assert problems(name, *good) == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_messages_are_one_line(name: str) -> None:
+    bad, _ = examples(name)
+    for *_, message in problems(name, *bad):
+        assert "\n" not in message
+        assert not message.endswith("."), "messages are one clause, like a linter's"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_base_procedure_passes(name: str) -> None:
+    assert problems(name, BASE) == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_spec_example_passes(name: str) -> None:
+    procedure = (DATA / "spec-procedure.yml").read_text(encoding="utf-8")
+    organization = "# organization.yml\n" + (DATA / "organization.yml").read_text("utf-8")
+    related = "# procedures/hr/offboarding.yml\nid: HR-002\n"
+    assert problems(name, procedure, organization, related) == []
