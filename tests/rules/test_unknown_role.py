@@ -53,9 +53,9 @@ history:
         (7, 18, "step 'work' (accountable) names role 'lead'"),
         (8, 24, "step 'work' (consulted) names role 'advisor'"),
         (9, 16, "step 'work' (informed) names role 'audience'"),
-        (11, 73, "metric 'Speed' (owner) names role 'analyst'"),
-        (13, 63, "risk 1 (owner) names role 'risk-officer'"),
-        (15, 16, "training 'Basics' (audience) names role 'trainee'"),
+        (11, 78, "metric 'Speed' (owner) names role 'analyst'"),
+        (13, 62, "risk 1 (owner) names role 'risk-officer'"),
+        (15, 17, "training 'Basics' (audience) names role 'trainee'"),
     ]
 
 
