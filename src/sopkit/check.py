@@ -173,6 +173,8 @@ def _handbook(procedures: Sequence[Document], organization: Document | None,
 
 def _run_rules(handbook: Handbook, config: Config) -> Iterable[Diagnostic]:
     for rule in all_rules():
+        if rule.scope == "change":  # these need a base revision: see diff.py
+            continue
         level = config.rules.get(rule.name, rule.info.severity)
         if level == "off":
             continue

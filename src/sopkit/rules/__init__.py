@@ -19,7 +19,7 @@ from typing import Literal
 from sopkit.diagnostics import RuleInfo, Severity
 from sopkit.load import Document, JsonPath
 
-Scope = Literal["procedure", "handbook"]
+Scope = Literal["procedure", "handbook", "change"]
 
 
 @dataclass(frozen=True)
@@ -44,15 +44,28 @@ class Handbook:
     """Procedure id -> the documents that declare it (more than one is a duplicate)."""
 
 
+@dataclass(frozen=True)
+class Change:
+    """One procedure at a base revision and now (pull-request review).
+
+    ``base`` is None for an added procedure, ``head`` None for a removed one.
+    Both passed the schema when present.
+    """
+
+    base: Document | None
+    head: Document | None
+
+
 ProcedureCheck = Callable[[Document, Handbook], Iterable[Problem]]
 HandbookCheck = Callable[[Handbook], Iterable[Problem]]
+ChangeCheck = Callable[[Change], Iterable[Problem]]
 
 
 @dataclass(frozen=True)
 class Rule:
     info: RuleInfo
     scope: Scope
-    check: ProcedureCheck | HandbookCheck
+    check: ProcedureCheck | HandbookCheck | ChangeCheck
 
     @property
     def name(self) -> str:
@@ -81,6 +94,18 @@ def handbook_rule(name: str, severity: Severity, summary: str) -> Callable[
 
     def register(check: HandbookCheck) -> HandbookCheck:
         _register(Rule(_info(name, severity, summary, check), "handbook", check))
+        return check
+
+    return register
+
+
+def change_rule(name: str, severity: Severity, summary: str) -> Callable[
+    [ChangeCheck], ChangeCheck
+]:
+    """Register a rule that compares a procedure with its version at a base revision."""
+
+    def register(check: ChangeCheck) -> ChangeCheck:
+        _register(Rule(_info(name, severity, summary, check), "change", check))
         return check
 
     return register
