@@ -1,0 +1,436 @@
+"""Publishing a checked handbook: `sopkit render`, `sopkit build` and `sopkit serve`.
+
+This module never imports MkDocs at import time; `build_site` and `serve_site`
+import it when they run. The MkDocs side of the work (adding pages, the nav,
+sanitising page HTML) lives in :mod:`sopkit.plugin`.
+
+Folders sopkit writes carry a marker file, so that sopkit can tell its own
+output from folders it must not touch:
+
+- ``sopkit render --out DIR`` writes ``DIR/.sopkit-render``, listing the files it
+  wrote; a later render removes only files on that list that it no longer writes.
+- ``sopkit build`` writes ``SITE/.sopkit-site``; a later build replaces such a
+  folder, and refuses (without ``--force``) to replace one without the marker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from sopkit.config import Config
+
+if TYPE_CHECKING:
+    from sopkit.check import CheckResult
+    from sopkit.render import RenderedSite
+
+RENDER_MARKER = ".sopkit-render"
+SITE_MARKER = ".sopkit-site"
+NAV_FILE = ".nav.yml"
+
+SEARCH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"
+"""Word separators of the search index: white space, the zero-width space that
+jieba's segmentation inserts between Chinese words, and Chinese punctuation."""
+
+
+class SiteError(Exception):
+    """sopkit cannot publish where it was asked to; the message says why (exit 2)."""
+
+
+class BuildFailed(Exception):
+    """MkDocs stopped the build; what it said was already logged (exit 1)."""
+
+
+# -- render --out -----------------------------------------------------------------------------
+
+
+def nav_text(nav: Sequence[Any]) -> str:
+    """The ``.nav.yml`` written beside rendered pages: MkDocs' ``nav:`` setting."""
+    header = (
+        "# Written by `sopkit render`. The handbook's navigation, in the form of MkDocs'\n"
+        "# `nav:` setting (paths relative to this folder). Copy it into mkdocs.yml, or let\n"
+        "# a plugin that reads .nav.yml files (mkdocs-awesome-nav) pick it up.\n"
+    )
+    body = yaml.safe_dump({"nav": list(nav)}, allow_unicode=True, sort_keys=False,
+                          default_flow_style=False, width=1000)
+    return header + body
+
+
+def write_render(rendered: RenderedSite, out: Path, *, force: bool = False) -> list[str]:
+    """Write ``rendered`` into ``out`` with its nav file and marker; return the paths written.
+
+    ``out`` must be missing, empty, or a folder an earlier render wrote (it holds
+    the marker), unless ``force``. Files that an earlier render wrote and this one
+    does not are removed; no other file is ever deleted.
+    """
+    files: dict[str, str] = {}
+    for name, content in rendered.files.items():
+        files[_safe_relative(name)] = content
+    files[NAV_FILE] = nav_text(rendered.nav)
+
+    previous = _previous_render(out, force)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in sorted(files):
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_dir():
+            raise SiteError(f"{target}: a folder is in the way of a rendered file")
+        with target.open("w", encoding="utf-8", newline="\n") as stream:
+            stream.write(files[name])
+    for name in sorted(previous - set(files)):
+        stale = out / name
+        if stale.is_file():
+            stale.unlink()
+            _remove_empty_parents(stale.parent, out)
+    written = sorted(files)
+    marker = "".join(f"{name}\n" for name in written)
+    (out / RENDER_MARKER).write_text(
+        "# Written by `sopkit render`; the files it wrote, which the next render may replace.\n"
+        + marker, encoding="utf-8", newline="\n",
+    )
+    return written
+
+
+def _safe_relative(name: str) -> str:
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise SiteError(f"the renderer produced a file outside the output folder: {name!r}")
+    return path.as_posix()
+
+
+def _previous_render(out: Path, force: bool) -> set[str]:
+    """The files an earlier render wrote into ``out`` (empty if none); refuse foreign folders."""
+    if not out.exists():
+        return set()
+    if not out.is_dir():
+        raise SiteError(f"{out} is a file, not a folder")
+    marker = out / RENDER_MARKER
+    if marker.is_file():
+        names = set()
+        for line in marker.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                with contextlib.suppress(SiteError):
+                    names.add(_safe_relative(line))
+        return names
+    if any(out.iterdir()) and not force:
+        raise SiteError(f"{out} is not empty and was not written by sopkit render (no "
+                        f"{RENDER_MARKER} file); choose an empty folder, or pass --force to "
+                        "write into it anyway (no file is deleted)")
+    return set()
+
+
+def _remove_empty_parents(folder: Path, top: Path) -> None:
+    while folder != top and top in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+# -- MkDocs settings --------------------------------------------------------------------------
+
+
+def search_options(language: str) -> dict[str, Any]:
+    """mkdocs-material's search settings for a handbook in ``language`` (en or zh).
+
+    jieba, when installed, splits Chinese text into words joined by U+200B while
+    the index is built; the separator must therefore include U+200B. English words
+    are indexed too, since handbooks mix both.
+    """
+    lang = ["zh", "en"] if language == "zh" else ["en"]
+    return {"lang": lang, "separator": SEARCH_SEPARATOR}
+
+
+def default_mkdocs(config: Config, docs_dir: Path) -> dict[str, Any]:
+    """The MkDocs settings sopkit uses for a handbook without mkdocs.yml."""
+    zh = config.language == "zh"
+    return {
+        "site_name": "标准作业程序" if zh else "Standard operating procedures",
+        "docs_dir": str(docs_dir),
+        "theme": {
+            "name": "material",
+            "language": config.language,
+            "font": False,
+            "features": ["navigation.sections", "navigation.indexes", "search.suggest",
+                         "content.code.copy"],
+        },
+        "markdown_extensions": markdown_extensions(),
+        "plugins": [
+            {"search": search_options(config.language)},
+            "tags",
+            {"sopkit": {
+                "procedures": str(config.procedures.resolve()),
+                "organization": str(config.organization.resolve()),
+                "templates": str(config.templates.resolve()),
+                **({"rules": dict(config.rules)} if config.rules else {}),
+                **({"strict": True} if config.strict else {}),
+                **({"today": config.today.isoformat()} if config.today else {}),
+            }},
+        ],
+    }
+
+
+def markdown_extensions() -> list[Any]:
+    """The Markdown extensions the generated pages are written for."""
+    return [
+        "attr_list",
+        "admonition",
+        "pymdownx.details",
+        "pymdownx.superfences",
+        {"pymdownx.tasklist": {"custom_checkbox": True}},
+        "tables",
+        {"toc": {"permalink": True}},
+    ]
+
+
+def with_sopkit(plugins: Any, options: Mapping[str, Any]) -> list[Any] | dict[str, Any]:
+    """``plugins`` (as written in mkdocs.yml) with the sopkit plugin, and ``options`` set on it.
+
+    MkDocs' default when ``plugins`` is missing is ``[search]``; it is kept.
+    """
+    if plugins is None:
+        plugins = ["search"]
+    if isinstance(plugins, Mapping):
+        mapping = dict(plugins)
+        current = mapping.get("sopkit")
+        mapping["sopkit"] = {**(current if isinstance(current, Mapping) else {}), **options}
+        return mapping
+    if not isinstance(plugins, list):
+        raise SiteError("mkdocs.yml: 'plugins' must be a list")
+    result: list[Any] = []
+    found = False
+    for item in plugins:
+        if item == "sopkit":
+            found = True
+            result.append({"sopkit": dict(options)} if options else item)
+        elif isinstance(item, Mapping) and "sopkit" in item:
+            found = True
+            current = item["sopkit"]
+            merged = {**(current if isinstance(current, Mapping) else {}), **options}
+            result.append({**item, "sopkit": merged})
+        else:
+            result.append(item)
+    if not found:
+        result.append({"sopkit": dict(options)} if options else "sopkit")
+    return result
+
+
+# -- the check, shared with the plugin ---------------------------------------------------------
+
+_CHECKED: ContextVar[tuple[tuple[Any, ...], CheckResult] | None] = ContextVar(
+    "sopkit_checked", default=None
+)
+
+
+def _check_key(config: Config) -> tuple[Any, ...]:
+    return (config.procedures.resolve(), config.organization.resolve(),
+            tuple(sorted(config.rules.items())), config.today)
+
+
+def checked(config: Config) -> CheckResult | None:
+    """The check `sopkit build` already ran on this handbook, so the plugin need not repeat it."""
+    entry = _CHECKED.get()
+    if entry is not None and entry[0] == _check_key(config):
+        return entry[1]
+    return None
+
+
+# -- build and serve --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    config_file: str
+    overrides: dict[str, Any]
+
+
+@contextlib.contextmanager
+def _mkdocs_settings(config: Config, *, strict: bool) -> Iterator[_Prepared]:
+    """The mkdocs.yml to load and the settings to lay over it, for the handbook of ``config``."""
+    options: dict[str, Any] = {}
+    if config.today is not None:
+        options["today"] = config.today.isoformat()
+    if strict:
+        options["strict"] = True
+    overrides: dict[str, Any] = {}
+    if strict:
+        overrides["strict"] = True
+    if config.config_file is not None:
+        raw = _raw_mkdocs(config.config_file)
+        overrides["plugins"] = with_sopkit(raw.get("plugins"), options)
+        yield _Prepared(str(config.config_file), overrides)
+        return
+    # No mkdocs.yml: sopkit's own settings, in a temporary folder with an empty docs
+    # folder (MkDocs requires one). Nothing is written into the handbook's folder.
+    with tempfile.TemporaryDirectory(prefix="sopkit-mkdocs-") as temp:
+        docs = Path(temp) / "docs"
+        docs.mkdir()
+        settings = default_mkdocs(config, docs)
+        if strict:
+            settings["plugins"][-1]["sopkit"]["strict"] = True
+        path = Path(temp) / "mkdocs.yml"
+        path.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+        yield _Prepared(str(path), overrides)
+
+
+def _raw_mkdocs(path: Path) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it (``INHERIT``, ``!ENV``), before MkDocs validates it."""
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with path.open("rb") as stream:
+            data = yaml_load(stream)
+    except (OSError, ConfigurationError) as error:
+        raise SiteError(f"{path}: {error}") from None
+    return data if isinstance(data, dict) else {}
+
+
+class _LogFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            return f"{record.levelname.lower()}: {message}"
+        return message
+
+
+@contextlib.contextmanager
+def _mkdocs_logging(level: int) -> Iterator[None]:
+    """Show what MkDocs logs (``level`` and up) on stderr, one message a line."""
+    logger = logging.getLogger("mkdocs")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogFormatter())
+    handler.setLevel(level)
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(min(level, logging.INFO))
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+
+
+def _load_mkdocs(prepared: _Prepared, **kwargs: Any) -> Any:
+    from mkdocs import exceptions
+    from mkdocs.config import load_config
+
+    try:
+        return load_config(config_file=prepared.config_file, **prepared.overrides, **kwargs)
+    except exceptions.Abort as error:  # MkDocs logged the details
+        raise BuildFailed(str(error)) from None
+    except exceptions.ConfigurationError as error:
+        raise SiteError(str(error)) from None
+
+
+def check_site_dir(config: Config, site_dir: Path, *, force: bool) -> None:
+    """Refuse a site folder sopkit may not replace."""
+    site = site_dir.resolve()
+    protected = [config.root, config.procedures, config.organization, config.templates]
+    if config.config_file is not None:
+        protected.append(config.config_file)
+    for path in protected:
+        path = path.resolve()
+        if site == path or site in path.parents:
+            raise SiteError(f"the site folder {site_dir} would hold {path}; set site_dir in "
+                            "mkdocs.yml to a folder of its own")
+    if not site_dir.exists():
+        return
+    if not site_dir.is_dir():
+        raise SiteError(f"{site_dir} is a file, not a folder")
+    if (site_dir / SITE_MARKER).is_file() or force or not any(site_dir.iterdir()):
+        return
+    raise SiteError(f"{site_dir} exists and was not built by sopkit (no {SITE_MARKER} file); "
+                    "pass --force to replace it, or set site_dir in mkdocs.yml")
+
+
+def build_site(config: Config, result: CheckResult, *, force: bool = False,
+               strict: bool = False) -> Path:
+    """Build the MkDocs site of the handbook ``config``, already checked as ``result``.
+
+    The site is built into a temporary folder beside the site folder and moved into
+    place only when MkDocs succeeds, so a failed build leaves the last good site.
+    Returns the site folder.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort
+
+    site_dir = config.site_dir if config.site_dir is not None else config.root / "site"
+    check_site_dir(config, site_dir, force=force)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.sopkit-", dir=site_dir.parent))
+    token = _CHECKED.set((_check_key(config), result))
+    try:
+        with _mkdocs_logging(logging.WARNING), _mkdocs_settings(config, strict=strict) as prep:
+            mkdocs_config = _load_mkdocs(prep, site_dir=str(temp))
+            mkdocs_config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(mkdocs_config)
+            except Abort as error:
+                raise BuildFailed(str(error)) from None
+            finally:
+                mkdocs_config.plugins.on_shutdown()
+        (temp / SITE_MARKER).write_text(
+            "This folder was built by sopkit; `sopkit build` replaces it as a whole.\n",
+            encoding="utf-8",
+        )
+        _swap(temp, site_dir)
+    finally:
+        _CHECKED.reset(token)
+        if temp.exists():
+            shutil.rmtree(temp, ignore_errors=True)
+    return site_dir
+
+
+def _swap(new: Path, site_dir: Path) -> None:
+    """Put the folder ``new`` in the place of ``site_dir``, then delete the old site."""
+    if not site_dir.exists():
+        os.replace(new, site_dir)
+        return
+    trash = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.sopkit-old-", dir=site_dir.parent))
+    try:
+        os.replace(site_dir, trash / site_dir.name)
+        try:
+            os.replace(new, site_dir)
+        except OSError:
+            os.replace(trash / site_dir.name, site_dir)
+            raise
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def serve_site(config: Config, *, dev_addr: str | None = None, strict: bool = False) -> None:
+    """Serve the handbook with MkDocs' development server until interrupted."""
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    with _mkdocs_logging(logging.INFO), _mkdocs_settings(config, strict=strict) as prep:
+        try:
+            serve(config_file=prep.config_file, dev_addr=dev_addr, **prep.overrides)
+        except Abort as error:
+            raise BuildFailed(str(error)) from None
+        except ConfigurationError as error:
+            raise SiteError(str(error)) from None
+
+
+def with_options(config: Config, *, today: date | None, strict: bool) -> Config:
+    """``config`` with the command line's --today and --strict laid over it."""
+    from dataclasses import replace
+
+    return replace(config, today=today or config.today, strict=strict or config.strict)

@@ -1,0 +1,73 @@
+"""The flow graph helpers that the flow rules (and the renderer) share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sopkit.load import Document, load_bytes
+from sopkit.rules._flow import Edge, edges, ending, predecessors, reachable, successors, traps
+
+SPEC = Path(__file__).parent.parent / "data" / "rules" / "spec-procedure.yml"
+
+
+def steps_of_spec() -> list[dict[str, Any]]:
+    document = load_bytes(SPEC.read_bytes(), "spec.yml")
+    assert isinstance(document, Document)
+    steps: list[dict[str, Any]] = document.data["steps"]
+    return steps
+
+
+def test_successors_of_the_spec_example() -> None:
+    assert successors(steps_of_spec()) == {
+        "prepare-documents": ["documents-complete"],
+        "documents-complete": ["create-accounts", "request-missing"],
+        "request-missing": ["documents-complete"],
+        "create-accounts": [],
+    }
+
+
+def test_edges_carry_labels_and_paths() -> None:
+    assert edges(steps_of_spec()) == [
+        Edge("prepare-documents", "documents-complete", 0),
+        Edge("documents-complete", "create-accounts", 1, "Yes",
+             ("steps", 1, "decision", "branches", 0, "next")),
+        Edge("documents-complete", "request-missing", 1, "No",
+             ("steps", 1, "decision", "branches", 1, "next")),
+        Edge("request-missing", "documents-complete", 2, None, ("steps", 2, "next")),
+    ]
+
+
+def test_first_step_with_a_repeated_id_defines_the_flow() -> None:
+    steps = [
+        {"id": "a", "next": "c"},
+        {"id": "a", "next": "b"},
+        {"id": "b"},
+        {"id": "c"},
+    ]
+    assert successors(steps) == {"a": ["c"], "b": ["c"], "c": []}
+
+
+def test_distinct_successors() -> None:
+    steps = [
+        {"id": "q", "decision": {"branches": [{"when": "x", "next": "r"},
+                                              {"when": "y", "next": "r"}]}},
+        {"id": "r"},
+    ]
+    assert successors(steps) == {"q": ["r"], "r": []}
+
+
+def test_reachable_predecessors_ending_traps() -> None:
+    graph = {"a": ["b"], "b": ["c", "x"], "c": ["b"], "x": [], "t": ["u"], "u": ["t"]}
+    assert reachable(graph, ["a"]) == {"a", "b", "c", "x"}
+    assert reachable(graph, ["nope"]) == set()
+    assert predecessors(graph)["b"] == ["a", "c"]
+    assert ending(graph) == {"a", "b", "c", "x"}
+    assert traps(graph) == [{"t", "u"}]
+
+
+def test_unknown_targets_count_as_exits() -> None:
+    graph = {"a": ["b"], "b": ["a", "gone"]}
+    assert reachable(graph, ["a"]) == {"a", "b"}
+    assert ending(graph) == {"a", "b"}
+    assert traps(graph) == []
