@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA, REPO, Golden
 
 from sopkit.cli import main
-
-from conftest import DATA, REPO, Golden
 
 HANDBOOK = DATA / "cli" / "handbook"
 
@@ -81,7 +80,8 @@ def test_paths_limit_the_report_but_keep_the_handbook_as_context(handbook: Path)
 
 def test_warnings_fail_only_with_strict(tmp_path: Path) -> None:
     (tmp_path / "procedures").mkdir()
-    flow = (HANDBOOK / "procedures" / "HR-005-flow.yml").read_text().replace("archiv\n", "archive\n")
+    flow = (HANDBOOK / "procedures" / "HR-005-flow.yml").read_text()
+    flow = flow.replace("archiv\n", "archive\n")
     (tmp_path / "procedures" / "HR-005.yml").write_text(flow)
     shutil.copy(HANDBOOK / "organization.yml", tmp_path)
     code, out, _ = run(["validate", "--today", "2026-06-01"], tmp_path)

@@ -8,11 +8,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from sopkit.config import Config
 from sopkit.diagnostics import Diagnostic, RuleInfo, Severity
 from sopkit.load import Document, load_file
-from sopkit.rules import Handbook, Problem, Rule, all_rules
+from sopkit.rules import Handbook, HandbookCheck, Problem, ProcedureCheck, Rule, all_rules
 from sopkit.schema import SchemaKind, check_schema
 
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -186,7 +187,8 @@ def _run_rules(handbook: Handbook, config: Config) -> Iterable[Diagnostic]:
 
 def _problems(rule: Rule, handbook: Handbook) -> Iterable[Problem]:
     if rule.scope == "handbook":
-        yield from rule.check(handbook)  # type: ignore[call-arg,arg-type]
+        yield from cast(HandbookCheck, rule.check)(handbook)
         return
+    check = cast(ProcedureCheck, rule.check)
     for document in handbook.procedures:
-        yield from rule.check(document, handbook)  # type: ignore[call-arg]
+        yield from check(document, handbook)

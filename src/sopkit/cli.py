@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -110,7 +111,7 @@ def _wants_color() -> bool:
     return sys.stdout.isatty()
 
 
-def _progress(fmt: str) -> object:
+def _progress(fmt: str) -> Callable[[int, int], None] | None:
     """A progress line on stderr for long runs on a terminal; silent in CI and pipes."""
     if fmt != "text" or not sys.stderr.isatty() or os.environ.get("CI"):
         return None
@@ -150,11 +151,11 @@ def rules(name: str | None) -> None:
         for info in infos.values():
             click.echo(f"{info.name:<{width}}  {info.severity:<7}  {info.summary}")
         return
-    info = infos.get(name)
-    if info is None:
+    if name not in infos:
         close = difflib.get_close_matches(name, list(infos), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         _fail(f"no rule named '{name}'{hint}; 'sopkit rules' lists them")
+    info = infos[name]
     click.echo(f"{info.name} (default: {info.severity})\n\n{info.summary}\n\n{info.doc.strip()}")
 
 
@@ -183,7 +184,7 @@ def run() -> None:
     """
     try:
         main()
-    except Exception as error:  # noqa: BLE001 (the last line of defence)
+    except Exception as error:
         if os.environ.get("SOPKIT_DEBUG"):
             raise
         click.echo(f"sopkit: internal error ({type(error).__name__}: {error}); this is a bug "

@@ -185,7 +185,7 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
     ):
         message = "a tab character is used for indentation: indent with spaces only"
     elif "maximum nesting depth" in problem:
-        message = f"the file nests deeper than YAML allows: a procedure needs only a few levels"
+        message = "the file nests deeper than YAML allows: a procedure needs only a few levels"
     elif "end of stream" in problem and "quoted scalar" in context:
         mark = error.context_mark or mark
         message = "a quoted value is never closed: add the closing quote"
@@ -201,8 +201,9 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
     else:
         detail = f"{problem} ({context})" if context else problem
         message = f"not readable as YAML: {_one_line(detail)}"
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    return _LoadError(line, column, message)
+    if mark is None:
+        return _LoadError(1, 1, message)
+    return _LoadError(mark.line + 1, mark.column + 1, message)
 
 
 @dataclass
@@ -262,7 +263,8 @@ def _build(text: str, file: str) -> Document:
             )
 
     for event in _events(text):
-        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        start = event.start_mark
+        mark = (start.line + 1, start.column + 1) if start is not None else (1, 1)
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
@@ -374,7 +376,7 @@ def _scalar(event: yaml.ScalarEvent, mark: tuple[int, int]) -> Any:
         if not isinstance(value, expected[wanted]) or (wanted != "bool" and value is True):
             raise _LoadError(*mark, f"'{text}' is not a valid !!{wanted}: fix the value or "
                                     "remove the tag")
-        return float(value) if wanted == "float" else value
+        return float(value) if isinstance(value, int | float) and wanted == "float" else value
     raise _LoadError(*mark, f"tag '{tag}' is not supported: remove it")
 
 

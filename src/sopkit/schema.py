@@ -42,7 +42,8 @@ _PATTERN_HINTS = {
     r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$":
         "use lower-case letters and digits in parts joined by '-', like hr-manager",
     r"^[0-9]+(\.[0-9]+)?(m|h|d|w)$":
-        "write a number and a unit: m (minutes), h (hours), d (days) or w (weeks), like 30m or 1.5d",
+        "write a number and a unit: m (minutes), h (hours), d (days) or w (weeks), "
+        "like 30m or 1.5d",
     r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$":
         "write a version as three numbers, like 1.2.0",
     r"^[^\r\n]*\n?$": "keep it on one line",
@@ -50,7 +51,7 @@ _PATTERN_HINTS = {
     r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$": "write the GitHub account name without '@', like lina-hr",
 }
 
-_TYPE_WORDS = {
+_TYPE_WORDS: dict[str, str] = {
     "string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
     "array": "a list", "object": "a mapping of keys", "null": "empty",
 }
@@ -172,10 +173,10 @@ def _message(document: Document, path: JsonPath, field: str, validator_name: str
         hint = _did_you_mean(str(instance), choices)
         return f"{field} '{instance}' is not allowed{hint}: use one of {', '.join(choices)}"
     if validator_name == "pattern":
-        hint = _PATTERN_HINTS.get(value)
-        if hint is None:
+        pattern_hint = _PATTERN_HINTS.get(value)
+        if pattern_hint is None:
             return f"{field} '{instance}' does not have the required form ({value})"
-        return f"{field} '{instance}' is not valid: {hint}"
+        return f"{field} '{instance}' is not valid: {pattern_hint}"
     if validator_name == "format" and value == "date":
         return (f"{field} '{instance}' is not a real date: write it as YYYY-MM-DD, "
                 "like 2026-01-31")
@@ -203,7 +204,7 @@ def _message(document: Document, path: JsonPath, field: str, validator_name: str
 def _type_message(document: Document, path: JsonPath, field: str, value: Any,
                   instance: Any) -> str:
     expected = value if isinstance(value, list) else [value]
-    wanted = " or ".join(_TYPE_WORDS.get(name, name) for name in expected)
+    wanted = " or ".join(_TYPE_WORDS.get(str(name), str(name)) for name in expected)
     if "string" in expected:
         raw = document.numbers.get(path)
         if raw is not None:
@@ -277,7 +278,7 @@ def describe(path: JsonPath, data: Any, kind: SchemaKind = "procedure") -> str:
     parts: list[str] = []
     node = data
     for index, part in enumerate(path):
-        node = node[part] if isinstance(node, list | dict) and _has(node, part) else None
+        node = node[part] if isinstance(node, list | dict) and _has(node, part) else None  # type: ignore[index]
         if isinstance(part, int):
             parent = str(path[index - 1]) if index else ""
             label = f"{_ITEM_NAMES.get(parent, 'entry')} {part + 1}"

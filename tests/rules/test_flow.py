@@ -49,7 +49,7 @@ def test_first_step_with_a_repeated_id_defines_the_flow() -> None:
 
 
 def test_distinct_successors() -> None:
-    steps = [
+    steps: list[dict[str, Any]] = [
         {"id": "q", "decision": {"branches": [{"when": "x", "next": "r"},
                                               {"when": "y", "next": "r"}]}},
         {"id": "r"},

@@ -22,14 +22,14 @@ def test_doc_example() -> None:
 
 def test_version_listed_twice() -> None:
     assert run(RULE, history(("1.1.0", "2025-06-01"), ("1.1.0", "2025-05-01"))) == [
-        (RULE, 4, 16, "version '1.1.0' is listed twice in history (entries 1 and 2): "
+        (RULE, 4, 15, "version '1.1.0' is listed twice in history (entries 1 and 2): "
                       "keep one entry per version"),
     ]
 
 
 def test_date_after_the_entry_above() -> None:
     assert run(RULE, history(("1.1.0", "2025-06-01"), ("1.0.0", "2025-07-01"))) == [
-        (RULE, 4, 31, "history entry 2 (version '1.0.0') is dated 2025-07-01, after the entry "
+        (RULE, 4, 28, "history entry 2 (version '1.0.0') is dated 2025-07-01, after the entry "
                       "above it (2025-06-01): list history newest first, or correct the date"),
     ]
 

@@ -20,7 +20,7 @@ def test_is_a_warning() -> None:
 
 
 def test_doc_example() -> None:
-    assert TODAY == date(2026, 3, 1), "the doc's examples say they are checked on 2026-03-01"
+    assert date(2026, 3, 1) == TODAY, "the doc's examples say they are checked on 2026-03-01"
     bad, good = examples(RULE)
     assert run(RULE, *bad) == [
         (RULE, 4, 18, "review was due on 2026-01-31 (12 months after 2025-01-31) and is 29 days "

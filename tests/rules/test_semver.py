@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from sopkit.rules._semver import Version, parse
 
 
@@ -14,7 +16,7 @@ def test_semver_precedence() -> None:
     order = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2",
              "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.1.0", "1.10.0", "2.0.0"]
     assert sorted(order, key=v) == order
-    assert [v(a) < v(b) for a, b in zip(order, order[1:], strict=False)] == [True] * 11
+    assert [v(a) < v(b) for a, b in itertools.pairwise(order)] == [True] * 11
 
 
 def test_parse() -> None:

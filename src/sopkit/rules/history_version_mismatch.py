@@ -62,11 +62,11 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     listed = [i for i, entry in enumerate(history)
               if isinstance(entry, dict) and entry.get("version") == version]
     current, top = parse(version), parse(newest)
-    if listed:
+    if current is not None and top is not None and top > current:
+        fix = f"raise version to '{newest}', or correct the entry"
+    elif listed:
         fix = (f"the entry for '{version}' is number {listed[0] + 1}; move it to the top "
                "(history is newest first)")
-    elif current is not None and top is not None and top > current:
-        fix = f"raise version to '{newest}', or correct the entry"
     else:
         fix = f"add an entry for '{version}' at the top of history (newest first)"
     yield Problem(
