@@ -154,3 +154,13 @@ def test_help_teaches() -> None:
     result = CliRunner().invoke(main, ["validate", "--help"])
     assert result.exit_code == 0
     assert "Exit codes" in result.output and "--format" in result.output
+
+
+def test_a_broken_organization_does_not_flood_the_report(handbook: Path) -> None:
+    (handbook / "organization.yml").write_text("roles:\n  - id: hr-manager\n    titel: HR\n")
+    _, out, _ = run(["validate", "--format", "json"], handbook)
+    report = json.loads(out)
+    rules = {item["rule"] for item in report["diagnostics"]}
+    assert "unknown-role" not in rules and "role-without-title" not in rules
+    organization = [d for d in report["diagnostics"] if d["file"] == "organization.yml"]
+    assert organization[0]["line"] == 3 and "titel" in organization[0]["message"]

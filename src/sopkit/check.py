@@ -18,6 +18,11 @@ from sopkit.schema import SchemaKind, check_schema
 
 YAML_SUFFIXES = (".yml", ".yaml")
 
+# Rules that read organization.yml. When that file exists but is broken, its own
+# errors are reported and these rules are skipped: judged against an empty
+# organization they would flag every role and department in the handbook.
+ORGANIZATION_RULES = frozenset({"unknown-role", "role-without-title", "unknown-department"})
+
 Progress = Callable[[int, int], None]
 
 
@@ -130,7 +135,9 @@ def check_handbook(
             progress(index, total)
 
     handbook = _handbook(procedures, organization, today or config.today or date.today())
-    diagnostics.extend(_run_rules(handbook, config))
+    broken_organization = config.organization.is_file() and organization is None
+    skip = ORGANIZATION_RULES if broken_organization else frozenset()
+    diagnostics.extend(_run_rules(handbook, config, skip))
 
     reported = {display_name(path) for path in selected}
     if wants_organization:
@@ -172,9 +179,10 @@ def _handbook(procedures: Sequence[Document], organization: Document | None,
                     by_id=dict(by_id))
 
 
-def _run_rules(handbook: Handbook, config: Config) -> Iterable[Diagnostic]:
+def _run_rules(handbook: Handbook, config: Config,
+               skip: frozenset[str]) -> Iterable[Diagnostic]:
     for rule in all_rules():
-        if rule.scope == "change":  # these need a base revision: see diff.py
+        if rule.scope == "change" or rule.name in skip:  # change rules need a base: diff.py
             continue
         level = config.rules.get(rule.name, rule.info.severity)
         if level == "off":

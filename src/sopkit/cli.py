@@ -191,3 +191,145 @@ def run() -> None:
                    "in sopkit: please report it, with SOPKIT_DEBUG=1 set to show the details",
                    err=True)
         sys.exit(EXIT_USAGE)
+
+
+# -- publishing: render, build, serve ---------------------------------------------------------
+
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from sopkit.check import CheckResult
+    from sopkit.config import Config
+
+
+def _checked_for_publishing(config_file: Path | None, strict: bool,
+                            today: date | None) -> tuple[Config, CheckResult]:
+    """Load and check the handbook; print its problems on stderr; exit 1 if it has errors."""
+    from sopkit.check import check_handbook, rule_infos
+    from sopkit.config import ConfigError, load_config
+    from sopkit.report import format_report
+    from sopkit.site import with_options
+
+    try:
+        config = with_options(load_config(Path.cwd(), config_file), today=today, strict=strict)
+    except ConfigError as error:
+        _fail(str(error))
+    result = check_handbook(config, today=config.today)
+    if result.diagnostics:
+        click.echo(format_report("text", result.diagnostics, files=result.files,
+                                 rules=rule_infos(), color=_wants_color_err()),
+                   nl=False, err=True)
+    if result.failed(config.strict):
+        click.echo("sopkit: fix the errors above first; nothing was published", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    return config, result
+
+
+def _wants_color_err() -> bool:
+    return not os.environ.get("NO_COLOR") and sys.stderr.isatty()
+
+
+_publish_options = [
+    click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too."),
+    click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
+                 help="Count review dates from this day instead of the real date."),
+    click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+                 help="The handbook's mkdocs.yml (default: ./mkdocs.yml, if there is one)."),
+]
+
+
+def _with_publish_options(command: click.decorators.FC) -> click.decorators.FC:
+    for option in reversed(_publish_options):
+        command = option(command)
+    return command
+
+
+@main.command()
+@click.option("--out", "-o", "out", required=True, metavar="DIR",
+              type=click.Path(path_type=Path, file_okay=False),
+              help="The folder to write the pages into.")
+@click.option("--force", is_flag=True,
+              help="Write into a non-empty folder sopkit did not create (deletes nothing).")
+@_with_publish_options
+def render(out: Path, force: bool, strict: bool, today: date | None,
+           config_file: Path | None) -> None:
+    """Write the handbook as Markdown pages and SVG flowcharts into DIR.
+
+    The pages suit any MkDocs-compatible builder. DIR/.nav.yml holds the
+    navigation in the form of MkDocs' `nav:` setting; DIR/.sopkit-render lists
+    the files written, so that a later render can replace them and remove the
+    ones no longer needed. The same handbook always gives the same bytes.
+
+    \b
+    Exit codes: 0 written; 1 the handbook has errors (nothing is written);
+    2 a usage, configuration or file problem.
+
+    \b
+    Examples:
+      sopkit render --out build/handbook
+      sopkit render --out build/handbook --today 2026-01-31
+    """
+    from sopkit.render import render_handbook
+    from sopkit.site import SiteError, write_render
+
+    config, result = _checked_for_publishing(config_file, strict, today)
+    rendered = render_handbook(config, result.procedures, result.organization)
+    try:
+        written = write_render(rendered, out, force=force)
+    except (SiteError, OSError) as error:
+        _fail(str(error))
+    click.echo(f"Wrote {len(written)} files to {out}")
+
+
+@main.command()
+@click.option("--force", is_flag=True,
+              help="Replace a site folder sopkit did not build.")
+@_with_publish_options
+def build(force: bool, strict: bool, today: date | None, config_file: Path | None) -> None:
+    """Build the handbook's website with MkDocs, into mkdocs.yml's site_dir (default: site/).
+
+    Uses the handbook's mkdocs.yml, adding the sopkit plugin when it is not
+    listed; without mkdocs.yml, sopkit's own settings (Material theme). The site
+    is built beside the old one and swapped in only when the build succeeds.
+    With --strict, warnings of sopkit and of MkDocs fail the build.
+
+    \b
+    Exit codes: 0 built; 1 the handbook has errors or MkDocs failed (the last
+    good site is kept); 2 a usage, configuration or file problem.
+    """
+    from sopkit.site import BuildFailed, SiteError, build_site
+
+    config, result = _checked_for_publishing(config_file, strict, today)
+    try:
+        site = build_site(config, result, force=force, strict=strict)
+    except SiteError as error:
+        _fail(str(error))
+    except BuildFailed as error:
+        click.echo(f"sopkit: the build failed ({error}); the last good site is kept", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    except OSError as error:
+        _fail(str(error))
+    click.echo(f"Built the site in {site}")
+
+
+@main.command()
+@click.option("--dev-addr", "-a", metavar="IP:PORT",
+              help="Where to serve (default: 127.0.0.1:8000, or mkdocs.yml's dev_addr).")
+@_with_publish_options
+def serve(dev_addr: str | None, strict: bool, today: date | None,
+          config_file: Path | None) -> None:
+    """Serve the handbook's website and rebuild it when a procedure changes.
+
+    Watches the procedures folder, organization.yml, the handbook's templates
+    and the docs folder. Stop with Ctrl+C.
+    """
+    from sopkit.site import BuildFailed, SiteError, serve_site
+
+    config, _result = _checked_for_publishing(config_file, strict, today)
+    try:
+        serve_site(config, dev_addr=dev_addr, strict=strict)
+    except SiteError as error:
+        _fail(str(error))
+    except BuildFailed as error:
+        click.echo(f"sopkit: the build failed ({error})", err=True)
+        sys.exit(EXIT_PROBLEMS)

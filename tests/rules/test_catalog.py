@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from sopkit.diagnostics import Diagnostic
+from sopkit.load import load_bytes
 from sopkit.rules import all_rules
+from sopkit.schema import SchemaKind, check_schema
 
-from .helpers import BASE, examples, problems, sections, yaml_blocks
+from .helpers import BASE, compose, examples, problems, sections, yaml_blocks
 
 NAMES = [rule.name for rule in all_rules()]
 DATA = Path(__file__).parent.parent / "data" / "rules"
@@ -46,6 +49,19 @@ def test_doc_example_fails_and_fix_passes(name: str) -> None:
     found = problems(name, *bad)
     assert found, f"{name}: the doc's failing example raises nothing"
     assert problems(name, *good) == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_doc_examples_pass_the_schema(name: str) -> None:
+    # Rules only ever see schema-valid documents, so their examples must be valid too.
+    bad, good = examples(name)
+    for snippets in (bad, good):
+        for number, snippet in enumerate(snippets):
+            file, text = compose(snippet, f"p{number}.yml")
+            document = load_bytes(text.encode("utf-8"), file)
+            kind: SchemaKind = (
+                "organization" if file.endswith("organization.yml") else "procedure")
+            assert not isinstance(document, Diagnostic) and check_schema(document, kind) == []
 
 
 @pytest.mark.parametrize("name", NAMES)

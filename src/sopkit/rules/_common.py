@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 
@@ -12,6 +12,23 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     pool = sorted({c for c in candidates if c != word})
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class Suggestions:
+    """:func:`did_you_mean` with a budget of comparisons, so that a file full of
+    unknown ids (thousands of them) is still checked in bounded time: once the
+    budget is spent, messages simply come without a hint. Use one per document.
+    """
+
+    def __init__(self, budget: int = 50_000) -> None:
+        self.budget = budget
+
+    def __call__(self, word: str, candidates: Collection[str]) -> str:
+        if len(candidates) > self.budget:
+            self.budget = 0
+            return ""
+        self.budget -= len(candidates)
+        return did_you_mean(word, candidates)
 
 
 def joined(words: Iterable[object]) -> str:

@@ -131,10 +131,41 @@ def traps(graph: Graph) -> list[set[str]]:
     giving the loop an exit frees them too.
     """
     stuck = set(graph) - ending(graph)
-    reach = {node: reachable(graph, [node]) for node in stuck}
+    # Every successor of a stuck step is a known, stuck step (else it could
+    # end), so the stuck steps form a graph of their own. Its strongly
+    # connected parts that no edge leaves are the traps (Kosaraju, iterative).
+    order: list[str] = []
+    visited: set[str] = set()
+    for root in (node for node in graph if node in stuck):
+        if root in visited:
+            continue
+        visited.add(root)
+        stack = [(root, iter(graph[root]))]
+        while stack:
+            node, rest = stack[-1]
+            target = next(rest, None)
+            if target is None:
+                stack.pop()
+                order.append(node)
+            elif target not in visited:
+                visited.add(target)
+                stack.append((target, iter(graph[target])))
+    before = predecessors({node: graph[node] for node in stuck})
+    part: dict[str, int] = {}
     groups: list[set[str]] = []
-    for node in graph:
-        closed = node in stuck and all(node in reach[other] for other in reach[node])
-        if closed and not any(node in group for group in groups):
-            groups.append(reach[node])
-    return groups
+    for root in reversed(order):
+        if root in part:
+            continue
+        group = {root}
+        part[root] = len(groups)
+        todo = [root]
+        while todo:
+            for source in before[todo.pop()]:
+                if source not in part:
+                    part[source] = len(groups)
+                    group.add(source)
+                    todo.append(source)
+        groups.append(group)
+    closed = [g for g in groups if all(part[t] == part[n] for n in g for t in graph[n])]
+    position = {node: index for index, node in enumerate(graph)}
+    return sorted(closed, key=lambda g: min(position[n] for n in g))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from sopkit.load import Document
 from sopkit.rules import Handbook, Problem, procedure_rule
-from sopkit.rules._common import did_you_mean, strings
+from sopkit.rules._common import Suggestions, strings
 
 
 @procedure_rule("output-not-produced", "error",
@@ -53,6 +53,7 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
         outputs: [paid-invoice]
     ```
     """
+    suggest = Suggestions()
     steps = document.data.get("steps")
     produced: set[str] = set()
     for step in steps if isinstance(steps, list) else []:
@@ -64,7 +65,7 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
         if output["id"] in produced:
             continue
         output_id = output["id"]
-        close = did_you_mean(output_id, produced)
+        close = suggest(output_id, produced)
         if close:
             message = (f"output '{output_id}' is not produced by any step{close}: "
                        "use the same id in the step's outputs")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sopkit.rules import Handbook, Problem, handbook_rule
-from sopkit.rules._common import did_you_mean, ids
+from sopkit.rules._common import Suggestions, ids
 
 
 @handbook_rule("unknown-department", "error",
@@ -63,11 +63,13 @@ def check(handbook: Handbook) -> Iterator[Problem]:
     for document in handbook.procedures:
         department = document.data.get("department")
         if isinstance(department, str) and department not in known:
+            suggest = Suggestions()
             yield Problem(
                 document, ("department",),
                 f"department '{department}' is not declared in organization.yml"
-                f"{did_you_mean(department, known) or fix}",
+                f"{suggest(department, known) or fix}",
             )
+    suggest = Suggestions()
     roles = organization.data.get("roles")
     for index, role in enumerate(roles if isinstance(roles, list) else []):
         if not isinstance(role, dict):
@@ -77,5 +79,5 @@ def check(handbook: Handbook) -> Iterator[Problem]:
             yield Problem(
                 organization, ("roles", index, "department"),
                 f"role '{role.get('id')}' belongs to department '{department}', which is not "
-                f"declared under departments{did_you_mean(department, known) or fix}",
+                f"declared under departments{suggest(department, known) or fix}",
             )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from sopkit.load import Document
 from sopkit.rules import Handbook, Problem, procedure_rule
-from sopkit.rules._common import did_you_mean, ids, joined, strings
+from sopkit.rules._common import Suggestions, ids, joined, strings
 
 
 @procedure_rule("unknown-input", "error",
@@ -60,6 +60,7 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
         inputs: [supplier-invoice, goods-receipt]
     ```
     """
+    suggest = Suggestions()
     data = document.data
     steps = data.get("steps")
     steps = steps if isinstance(steps, list) else []
@@ -82,7 +83,7 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
                            f"by step {joined(makers)}: "
                            "move the producing step earlier, or list it as a procedure input")
             else:
-                hint = did_you_mean(item, available) or (
+                hint = suggest(item, available) or (
                     ": add it to the procedure's inputs or to an earlier step's outputs")
                 message = (f"step '{name}' uses input '{item}', which is neither a procedure "
                            f"input nor an output of an earlier step{hint}")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from sopkit.load import Document
 from sopkit.rules import Handbook, Problem, procedure_rule
-from sopkit.rules._common import did_you_mean
+from sopkit.rules._common import Suggestions
 
 
 @procedure_rule("unknown-related", "error",
@@ -50,11 +50,12 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     id: HR-002
     ```
     """
+    suggest = Suggestions()
     related = document.data.get("related")
     for index, other in enumerate(related if isinstance(related, list) else []):
         if not isinstance(other, str) or other in handbook.by_id:
             continue
-        hint = did_you_mean(other, handbook.by_id) or (
+        hint = suggest(other, handbook.by_id) or (
             ": use the id of a procedure in this handbook, or remove it")
         yield Problem(
             document, ("related", index),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sopkit.rules import Handbook, Problem, handbook_rule
-from sopkit.rules._common import did_you_mean
+from sopkit.rules._common import Suggestions
 from sopkit.rules._roles import declared_roles, organization_roles, role_uses
 
 
@@ -70,14 +70,16 @@ def check(handbook: Handbook) -> Iterator[Problem]:
         fix = ": add it to roles with a title, or fix the id"
     for document in handbook.procedures:
         known = declared_roles(document.data).keys() | shared.keys()
+        suggest = Suggestions()
         for use in role_uses(document.data):
             if use.role in known:
                 continue
-            hint = did_you_mean(use.role, known) or fix
+            hint = suggest(use.role, known) or fix
             yield Problem(document, use.path,
                           f"{use.where} names role '{use.role}', which {place}{hint}")
     if organization is None:
         return
+    suggest = Suggestions()
     people = organization.data.get("people")
     for index, person in enumerate(people if isinstance(people, list) else []):
         if not isinstance(person, dict):
@@ -86,7 +88,7 @@ def check(handbook: Handbook) -> Iterator[Problem]:
         for number, role in enumerate(roles if isinstance(roles, list) else []):
             if not isinstance(role, str) or role in shared:
                 continue
-            hint = did_you_mean(role, shared) or ": add it to roles in organization.yml"
+            hint = suggest(role, shared) or ": add it to roles in organization.yml"
             yield Problem(
                 organization, ("people", index, "roles", number),
                 f"person '{person.get('id')}' has role '{role}', which is not one of the "

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from sopkit.load import Document
 from sopkit.rules import Handbook, Problem, procedure_rule
-from sopkit.rules._common import did_you_mean, ids
+from sopkit.rules._common import Suggestions, ids
 from sopkit.rules._flow import edges
 
 
@@ -72,13 +72,14 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     steps = document.data.get("steps")
     steps = steps if isinstance(steps, list) else []
     known = set(ids(steps))
+    suggest = Suggestions()
     for edge in edges(steps):
         if edge.path is None or edge.target in known:
             continue
         where = f"step '{edge.source}'"
         if edge.label is not None:
             where += f" branch '{edge.label}'"
-        hint = did_you_mean(edge.target, known) or ": use the id of one of this procedure's steps"
+        hint = suggest(edge.target, known) or ": use the id of one of this procedure's steps"
         yield Problem(
             document, edge.path,
             f"{where} goes to '{edge.target}', which is not a step of this procedure{hint}",

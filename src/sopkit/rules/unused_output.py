@@ -57,13 +57,14 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     final = set(ids(document.data.get("outputs")))
     steps = document.data.get("steps")
     steps = steps if isinstance(steps, list) else []
+    last_use: dict[str, int] = {}  # input id -> index of the last step that uses it
     for index, step in enumerate(steps):
-        later: set[str] = set()
-        for other in steps[index + 1:]:
-            later.update(strings(other.get("inputs")))
+        for item in strings(step.get("inputs")):
+            last_use[item] = index
+    for index, step in enumerate(steps):
         outputs = step.get("outputs")
         for number, output in enumerate(outputs if isinstance(outputs, list) else []):
-            if not isinstance(output, str) or output in final or output in later:
+            if not isinstance(output, str) or output in final or last_use.get(output, -1) > index:
                 continue
             yield Problem(
                 document, ("steps", index, "outputs", number),

@@ -1,0 +1,264 @@
+"""The MkDocs adapter: the `sopkit` plugin. The only module of sopkit that imports MkDocs.
+
+.. code-block:: yaml
+
+    plugins:
+      - search
+      - sopkit:
+          procedures: procedures
+          rules: {review-overdue: error}
+
+What it does, event by event:
+
+- ``on_config``: checks the handbook (the same checks and messages as
+  ``sopkit validate``); errors, and warnings with ``strict: true``, stop the build.
+  It renders the pages, and when mkdocs.yml has no ``nav:`` it provides one.
+- ``on_files``: adds the rendered pages and flowcharts to the site from memory;
+  nothing is written into the docs folder. A rendered page whose path is taken by
+  a hand-written page is an error naming both.
+- ``on_page_content``: a second wall behind the renderer's escaping; the HTML of
+  rendered pages is sanitised with nh3 (the theme's own HTML is not touched).
+- ``on_serve``: `mkdocs serve` rebuilds when procedures, organization.yml or the
+  handbook's templates change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import nh3
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import nest_paths
+
+from sopkit.config import OPTIONS, ConfigError, build_config
+
+log = get_plugin_logger(__name__)
+
+
+class SopkitPluginConfig(base.Config):
+    """The plugin's options; the defaults are sopkit's (see :data:`sopkit.config.OPTIONS`)."""
+
+    procedures = c.Optional(c.Type(str))
+    """Folder holding the procedures, relative to mkdocs.yml (default: procedures)."""
+    organization = c.Optional(c.Type(str))
+    """The organization file, relative to mkdocs.yml (default: organization.yml)."""
+    templates = c.Optional(c.Type(str))
+    """Folder of templates that override sopkit's own (default: templates)."""
+    rules = c.Optional(c.Type(dict))
+    """Rule severities, e.g. ``{review-overdue: error, unused-output: off}``."""
+    strict = c.Optional(c.Type(bool))
+    """Fail the build on warnings too (default: false)."""
+    today = c.Optional(c.Type((str, date)))
+    """The date the review rule counts from, YYYY-MM-DD (default: the real date)."""
+    section = c.Optional(c.Type(str))
+    """The folder of the site the handbook pages go into (default: the site root)."""
+
+
+class SopkitPlugin(BasePlugin[SopkitPluginConfig]):
+    """Checks the handbook and adds its pages to the MkDocs site."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self._pages: dict[str, str] = {}
+        self._nav: list[Any] = []
+        self._user_nav = False
+        self._watch: list[Path] = []
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        from sopkit.check import check_handbook, rule_infos
+        from sopkit.render import render_handbook
+        from sopkit.report import format_report
+        from sopkit.site import checked
+
+        config_file = Path(config.config_file_path) if config.config_file_path else None
+        root = config_file.parent if config_file is not None else Path.cwd()
+        options = {key: value for key, value in self.config.items()
+                   if key in OPTIONS and value is not None}
+        language = config.theme.get("language") or "en"
+        try:
+            handbook = build_config(root, options, language=str(language),
+                                    config_file=config_file, site_dir=Path(config.site_dir),
+                                    mkdocs=dict(config))
+        except ConfigError as error:
+            raise PluginError(str(error)) from None
+
+        result = checked(handbook) or check_handbook(handbook)
+        report = format_report("text", result.diagnostics, files=result.files,
+                               rules=rule_infos())
+        if result.failed(handbook.strict):
+            raise PluginError(f"the handbook has problems:\n{report.rstrip()}")
+        for line in report.splitlines()[:-2]:  # the diagnostics, without the summary
+            if line:
+                log.warning(line)
+
+        rendered = render_handbook(handbook, result.procedures, result.organization)
+        prefix = f"{handbook.section}/" if handbook.section else ""
+        self._pages = {prefix + name: content for name, content in rendered.files.items()}
+        self._nav = _prefixed(list(rendered.nav), prefix)
+        self._user_nav = config.nav is not None
+        self._watch = [handbook.procedures, handbook.organization, handbook.templates]
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        handwritten = [file.src_uri for file in files.documentation_pages()]
+        for src_uri, content in self._pages.items():
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                where = existing.abs_src_path or existing.src_uri
+                raise PluginError(
+                    f"{where}: this page has the path of the page sopkit generates as "
+                    f"'{src_uri}'; MkDocs would silently replace one with the other. "
+                    "Rename the hand-written page, or set the sopkit option 'section' "
+                    "to put the handbook in a folder of its own"
+                )
+            files.append(File.generated(config, src_uri, content=content))
+        if not self._user_nav:
+            config.nav = self._full_nav(handwritten)
+        return files
+
+    def _full_nav(self, handwritten: Sequence[str]) -> list[Any]:
+        """The handbook's nav, with the hand-written pages MkDocs would have listed."""
+        others: list[Any] = nest_paths(sorted(handwritten, key=_page_order))
+        if not self._nav:
+            return others
+        section = self.config.section
+        if section:
+            title = section.strip("/").replace("-", " ").replace("_", " ").capitalize()
+            return [*others, {title: self._nav}]
+        return [*self._nav, *others]
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str | None:
+        if page.file.src_uri in self._pages:
+            return sanitize_html(html)
+        return html
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
+                 builder: Callable[..., Any]) -> LiveReloadServer | None:
+        for path in self._watch:
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+
+def _page_order(src_uri: str) -> tuple[Any, ...]:
+    """MkDocs' own order: index pages first in their folder, then by name."""
+    parts = src_uri.split("/")
+    return (*(part for part in parts[:-1]), not parts[-1].startswith(("index.", "README.")),
+            parts[-1])
+
+
+def _prefixed(nav: list[Any], prefix: str) -> list[Any]:
+    if not prefix:
+        return nav
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, str):
+            return item if _is_url(item) else prefix + item
+        if isinstance(item, Mapping):
+            return {key: walk(value) for key, value in item.items()}
+        if isinstance(item, list):
+            return [walk(value) for value in item]
+        return item
+
+    return [walk(item) for item in nav]
+
+
+def _is_url(text: str) -> bool:
+    return bool(re.match(r"^[a-z][a-z0-9+.-]*:", text, re.IGNORECASE)) or text.startswith("/")
+
+
+# -- the second wall ---------------------------------------------------------------------------
+
+_HTML_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
+    "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "input", "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "s",
+    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "time", "tr", "u", "ul",
+}
+_SVG_TAGS = {
+    "svg", "g", "path", "rect", "circle", "ellipse", "polygon", "line", "polyline", "text",
+    "tspan", "title", "desc", "defs", "marker", "a",
+}
+# SVG attribute names are case-sensitive (viewBox, refX): nh3 compares them exactly.
+_SVG_ATTRIBUTES = {
+    "xmlns", "viewBox", "preserveAspectRatio", "width", "height", "x", "y", "x1", "y1", "x2",
+    "y2", "cx", "cy", "r", "rx", "ry", "dx", "dy", "d", "points", "transform", "fill",
+    "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-linejoin", "stroke-linecap",
+    "stroke-dasharray", "stroke-opacity", "opacity", "marker-start", "marker-mid",
+    "marker-end", "text-anchor", "dominant-baseline", "font-family", "font-size",
+    "font-weight", "font-style", "refX", "refY", "markerWidth", "markerHeight",
+    "markerUnits", "orient", "style", "href",
+}
+_GENERIC_ATTRIBUTES = {"class", "id", "title", "role", "lang", "dir"}
+_HTML_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "name"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "input": {"checked"},
+    "th": {"align", "colspan", "rowspan", "scope", "style"},
+    "td": {"align", "colspan", "rowspan", "style"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "type", "reversed"},
+    "li": {"value"},
+    "details": {"open"},
+    "time": {"datetime"},
+}
+_URL_VALUE = re.compile(r"url\s*\(", re.IGNORECASE)
+_LOCAL_URL_VALUE = re.compile(r"^\s*url\(\s*#[\w.:-]+\s*\)\s*$")
+
+
+def _attributes() -> dict[str, set[str]]:
+    attributes: dict[str, set[str]] = {"*": set(_GENERIC_ATTRIBUTES)}
+    for tag in _SVG_TAGS - {"a"}:
+        attributes[tag] = set(_SVG_ATTRIBUTES) - {"href"}
+    for tag, names in _HTML_ATTRIBUTES.items():
+        attributes[tag] = set(names)
+    attributes["a"] = {"href", "name"}
+    return attributes
+
+
+def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
+    """Paint and marker references may point into the page (``url(#id)``), nowhere else."""
+    if _URL_VALUE.search(value) and not _LOCAL_URL_VALUE.match(value):
+        return None
+    return value
+
+
+def sanitize_html(html: str) -> str:
+    """The HTML of a rendered page, with only what sopkit's Markdown legitimately produces.
+
+    Kept: headings with ids, tables, lists, disabled task-list checkboxes, admonitions,
+    details, code, links to http, https, mailto and relative URLs, and the inline
+    flowchart SVG with its geometry, ``viewBox``, ids, classes, ``data-*``, ``role``
+    and ``aria-*``. Gone: scripts and styles with their content, event handlers,
+    ``javascript:`` and other URL schemes, forms, frames, embedded objects.
+    """
+    cleaned: str = nh3.clean(
+        html,
+        tags=_HTML_TAGS | _SVG_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=_attributes(),
+        attribute_filter=_filter_attribute,
+        generic_attribute_prefixes={"data-", "aria-"},
+        tag_attribute_values={"input": {"type": {"checkbox"}}},
+        set_tag_attribute_values={"input": {"disabled": "disabled"}},
+        url_schemes={"http", "https", "mailto"},
+        filter_style_properties={"text-align", "max-width"},
+        link_rel=None,
+        strip_comments=True,
+    )
+    return cleaned

@@ -1,0 +1,220 @@
+"""The MkDocs plugin, through real MkDocs builds of small handbooks."""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+from test_site import BROKEN, TODAY, procedure_page, write_handbook
+
+from sopkit.config import OPTIONS
+from sopkit.flowchart import Edge, Flow, Lane, Node, render_flowchart
+from sopkit.plugin import SopkitPlugin, SopkitPluginConfig, sanitize_html
+
+MKDOCS_YML = f"""\
+site_name: Plugin test
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - tags
+  - sopkit:
+      today: {TODAY}
+markdown_extensions:
+  - attr_list
+  - admonition
+  - pymdownx.details
+  - pymdownx.superfences
+  - pymdownx.tasklist:
+      custom_checkbox: true
+  - tables
+  - toc:
+      permalink: true
+"""
+
+
+def mkdocs_build(root: Path, **overrides: Any) -> Path:
+    """Build ``root/mkdocs.yml`` with MkDocs' Python API, as `mkdocs build` does."""
+    site = root / "site"
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), **overrides)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return site
+
+
+def sopkit(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`sopkit ARGS` in ``root``, as a separate process (what a user sees)."""
+    return subprocess.run([sys.executable, "-m", "sopkit", *args], cwd=root,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_options_are_sopkits_options() -> None:
+    assert set(SopkitPluginConfig().keys()) == set(OPTIONS)
+
+
+def test_build_adds_generated_pages_beside_handwritten_ones(tmp_path: Path) -> None:
+    root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML,
+                          docs={"about.md": "# About this handbook\n\nRead me first.\n"})
+    site = mkdocs_build(root)
+    assert "Read me first." in (site / "about" / "index.html").read_text(encoding="utf-8")
+    page = procedure_page(site).read_text(encoding="utf-8")
+    assert "收集入职材料" in page
+    assert "About this handbook" in page  # the nav lists the hand-written page too
+    assert (site / "index.html").is_file()
+    assert list(site.rglob("*.svg")), "the flowchart files are in the site"
+    # Nothing was written into the docs folder.
+    assert sorted(path.name for path in (root / "docs").iterdir()) == ["about.md"]
+
+
+def test_flowchart_svg_survives_sanitising(tmp_path: Path) -> None:
+    root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML)
+    page = procedure_page(mkdocs_build(root)).read_text(encoding="utf-8")
+    svg = re.search(r"<svg[^>]*class=\"sop-flowchart\"[^>]*>", page)
+    assert svg is not None
+    assert re.search(r'viewBox="0 0 [\d.]+ [\d.]+"', svg.group())
+    assert 'role="img"' in svg.group() and "aria-labelledby=" in svg.group()
+    assert page.count('class="sop-node ') == 3
+    assert re.search(r'<marker id="[^"]+" viewBox="0 0 10 10" refX="10" refY="5"', page)
+    assert 'marker-end="url(#' in page
+    assert re.search(r'<a href="#step-[^"]+">', page)
+
+
+def test_invalid_procedure_fails_the_build_with_its_position(tmp_path: Path,
+                                                             caplog: Any) -> None:
+    root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML)
+    (root / "procedures" / "hr" / "HR-002-broken.yml").write_text(BROKEN, encoding="utf-8")
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        mkdocs_build(root)
+    assert "HR-002-broken.yml:14:11: error unknown-role" in caplog.text
+
+    result = sopkit(root, "build")
+    assert result.returncode == 1
+    assert re.search(r"procedures/hr/HR-002-broken\.yml:14:11: error unknown-role: ",
+                     result.stderr)
+    assert "Traceback" not in result.stderr
+    assert not (root / "site").exists()
+
+
+def test_strict_option_fails_on_warnings(tmp_path: Path, caplog: Any) -> None:
+    root = write_handbook(tmp_path, last_reviewed="2024-01-10",
+                          mkdocs_yml=MKDOCS_YML.replace(f"today: {TODAY}",
+                                                        f"today: {TODAY}\n      strict: true"))
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        mkdocs_build(root)
+    assert "warning review-overdue" in caplog.text
+
+
+def test_warnings_are_logged_without_strict(tmp_path: Path, caplog: Any) -> None:
+    root = write_handbook(tmp_path, last_reviewed="2024-01-10", mkdocs_yml=MKDOCS_YML)
+    with caplog.at_level(logging.WARNING):
+        mkdocs_build(root)
+    assert "warning review-overdue" in caplog.text
+
+
+def test_generated_page_colliding_with_a_handwritten_one_names_both(
+        tmp_path: Path, caplog: Any) -> None:
+    root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML, docs={"index.md": "# Mine\n"})
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        mkdocs_build(root)
+    message = caplog.text
+    assert str(root / "docs" / "index.md") in message
+    assert "'index.md'" in message and "section" in message
+
+    # With `section`, the handbook moves into a folder and both pages live.
+    (root / "mkdocs.yml").write_text(
+        MKDOCS_YML.replace(f"today: {TODAY}", f"today: {TODAY}\n      section: handbook"),
+        encoding="utf-8")
+    site = mkdocs_build(root)
+    assert "Mine" in (site / "index.html").read_text(encoding="utf-8")
+    assert (site / "handbook" / "index.html").is_file()
+    assert procedure_page(site).relative_to(site).parts[0] == "handbook"
+
+
+def test_users_nav_is_respected(tmp_path: Path) -> None:
+    root = write_handbook(tmp_path, docs={"about.md": "# About\n"},
+                          mkdocs_yml=MKDOCS_YML + "nav:\n  - About: about.md\n")
+    site = mkdocs_build(root)
+    nav = re.findall(r'class="md-nav__link[^"]*"[^>]*href="([^"]+)"',
+                     (site / "about" / "index.html").read_text(encoding="utf-8"))
+    assert procedure_page(site).is_file()  # built, though not in the nav
+    assert not any("HR-001" in href for href in nav)
+
+
+def test_serve_watches_the_handbook(tmp_path: Path) -> None:
+    root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML)
+    (root / "templates").mkdir()
+    config = load_config(str(root / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    watched: list[str] = []
+
+    class Server:
+        def watch(self, path: str) -> None:
+            watched.append(path)
+
+    plugin = config.plugins["sopkit"]
+    assert isinstance(plugin, SopkitPlugin)
+    plugin.on_serve(Server(), config=config, builder=lambda: None)  # type: ignore[arg-type]
+    assert set(watched) == {str(root / "procedures"), str(root / "organization.yml"),
+                            str(root / "templates")}
+
+
+# -- the second wall --------------------------------------------------------------------------
+
+
+def test_sanitiser_removes_active_content() -> None:
+    html = (
+        '<p>ok <a href="javascript:alert(1)">x</a> <a href="unsafe:javascript:alert(1)">y</a>'
+        '<img src=x onerror=alert(1)></p><script>alert(1)</script>'
+        '<iframe src="https://evil.example"></iframe><style>body{}</style>'
+        '<svg viewBox="0 0 1 1" onload="alert(1)"><a href="javascript:alert(1)">'
+        '<rect fill="url(https://evil.example/x.svg#p)"/></a>'
+        '<foreignObject><img src=x onerror=alert(2)></foreignObject></svg>'
+    )
+    cleaned = sanitize_html(html)
+    assert "alert" not in cleaned
+    assert "javascript" not in cleaned and "evil" not in cleaned
+    for tag in ("<script", "<iframe", "<style", "<foreignObject", "onerror", "onload"):
+        assert tag not in cleaned
+    assert '<svg viewBox="0 0 1 1">' in cleaned
+
+
+def test_sanitiser_keeps_what_the_markdown_produces() -> None:
+    html = (
+        '<h2 id="steps">Steps<a class="headerlink" href="#steps" title="Permanent link">'
+        "¶</a></h2>\n"
+        '<div class="admonition warning"><p class="admonition-title">Caution</p></div>\n'
+        '<ul class="task-list"><li class="task-list-item"><label class="task-list-control">'
+        '<input type="checkbox" disabled="disabled"><span class="task-list-indicator"></span>'
+        "</label> ID card</li></ul>\n"
+        '<table><thead><tr><th style="text-align:left">A</th></tr></thead></table>\n'
+        '<details class="note"><summary>More</summary><p>x</p></details>\n'
+        '<p><a href="https://example.com/">a</a> <a href="mailto:hr@example.com">b</a> '
+        '<a href="../HR-002/">c</a> <code>x</code></p>'
+    )
+    assert sanitize_html(html) == html
+
+
+def test_sanitiser_keeps_flowcharts_intact() -> None:
+    flow = Flow(
+        title="Onboarding <&>", description="",
+        lanes=(Lane("hr", "HR"), Lane("it", "信息技术部")),
+        nodes=(Node("a", "Start", "hr", "step", "1"), Node("b", "OK?", "it", "decision", "2"),
+               Node("c", "Done", "hr", "end", "3")),
+        edges=(Edge("a", "b"), Edge("b", "c", "Yes"), Edge("b", "a", "No")),
+        ends=("c",),
+    )
+    svg = render_flowchart(flow)
+    self_closed = re.sub(r"<(\w+)([^>]*)/>", r"<\1\2></\1>", svg)
+    assert sanitize_html(svg) == self_closed

@@ -1,0 +1,371 @@
+"""`sopkit render`, `sopkit build`: where files go, what is refused, what is kept."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from sopkit.cli import main
+from sopkit.config import build_config
+from sopkit.site import (
+    NAV_FILE,
+    RENDER_MARKER,
+    SITE_MARKER,
+    SiteError,
+    check_site_dir,
+    default_mkdocs,
+    with_sopkit,
+)
+
+TODAY = "2026-02-01"
+
+ORGANIZATION = """\
+departments:
+  - id: hr
+    name: 人力资源部 / Human Resources
+roles:
+  - id: hr-manager
+    title: HR Manager
+    department: hr
+  - id: hr-specialist
+    title: HR Specialist
+    department: hr
+"""
+
+PROCEDURE = """\
+id: HR-001
+title: New hire onboarding
+version: 1.0.0
+status: draft
+department: hr
+owner: hr-manager
+tags: [onboarding]
+review:
+  interval_months: 12
+  last_reviewed: {last_reviewed}
+purpose: Get every new hire ready for day one.
+scope:
+  includes: [All employees]
+roles:
+  - id: hr-manager
+  - id: hr-specialist
+steps:
+  - id: collect
+    title: 收集入职材料
+    role: hr-specialist
+    description: 核对身份证和学历证书，确认入职日期。
+    checklist: [ID card, Degree certificate]
+  - id: complete
+    title: Are the documents complete?
+    role: hr-specialist
+    decision:
+      branches:
+        - when: "Yes"
+          next: welcome
+        - when: "No"
+          next: collect
+  - id: welcome
+    title: Welcome the hire
+    role: hr-manager
+    description: Hand over the laptop and introduce the team.
+    end: true
+history:
+  - version: 1.0.0
+    date: 2026-01-10
+    summary: First release.
+"""
+
+BROKEN = """\
+id: HR-002
+title: Broken
+version: 1.0.0
+status: draft
+owner: hr-manager
+purpose: x
+scope:
+  includes: [x]
+roles:
+  - id: hr-manager
+steps:
+  - id: one
+    title: One
+    role: nobody-knows-me
+history:
+  - version: 1.0.0
+    date: 2026-01-10
+    summary: First.
+"""
+
+
+def write_handbook(root: Path, *, mkdocs_yml: str | None = None,
+                   last_reviewed: str = "2026-01-10",
+                   docs: dict[str, str] | None = None) -> Path:
+    """A small valid handbook: organization.yml and one procedure with a decision."""
+    (root / "procedures" / "hr").mkdir(parents=True)
+    (root / "organization.yml").write_text(ORGANIZATION, encoding="utf-8")
+    (root / "procedures" / "hr" / "HR-001-onboarding.yml").write_text(
+        PROCEDURE.format(last_reviewed=last_reviewed), encoding="utf-8")
+    if mkdocs_yml is not None:
+        (root / "mkdocs.yml").write_text(textwrap.dedent(mkdocs_yml), encoding="utf-8")
+    for name, text in (docs or {}).items():
+        path = root / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def run(root: Path, *args: str, monkeypatch: pytest.MonkeyPatch) -> Result:
+    monkeypatch.chdir(root)
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def procedure_page(site: Path) -> Path:
+    """The built page of HR-001, wherever the renderer put it."""
+    pages = [path for path in site.rglob("*.html")
+             if "New hire onboarding" in path.read_text(encoding="utf-8")
+             and 'class="sop-flowchart"' in path.read_text(encoding="utf-8")]
+    assert pages, "no built page holds HR-001's flowchart"
+    return pages[0]
+
+
+# -- build ------------------------------------------------------------------------------------
+
+
+def test_build_without_mkdocs_yml_uses_sopkit_settings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_handbook(tmp_path / "hb")
+    result = run(root, "build", "--today", TODAY, monkeypatch=monkeypatch)
+    assert result.exit_code == 0, result.output
+    site = root / "site"
+    assert (site / SITE_MARKER).is_file()
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "md-header" in index  # Material theme
+    assert "New hire onboarding" in procedure_page(site).read_text(encoding="utf-8")
+    # Nothing but the site is created in the handbook's folder.
+    assert sorted(path.name for path in root.iterdir()) == [
+        "organization.yml", "procedures", "site"]
+    assert not list((root / "procedures").rglob("*.md"))
+
+
+def test_build_with_mkdocs_yml_adds_the_plugin_and_keeps_docs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_handbook(tmp_path / "hb", mkdocs_yml="""\
+        site_name: Test handbook
+        site_dir: public
+        theme:
+          name: material
+          font: false
+        """, docs={"guide.md": "# Reading guide\n\nHand-written.\n"})
+    result = run(root, "build", "--today", TODAY, monkeypatch=monkeypatch)
+    assert result.exit_code == 0, result.output
+    site = root / "public"
+    assert not (root / "site").exists()
+    assert "Hand-written." in (site / "guide" / "index.html").read_text(encoding="utf-8")
+    page = procedure_page(site).read_text(encoding="utf-8")
+    assert "Reading guide" in page  # the hand-written page is in the nav beside the handbook
+    assert sorted(path.name for path in (root / "docs").iterdir()) == ["guide.md"]
+
+
+def test_failed_build_keeps_the_old_site(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_handbook(tmp_path / "hb")
+    assert run(root, "build", "--today", TODAY, monkeypatch=monkeypatch).exit_code == 0
+    before = tree(root / "site")
+
+    # A handbook error: nothing is built.
+    broken = root / "procedures" / "hr" / "HR-002-broken.yml"
+    broken.write_text(BROKEN, encoding="utf-8")
+    result = run(root, "build", "--today", TODAY, monkeypatch=monkeypatch)
+    assert result.exit_code == 1
+    assert "HR-002-broken.yml:14:11: error unknown-role" in result.stderr
+    assert tree(root / "site") == before
+    broken.unlink()
+
+    # An MkDocs failure (a hand-written page in the way of a generated one).
+    (root / "mkdocs.yml").write_text("site_name: X\ntheme: {name: material, font: false}\n",
+                                     encoding="utf-8")
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Mine\n", encoding="utf-8")
+    result = run(root, "build", "--today", TODAY, monkeypatch=monkeypatch)
+    assert result.exit_code == 1, result.output
+    assert "the last good site is kept" in result.stderr
+    assert tree(root / "site") == before
+    leftovers = [path.name for path in root.iterdir() if path.name.startswith(".site")]
+    assert leftovers == []
+
+
+def test_build_refuses_a_site_folder_it_did_not_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_handbook(tmp_path / "hb")
+    (root / "site").mkdir()
+    (root / "site" / "precious.html").write_text("mine", encoding="utf-8")
+    result = run(root, "build", "--today", TODAY, monkeypatch=monkeypatch)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("sopkit: ")
+    assert "--force" in result.stderr
+    assert (root / "site" / "precious.html").read_text(encoding="utf-8") == "mine"
+
+    result = run(root, "build", "--today", TODAY, "--force", monkeypatch=monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert not (root / "site" / "precious.html").exists()
+    assert (root / "site" / SITE_MARKER).is_file()
+    # Now it is sopkit's: the next build replaces it without --force.
+    assert run(root, "build", "--today", TODAY, monkeypatch=monkeypatch).exit_code == 0
+
+
+def test_site_folder_may_not_hold_the_handbook(tmp_path: Path) -> None:
+    root = write_handbook(tmp_path / "hb")
+    config = build_config(root, {})
+    for site in (root, tmp_path, root / "procedures"):
+        with pytest.raises(SiteError, match="would hold"):
+            check_site_dir(config, site, force=True)
+    check_site_dir(config, root / "site", force=False)
+
+
+def test_strict_build_fails_on_warnings(tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_handbook(tmp_path / "hb", last_reviewed="2024-01-10")
+    result = run(root, "build", "--today", TODAY, "--strict", monkeypatch=monkeypatch)
+    assert result.exit_code == 1
+    assert "warning review-overdue" in result.stderr
+    assert not (root / "site").exists()
+    result = run(root, "build", "--today", TODAY, monkeypatch=monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert "warning review-overdue" in result.stderr
+
+
+def test_build_reports_a_bad_mkdocs_yml_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_handbook(tmp_path / "hb", mkdocs_yml="""\
+        site_name: X
+        plugins:
+          - sopkit:
+              procedurs: procedures
+        """)
+    result = run(root, "build", monkeypatch=monkeypatch)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("sopkit: ")
+    assert "did you mean 'procedures'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# -- render -----------------------------------------------------------------------------------
+
+
+def test_render_is_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_handbook(tmp_path / "hb")
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert run(root, "render", "--out", str(first), "--today", TODAY,
+               monkeypatch=monkeypatch).exit_code == 0
+    assert run(root, "render", "--out", str(second), "--today", TODAY,
+               monkeypatch=monkeypatch).exit_code == 0
+    files = tree(first)
+    assert files == tree(second)
+    assert RENDER_MARKER in files and NAV_FILE in files
+    assert any(name.endswith(".md") for name in files)
+    assert any(name.endswith(".svg") for name in files)
+    # Rendering again into the same folder is allowed and gives the same bytes.
+    assert run(root, "render", "--out", str(first), "--today", TODAY,
+               monkeypatch=monkeypatch).exit_code == 0
+    assert tree(first) == files
+
+
+def test_render_writes_a_usable_nav(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_handbook(tmp_path / "hb")
+    out = tmp_path / "out"
+    assert run(root, "render", "--out", str(out), monkeypatch=monkeypatch).exit_code == 0
+    nav = yaml.safe_load((out / NAV_FILE).read_text(encoding="utf-8"))["nav"]
+
+    def paths(item: object) -> list[str]:
+        if isinstance(item, str):
+            return [item]
+        if isinstance(item, dict):
+            return [p for value in item.values() for p in paths(value)]
+        if isinstance(item, list):
+            return [p for value in item for p in paths(value)]
+        return []
+
+    listed = [path for path in paths(nav) if not re.match(r"^[a-z]+:", path)]
+    assert listed
+    for path in listed:
+        assert (out / path).is_file(), path
+
+
+def test_render_refuses_a_foreign_folder(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_handbook(tmp_path / "hb")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    result = run(root, "render", "--out", str(out), monkeypatch=monkeypatch)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("sopkit: ") and "--force" in result.stderr
+    assert tree(out) == {"notes.txt": b"mine"}
+
+    result = run(root, "render", "--out", str(out), "--force", monkeypatch=monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (out / RENDER_MARKER).is_file()
+
+
+def test_render_removes_only_files_it_wrote(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_handbook(tmp_path / "hb")
+    out = tmp_path / "out"
+    assert run(root, "render", "--out", str(out), monkeypatch=monkeypatch).exit_code == 0
+    (out / "mine.md").write_text("keep me", encoding="utf-8")
+    first = set(tree(out))
+    source = root / "procedures" / "hr" / "HR-001-onboarding.yml"
+    source.write_text(source.read_text(encoding="utf-8").replace("HR-001", "HR-007"),
+                      encoding="utf-8")
+    assert run(root, "render", "--out", str(out), monkeypatch=monkeypatch).exit_code == 0
+    second = set(tree(out))
+    assert "mine.md" in second
+    gone = {name for name in first - second}
+    assert gone and all("HR-001" in name for name in gone)
+    assert any("HR-007" in name for name in second)
+
+
+def test_render_refuses_a_handbook_with_errors(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_handbook(tmp_path / "hb")
+    (root / "procedures" / "hr" / "HR-002-broken.yml").write_text(BROKEN, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(root, "render", "--out", str(out), monkeypatch=monkeypatch)
+    assert result.exit_code == 1
+    assert "HR-002-broken.yml:14:11: error unknown-role" in result.stderr
+    assert not out.exists()
+
+
+# -- settings ---------------------------------------------------------------------------------
+
+
+def test_with_sopkit_adds_or_merges_the_plugin() -> None:
+    assert with_sopkit(None, {}) == ["search", "sopkit"]
+    assert with_sopkit(["search", "tags"], {"strict": True}) == [
+        "search", "tags", {"sopkit": {"strict": True}}]
+    assert with_sopkit(["search", {"sopkit": {"procedures": "sops"}}], {"today": TODAY}) == [
+        "search", {"sopkit": {"procedures": "sops", "today": TODAY}}]
+    assert with_sopkit(["sopkit"], {}) == ["sopkit"]
+    assert with_sopkit({"search": None}, {"strict": True}) == {
+        "search": None, "sopkit": {"strict": True}}
+
+
+def test_default_settings_follow_the_language(tmp_path: Path) -> None:
+    english = default_mkdocs(build_config(tmp_path, {}), tmp_path / "docs")
+    chinese = default_mkdocs(build_config(tmp_path, {}, language="zh"), tmp_path / "docs")
+    assert english["theme"]["language"] == "en" and english["theme"]["font"] is False
+    assert chinese["theme"]["language"] == "zh"
+    search = {name: options for item in chinese["plugins"] if isinstance(item, dict)
+              for name, options in item.items()}["search"]
+    assert "zh" in search["lang"] and "\\u200b" in search["separator"]
