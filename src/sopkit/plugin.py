@@ -25,7 +25,7 @@ What it does, event by event:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -104,9 +104,8 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):
                 log.warning(line)
 
         rendered = render_handbook(handbook, result.procedures, result.organization)
-        prefix = f"{handbook.section}/" if handbook.section else ""
-        self._pages = {prefix + name: content for name, content in rendered.files.items()}
-        self._nav = _prefixed(list(rendered.nav), prefix)
+        self._pages = dict(rendered.files)  # paths already inside the `section` folder
+        self._nav = list(rendered.nav)
         self._user_nav = config.nav is not None
         self._watch = [handbook.procedures, handbook.organization, handbook.templates]
         return config
@@ -158,26 +157,6 @@ def _page_order(src_uri: str) -> tuple[Any, ...]:
     parts = src_uri.split("/")
     return (*(part for part in parts[:-1]), not parts[-1].startswith(("index.", "README.")),
             parts[-1])
-
-
-def _prefixed(nav: list[Any], prefix: str) -> list[Any]:
-    if not prefix:
-        return nav
-
-    def walk(item: Any) -> Any:
-        if isinstance(item, str):
-            return item if _is_url(item) else prefix + item
-        if isinstance(item, Mapping):
-            return {key: walk(value) for key, value in item.items()}
-        if isinstance(item, list):
-            return [walk(value) for value in item]
-        return item
-
-    return [walk(item) for item in nav]
-
-
-def _is_url(text: str) -> bool:
-    return bool(re.match(r"^[a-z][a-z0-9+.-]*:", text, re.IGNORECASE)) or text.startswith("/")
 
 
 # -- the second wall ---------------------------------------------------------------------------

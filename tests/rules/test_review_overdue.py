@@ -68,3 +68,9 @@ def test_due_today_is_not_overdue() -> None:
 
 def test_no_review_section() -> None:
     assert run(RULE, "id: QA-002\n") == []
+
+
+def test_a_retired_procedure_is_not_due_for_review() -> None:
+    source = "status: retired\n" + review("2020-01-01")
+    assert run(RULE, source) == []
+    assert run(RULE, "status: draft\n" + review("2020-01-01")) != []

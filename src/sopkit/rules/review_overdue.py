@@ -21,7 +21,8 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     month lacks becomes its last day (reviewed on 31 January, due one month
     later on 28 or 29 February). Today is the build date unless the handbook's
     config pins it, so that a build can be reproduced. The handbook's config
-    can make this rule an error.
+    can make this rule an error. Retired procedures are no longer followed,
+    so they are not due for review.
 
     ## Why it matters
 
@@ -48,7 +49,7 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     ```
     """
     review = document.data.get("review")
-    if not isinstance(review, dict):
+    if not isinstance(review, dict) or document.data.get("status") == "retired":
         return
     months = review.get("interval_months")
     last = _date(review.get("last_reviewed"))

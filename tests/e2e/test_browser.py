@@ -1,0 +1,287 @@
+"""The built demo handbook in headless Chromium: it loads offline, draws its flowcharts,
+finds Chinese words, and runs nothing a procedure's text tries to inject.
+
+Needs Debian's Chromium at /usr/bin/chromium (CI installs it with `apt-get install
+chromium fonts-noto-cjk`). Without it these tests fail: they are never skipped.
+Screenshots go to the pytest run's temporary folder and to test-output/ at the repo root.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jieba
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+TODAY = "2026-06-01"
+
+HOSTILE = """\
+id: SEC-666
+title: "Hostile <script>alert(1)</script> procedure"
+summary: "<img src=x onerror=alert(1)> in the summary"
+version: 1.0.0
+status: draft
+department: it
+owner: it-manager
+tags: [security]
+purpose: |
+  Text that tries to run code: <script>alert(1)</script>, <img src=x onerror=alert(1)>
+  and a link [click me](javascript:alert(1)).
+scope:
+  includes: ["<svg onload=alert(1)>"]
+roles:
+  - id: it-manager
+  - id: it-admin
+steps:
+  - id: check
+    title: 检查可疑脚本 <script>alert(1)</script>
+    role: it-admin
+    description: "Do not [click me either](javascript:alert(1)) <img src=x onerror=alert(1)>"
+  - id: decide
+    title: Is it safe? <b onmouseover=alert(1)>
+    role: it-manager
+    decision:
+      branches:
+        - when: "Yes <script>alert(1)</script>"
+          next: close
+        - when: "No"
+          next: check
+  - id: close
+    title: Close the case
+    role: it-manager
+    end: true
+history:
+  - version: 1.0.0
+    date: 2026-01-10
+    summary: "<script>alert(1)</script>"
+"""
+
+
+@dataclass
+class Watch:
+    """What a page did that it should not have."""
+
+    base: str
+    errors: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def attach(self, page: Any) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        page.on("request", self._request)
+        page.on("dialog", self._dialog)
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(f"console error: {message.text}")
+
+    def _request(self, request: Any) -> None:
+        url = urlsplit(request.url)
+        if url.scheme in ("data", "blob", "about"):
+            return
+        if url.hostname != "127.0.0.1":
+            self.foreign.append(request.url)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def assert_clean(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.foreign == [], f"requests to other hosts: {self.foreign}"
+        assert self.dialogs == [], f"dialogs opened: {self.dialogs}"
+
+
+@dataclass(frozen=True)
+class Built:
+    root: Path
+    site: Path
+    base: str
+    shots: Path
+
+
+def _quiet_handler(directory: Path) -> type[http.server.SimpleHTTPRequestHandler]:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return functools.partial(Handler, directory=str(directory))  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    """The demo handbook plus a hostile procedure, built and served on 127.0.0.1."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's Chromium; "
+                    "install it with `apt-get install chromium fonts-noto-cjk`")
+    root = tmp_path_factory.mktemp("handbook")
+    for name in ("procedures", "docs", "templates"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
+    for name in ("organization.yml", "mkdocs.yml"):
+        shutil.copy2(REPO / name, root / name)
+    (root / "procedures" / "it" / "SEC-666-hostile.yml").write_text(HOSTILE, encoding="utf-8")
+
+    result = subprocess.run([sys.executable, "-m", "sopkit", "build", "--today", TODAY],
+                            cwd=root, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = root / "site"
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _quiet_handler(site))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    shots = tmp_path_factory.mktemp("screenshots")
+    print(f"\nscreenshots: {shots}")
+    try:
+        yield Built(root, site, f"http://127.0.0.1:{server.server_address[1]}/", shots)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(built: Built) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, built: Built) -> Iterator[tuple[Any, Watch]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    watch = Watch(built.base)
+    watch.attach(page)
+    try:
+        yield page, watch
+    finally:
+        context.close()
+
+
+def page_url(built: Built, procedure_id: str) -> str:
+    """The URL of a procedure's page, found in the built site."""
+    for path in sorted(built.site.rglob("index.html")):
+        if path.parent.name == procedure_id:
+            return built.base + path.parent.relative_to(built.site).as_posix() + "/"
+    raise AssertionError(f"no page for {procedure_id} in {built.site}")
+
+
+def screenshot(page: Any, built: Built, name: str) -> None:
+    path = built.shots / name
+    page.screenshot(path=str(path), full_page=True)
+    out = REPO / "test-output"
+    out.mkdir(exist_ok=True)
+    shutil.copy2(path, out / name)
+
+
+def test_built_html_asks_no_other_host(built: Built) -> None:
+    external = re.compile(
+        r"<script[^>]+src=\"(?:https?:)?//|<link[^>]+href=\"(?:https?:)?//"
+        r"|@import\s+(?:url\()?[\"']?(?:https?:)?//|fonts\.googleapis|fonts\.gstatic")
+    for path in [*built.site.rglob("*.html"), *built.site.rglob("*.css")]:
+        text = path.read_text(encoding="utf-8")
+        match = external.search(text)
+        assert match is None, f"{path.relative_to(built.site)}: {match and match.group()}"
+
+
+def test_home_page_loads_offline(page: tuple[Any, Watch], built: Built) -> None:
+    browser_page, watch = page
+    browser_page.goto(built.base, wait_until="networkidle")
+    assert browser_page.locator(".md-header").is_visible()
+    assert browser_page.locator("article h1").first.is_visible()
+    screenshot(browser_page, built, "home.png")
+    watch.assert_clean()
+
+
+def test_procedure_page_draws_its_flowchart(page: tuple[Any, Watch], built: Built) -> None:
+    browser_page, watch = page
+    browser_page.goto(page_url(built, "WH-001"), wait_until="networkidle")
+    chart = browser_page.locator("svg.sop-flowchart").first
+    chart.scroll_into_view_if_needed()
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 100 and box["height"] > 100, box
+    assert browser_page.locator("svg.sop-flowchart g.sop-node").count() >= 3
+    screenshot(browser_page, built, "procedure.png")
+    watch.assert_clean()
+
+
+def _chinese_word(built: Built) -> tuple[str, str]:
+    """A word of a Chinese step title, and the id of its procedure."""
+    for path in sorted((built.root / "procedures").rglob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if data["id"] == "SEC-666":
+            continue
+        for step in data.get("steps", []):
+            words = [word for word in jieba.cut(step.get("title", ""))
+                     if len(word) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", word)]
+            if words:
+                return max(words, key=len), data["id"]
+    raise AssertionError("the demo handbook has no Chinese step title")
+
+
+def test_chinese_search_finds_the_procedure(page: tuple[Any, Watch], built: Built) -> None:
+    browser_page, watch = page
+    word, procedure_id = _chinese_word(built)
+    browser_page.goto(built.base, wait_until="networkidle")
+    browser_page.wait_for_timeout(1500)  # the search worker builds its index after load
+    browser_page.keyboard.press("s")
+    search = browser_page.locator("input.md-search__input")
+    assert search.evaluate("element => element === document.activeElement")
+    search.press_sequentially(word, delay=80)
+    results = browser_page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    links = [link.get_attribute("href") or "" for link in
+             browser_page.locator(".md-search-result__item a").all()]
+    texts = " ".join(results.all_inner_texts()).replace("\u200b", "")
+    assert any(f"/{procedure_id}/" in link for link in links), (word, links)
+    assert word in texts
+    screenshot(browser_page, built, "search.png")
+    watch.assert_clean()
+
+
+def test_hostile_procedure_runs_nothing(page: tuple[Any, Watch], built: Built) -> None:
+    browser_page, watch = page
+    url = page_url(built, "SEC-666")
+    browser_page.goto(url, wait_until="networkidle")
+    text = browser_page.locator("article").inner_text()
+    assert "<script>alert(1)</script>" in text  # shown as text, not run
+    for selector in ("article script", "article img[onerror]", "article [onmouseover]",
+                     "article svg [onload]", "article a[href^='javascript']"):
+        assert browser_page.locator(selector).count() == 0, selector
+
+    link = browser_page.get_by_text("click me", exact=True).first
+    href = link.get_attribute("href")
+    assert href is None or not href.lower().lstrip().startswith(("javascript", "unsafe")), href
+    link.click()
+    browser_page.wait_for_timeout(500)
+    assert browser_page.url.split("#")[0] == url
+    chart = browser_page.locator("svg.sop-flowchart").first
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 0 and box["height"] > 0
+    screenshot(browser_page, built, "hostile.png")
+    watch.assert_clean()
