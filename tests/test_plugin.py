@@ -45,6 +45,7 @@ markdown_extensions:
 def mkdocs_build(root: Path, **overrides: Any) -> Path:
     """Build ``root/mkdocs.yml`` with MkDocs' Python API, as `mkdocs build` does."""
     site = root / "site"
+    (root / "docs").mkdir(exist_ok=True)  # MkDocs requires the docs folder
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), **overrides)
     config.plugins.on_startup(command="build", dirty=False)
     try:
@@ -155,6 +156,7 @@ def test_users_nav_is_respected(tmp_path: Path) -> None:
 def test_serve_watches_the_handbook(tmp_path: Path) -> None:
     root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML)
     (root / "templates").mkdir()
+    (root / "docs").mkdir()
     config = load_config(str(root / "mkdocs.yml"))
     config = config.plugins.on_config(config)
     watched: list[str] = []
@@ -218,3 +220,27 @@ def test_sanitiser_keeps_flowcharts_intact() -> None:
     svg = render_flowchart(flow)
     self_closed = re.sub(r"<(\w+)([^>]*)/>", r"<\1\2></\1>", svg)
     assert sanitize_html(svg) == self_closed
+
+
+def test_second_wall_cleans_what_a_template_lets_through(tmp_path: Path) -> None:
+    """A handbook template that emits raw HTML cannot put a script on the page."""
+    root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML)
+    (root / "templates").mkdir()
+    (root / "templates" / "procedure.md.j2").write_text(
+        "# {{ procedure.id }} {{ procedure.title | md_inline }}\n\n"
+        "<script>alert('template')</script>\n\n"
+        '<p><img src="x" onerror="alert(1)"> <a href="javascript:alert(1)">bad link</a>'
+        ' <a href="https://example.com/" onclick="alert(1)">good link</a></p>\n\n'
+        '<div class="sopkit-flowchart">\n{{ svg }}\n</div>\n',
+        encoding="utf-8")
+    site = mkdocs_build(root)
+    page = procedure_page(site).read_text(encoding="utf-8")
+    article = page[page.index("<article"):page.index("</article>")]
+    assert "alert" not in article
+    assert "onerror" not in article and "onclick" not in article
+    assert "javascript:" not in article
+    assert "<a>bad link</a>" in article
+    assert '<a href="https://example.com/">good link</a>' in article
+    assert re.search(r'<svg [^>]*viewBox="0 0 [\d.]+ [\d.]+"', article)
+    # The theme's own HTML is not sanitised: its scripts are still there.
+    assert re.search(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"', page)

@@ -176,6 +176,18 @@ def test_build_with_mkdocs_yml_adds_the_plugin_and_keeps_docs(
     assert sorted(path.name for path in (root / "docs").iterdir()) == ["guide.md"]
 
 
+def test_build_with_mkdocs_yml_but_no_docs_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_handbook(tmp_path / "hb", mkdocs_yml="""\
+        site_name: Only generated pages
+        plugins: [search, sopkit]
+        """)
+    result = run(root, "build", "--today", TODAY, monkeypatch=monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert procedure_page(root / "site").is_file()
+    assert not (root / "docs").exists()
+
+
 def test_failed_build_keeps_the_old_site(tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_handbook(tmp_path / "hb")

@@ -309,7 +309,9 @@ def build(force: bool, strict: bool, today: date | None, config_file: Path | Non
         sys.exit(EXIT_PROBLEMS)
     except OSError as error:
         _fail(str(error))
-    click.echo(f"Built the site in {site}")
+    from sopkit.check import display_name
+
+    click.echo(f"Built the site in {display_name(site)}")
 
 
 @main.command()

@@ -41,7 +41,7 @@ def _run(args: Sequence[str], cwd: Path, *, stdin: bytes | None = None,
          check: bool = True) -> subprocess.CompletedProcess[bytes]:
     """``git ARGS`` in ``cwd``; a failure (with ``check``) is a :class:`GitError`."""
     try:
-        done = subprocess.run(  # noqa: S603 (an argument list, no shell)
+        done = subprocess.run(
             ["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False,
         )
     except FileNotFoundError:

@@ -52,6 +52,7 @@ EN: Mapping[str, str] = {
     "due_today": "due today",
     "due_in": "due in {n} days",
     "not_scheduled": "not scheduled",
+    "due": "Due",
     "tags": "Tags",
     # content sections
     "purpose": "Purpose",
@@ -174,6 +175,8 @@ EN: Mapping[str, str] = {
     "no_tags": "No procedure has tags yet.",
     "none": "—",
     "list_separator": ", ",
+    "field": "**{label}:** ",
+    "parens": " ({text})",
 }
 
 ZH: Mapping[str, str] = {
@@ -215,6 +218,7 @@ ZH: Mapping[str, str] = {
     "due_today": "今天到期",
     "due_in": "{n} 天后到期",
     "not_scheduled": "未安排",
+    "due": "到期情况",
     "tags": "标签",
     "purpose": "目的",
     "objectives": "目标",
@@ -326,6 +330,8 @@ ZH: Mapping[str, str] = {
     "no_tags": "还没有流程设置标签。",
     "none": "—",
     "list_separator": "、",
+    "field": "**{label}**：",
+    "parens": "（{text}）",
 }
 
 LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": EN, "zh": ZH}

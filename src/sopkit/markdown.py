@@ -67,10 +67,16 @@ def _entity(ch: str) -> str:
     return f"&#{ord(ch)};"
 
 
+_CODE_ESCAPES = {ord(ch): _entity(ch) for ch in "\\`*_{}[]!|~<>&=^:"}
+
+
 def _entities(text: str) -> str:
-    """Every ASCII punctuation character as a numeric character reference."""
-    return "".join(_entity(ch) if ch.isascii() and not ch.isalnum() and ch != " " else ch
-                   for ch in text)
+    """Code text: every character Markdown or HTML could act on, as a character reference.
+
+    Only for text in the middle of a line: ``-``, ``#``, ``.`` and the like are left
+    alone because they act only at the start of a line.
+    """
+    return text.translate(_CODE_ESCAPES)
 
 
 def _clean(value: object) -> str:
@@ -83,7 +89,7 @@ def _escape_plain(text: str) -> str:
     """Text outside code spans: entities for HTML, braces, stray backticks and runs."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("{", "&#123;").replace("}", "&#125;").replace("`", "&#96;")
-    return _RUNS.sub(lambda m: _entities(m.group(0)), text)
+    return _RUNS.sub(lambda m: "".join(_entity(ch) for ch in m.group(0)), text)
 
 
 def _escape_line(text: str) -> str:

@@ -180,17 +180,17 @@ class Step:
     """``decision``; ``end`` when the flow stops here; else ``step``."""
 
     def raci(self, role_id: str) -> str:
-        """The RACI letters ``role_id`` holds in this step, e.g. ``RA``; empty if none."""
-        letters = ""
+        """The RACI letters ``role_id`` holds in this step, e.g. ``R/A``; empty if none."""
+        letters = []
         if self.role.id == role_id:
-            letters += "R"
+            letters.append("R")
         if self.accountable is not None and self.accountable.id == role_id:
-            letters += "A"
+            letters.append("A")
         if any(r.id == role_id for r in self.consulted):
-            letters += "C"
+            letters.append("C")
         if any(r.id == role_id for r in self.informed):
-            letters += "I"
-        return letters
+            letters.append("I")
+        return "/".join(letters)
 
 
 @dataclass(frozen=True)
@@ -347,14 +347,14 @@ class Procedure:
         return tuple(seen.values())
 
     def raci(self, role_id: str) -> str:
-        """RACI letters of ``role_id`` over the whole procedure, in R, A, C, I order.
+        """RACI letters of ``role_id`` over the whole procedure, e.g. ``R/C``.
 
         The owner is accountable for the procedure, so holds ``A``.
         """
-        letters = {ch for step in self.steps for ch in step.raci(role_id)}
+        letters = {ch for step in self.steps for ch in step.raci(role_id).split("/") if ch}
         if self.owner.id == role_id:
             letters.add("A")
-        return "".join(ch for ch in "RACI" if ch in letters)
+        return "/".join(ch for ch in "RACI" if ch in letters)
 
 
 @dataclass(frozen=True)
@@ -362,8 +362,8 @@ class RoleDuty:
     """A responsibility or authority of a role, and where it is written."""
 
     text: str
-    procedure: str | None
-    """The procedure id, or None for organization.yml."""
+    procedure: Procedure | None
+    """The procedure that says so, or None for organization.yml."""
 
 
 @dataclass(frozen=True)
@@ -456,8 +456,8 @@ class Handbook:
             for role in p.roles:
                 if role.id == role_id:
                     title = title or role.title
-                    responsibilities.extend(RoleDuty(t, p.id) for t in role.responsibilities)
-                    authority.extend(RoleDuty(t, p.id) for t in role.authority)
+                    responsibilities.extend(RoleDuty(t, p) for t in role.responsibilities)
+                    authority.extend(RoleDuty(t, p) for t in role.authority)
             for step in p.steps:
                 letters = step.raci(role_id)
                 if letters:

@@ -46,7 +46,8 @@ from sopkit.config import OPTIONS, ConfigError, build_config
 log = get_plugin_logger(__name__)
 
 
-class SopkitPluginConfig(base.Config):
+# MkDocs' __init_subclass__ hooks are untyped.
+class SopkitPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     """The plugin's options; the defaults are sopkit's (see :data:`sopkit.config.OPTIONS`)."""
 
     procedures = c.Optional(c.Type(str))
@@ -65,7 +66,7 @@ class SopkitPluginConfig(base.Config):
     """The folder of the site the handbook pages go into (default: the site root)."""
 
 
-class SopkitPlugin(BasePlugin[SopkitPluginConfig]):
+class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-call]
     """Checks the handbook and adds its pages to the MkDocs site."""
 
     supports_multiple_instances = False
@@ -129,7 +130,8 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):
 
     def _full_nav(self, handwritten: Sequence[str]) -> list[Any]:
         """The handbook's nav, with the hand-written pages MkDocs would have listed."""
-        others: list[Any] = nest_paths(sorted(handwritten, key=_page_order))
+        others: list[Any] = nest_paths(  # type: ignore[no-untyped-call]
+            sorted(handwritten, key=_page_order))
         if not self._nav:
             return others
         section = self.config.section

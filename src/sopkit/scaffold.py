@@ -33,6 +33,8 @@ PROCEDURE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
 LOCAL_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 DEFAULT_OWNER = "process-owner"
 SLUG_LENGTH = 50
+COMMENT_COLUMN = 32
+"""Where the hint comments of a new procedure start (after this many characters)."""
 
 _SITE_NAMES: Mapping[Language, str] = {
     "en": "Standard operating procedures",
@@ -101,7 +103,7 @@ class InitReport:
     """Files not written for another reason, with the reason."""
 
 
-def handbook_files(language: Language) -> dict[str, str]:
+def handbook_files(language: Language, today: date | None = None) -> dict[str, str]:
     """Every file `init` writes for a handbook in ``language``: path -> content."""
     if language not in LANGUAGES:
         raise ScaffoldError(f"no handbook templates for language '{language}': "
@@ -113,6 +115,7 @@ def handbook_files(language: Language) -> dict[str, str]:
         "SITE_NAME": _SITE_NAMES[language],
         "SEARCH_LANG": _SEARCH_LANG[language],
         "VERSION": sopkit.__version__,
+        "TODAY": (today or date.today()).isoformat(),
     }
     folder = template_folder()
     files: dict[str, str] = {}
@@ -124,7 +127,8 @@ def handbook_files(language: Language) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
-def init_handbook(target: Path, language: Language = "en") -> InitReport:
+def init_handbook(target: Path, language: Language = "en", *,
+                  today: date | None = None) -> InitReport:
     """Write a new handbook into ``target``; never replace a file that exists.
 
     The example procedure is written only into a handbook that has no procedures
@@ -134,7 +138,7 @@ def init_handbook(target: Path, language: Language = "en") -> InitReport:
     """
     if target.exists() and not target.is_dir():
         raise ScaffoldError(f"{target} is a file: give a folder for the new handbook")
-    files = handbook_files(language)
+    files = handbook_files(language, today)
     fresh_procedures = not _has_procedures(target / "procedures")
     fresh_organization = not (target / "organization.yml").exists()
     report = InitReport()
@@ -284,6 +288,7 @@ def plan_procedure(config: Config, procedure_id: str, title: str, *,
         "TITLE": scalar(title),
         "DEPARTMENT": f"department: {department}\n" if department else "",
         "OWNER": owner,
+        "OWNER_PAD": " " * max(1, COMMENT_COLUMN - len(f"owner: {owner}")),
         "OWNER_TITLE": f"\n    title: {scalar(role_title)}" if declares_title else "",
         "TODAY": (today or date.today()).isoformat(),
     }

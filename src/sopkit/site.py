@@ -16,6 +16,7 @@ output from folders it must not touch:
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import os
 import shutil
@@ -75,20 +76,13 @@ def write_render(rendered: RenderedSite, out: Path, *, force: bool = False) -> l
     the marker), unless ``force``. Files that an earlier render wrote and this one
     does not are removed; no other file is ever deleted.
     """
-    files: dict[str, str] = {}
-    for name, content in rendered.files.items():
-        files[_safe_relative(name)] = content
-    files[NAV_FILE] = nav_text(rendered.nav)
+    from sopkit.render import RenderedSite, write_tree
 
+    files = {_safe_relative(name): content for name, content in rendered.files.items()}
+    files[NAV_FILE] = nav_text(rendered.nav)
     previous = _previous_render(out, force)
     out.mkdir(parents=True, exist_ok=True)
-    for name in sorted(files):
-        target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_dir():
-            raise SiteError(f"{target}: a folder is in the way of a rendered file")
-        with target.open("w", encoding="utf-8", newline="\n") as stream:
-            stream.write(files[name])
+    write_tree(RenderedSite(dict(sorted(files.items())), rendered.nav), out)
     for name in sorted(previous - set(files)):
         stale = out / name
         if stale.is_file():
@@ -271,7 +265,14 @@ def _mkdocs_settings(config: Config, *, strict: bool) -> Iterator[_Prepared]:
     if config.config_file is not None:
         raw = _raw_mkdocs(config.config_file)
         overrides["plugins"] = with_sopkit(raw.get("plugins"), options)
-        yield _Prepared(str(config.config_file), overrides)
+        docs_dir = config.config_file.parent / str(raw.get("docs_dir") or "docs")
+        if docs_dir.is_dir():
+            yield _Prepared(str(config.config_file), overrides)
+            return
+        # A handbook of generated pages only: MkDocs still wants a docs folder.
+        with tempfile.TemporaryDirectory(prefix="sopkit-docs-") as empty:
+            overrides["docs_dir"] = empty
+            yield _Prepared(str(config.config_file), overrides)
         return
     # No mkdocs.yml: sopkit's own settings, in a temporary folder with an empty docs
     # folder (MkDocs requires one). Nothing is written into the handbook's folder.
@@ -319,12 +320,20 @@ def _mkdocs_logging(level: int) -> Iterator[None]:
     logger.addHandler(handler)
     logger.setLevel(min(level, logging.INFO))
     logger.propagate = False
+    # jieba (used by the search plugin for Chinese) reports loading its dictionary; it
+    # sets its logger's level when imported, hence the import first.
+    with contextlib.suppress(ImportError):
+        importlib.import_module("jieba")
+    jieba = logging.getLogger("jieba")
+    old_jieba = jieba.level
+    jieba.setLevel(logging.WARNING)
     try:
         yield
     finally:
         logger.removeHandler(handler)
         logger.setLevel(old_level)
         logger.propagate = old_propagate
+        jieba.setLevel(old_jieba)
 
 
 def _load_mkdocs(prepared: _Prepared, **kwargs: Any) -> Any:

@@ -20,3 +20,10 @@ from sopkit.rules import (  # noqa: F401
     unreachable_step,
     unused_output,
 )
+
+# isort: split
+from sopkit.rules import (  # noqa: F401  (the change rules: diff.py runs them)
+    change_history_not_updated,
+    change_material_needs_minor,
+    change_version_not_raised,
+)
