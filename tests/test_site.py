@@ -129,6 +129,20 @@ def tree(folder: Path) -> dict[str, bytes]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
+EXTERNAL = re.compile(
+    r"<script[^>]+src=\"(?:https?:)?//|<link[^>]+href=\"(?:https?:)?//"
+    r"|@import\s+(?:url\()?[\"']?(?:https?:)?//|fonts\.googleapis|fonts\.gstatic")
+
+
+def external_references(site: Path) -> list[str]:
+    """Scripts, styles and fonts the built site would fetch from other hosts."""
+    found = []
+    for path in sorted([*site.rglob("*.html"), *site.rglob("*.css")]):
+        for match in EXTERNAL.finditer(path.read_text(encoding="utf-8")):
+            found.append(f"{path.relative_to(site)}: {match.group()}")
+    return found
+
+
 def procedure_page(site: Path) -> Path:
     """The built page of HR-001, wherever the renderer put it."""
     pages = [path for path in site.rglob("*.html")
@@ -151,6 +165,7 @@ def test_build_without_mkdocs_yml_uses_sopkit_settings(
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "md-header" in index  # Material theme
     assert "New hire onboarding" in procedure_page(site).read_text(encoding="utf-8")
+    assert external_references(site) == []  # works offline: no web fonts, no CDN
     # Nothing but the site is created in the handbook's folder.
     assert sorted(path.name for path in root.iterdir()) == [
         "organization.yml", "procedures", "site"]
@@ -381,3 +396,14 @@ def test_default_settings_follow_the_language(tmp_path: Path) -> None:
     search = {name: options for item in chinese["plugins"] if isinstance(item, dict)
               for name, options in item.items()}["search"]
     assert "zh" in search["lang"] and "\\u200b" in search["separator"]
+
+
+def test_offline_check_catches_web_fonts(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The offline check above is not vacuous: Material's default asks Google for fonts."""
+    root = write_handbook(tmp_path / "hb", mkdocs_yml="""\
+        site_name: Fonts
+        theme: material
+        """)
+    assert run(root, "build", "--today", TODAY, monkeypatch=monkeypatch).exit_code == 0
+    assert any("fonts.googleapis" in found for found in external_references(root / "site"))

@@ -196,11 +196,18 @@ def history_versions(data: Mapping[str, Any]) -> list[str]:
 
 
 def history_added(base: Mapping[str, Any], head: Mapping[str, Any]) -> bool:
-    """HEAD's history starts with an entry for HEAD's version that the base did not have."""
-    version = head.get("version")
-    versions = history_versions(head)
-    return (bool(versions) and versions[0] == version and version != base.get("version")
-            and version not in history_versions(base))
+    """HEAD's history starts with a new entry for HEAD's version, above the base's entries.
+
+    An entry of the base's version relabelled with the new one is not a new entry,
+    unless the base's version was a pre-release (whose entries may be folded into
+    the release).
+    """
+    version, before = head.get("version"), base.get("version")
+    versions, earlier = history_versions(head), history_versions(base)
+    if not versions or versions[0] != version or version == before or version in earlier:
+        return False
+    folded = isinstance(before, str) and "-" in before.split("+", 1)[0]
+    return folded or not earlier or earlier[0] in versions
 
 
 def compare(base: Mapping[str, Any], head: Mapping[str, Any]) -> tuple[FieldChange, ...]:
@@ -397,7 +404,10 @@ def _read_worktree(root: Path, procedures: Path) -> list[_Entry]:
     entries: list[_Entry] = []
     for path in discover(procedures) if procedures.is_dir() else []:
         file = display_name(path)
-        relative = Path(path).resolve().relative_to(root).as_posix()
+        try:  # the folder resolved, not the file: a linked file keeps its own name
+            relative = (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+        except ValueError:
+            relative = file
         document = load_file(path, file)
         if isinstance(document, Diagnostic):
             entries.append(_Entry(relative, file, None, (document,)))

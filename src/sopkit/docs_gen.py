@@ -28,7 +28,8 @@ _WHEN = {
     "builtin": "always, on every file; its severity cannot be changed or switched off",
     "procedure": "on each procedure, with the rest of the handbook as context",
     "handbook": "across the whole handbook",
-    "change": "only in review, against a base revision: `sopkit validate --base REV`",
+    "change": "only in review, against a base revision, by `sopkit diff` and "
+              "`sopkit validate --base REV`",
 }
 
 _INTRO = """\

@@ -50,7 +50,8 @@ def _run(args: Sequence[str], cwd: Path, *, stdin: bytes | None = None,
     except NotADirectoryError:
         raise GitError(f"{cwd}: no such folder") from None
     if check and done.returncode != 0:
-        raise GitError(f"git {args[0]} failed: {_first_line(done.stderr)}")
+        command = next((arg for arg in args if not arg.startswith("-")), "")
+        raise GitError(f"git {command} failed: {_first_line(done.stderr)}")
     return done
 
 
@@ -118,21 +119,31 @@ def default_branch(root: Path) -> str:
     """The branch changes are compared with: origin/HEAD, else main, else master.
 
     origin/main and origin/master are tried last, for CI checkouts that have no
-    local branches.
+    local branches. origin/HEAD is passed over when it names the branch that is
+    checked out (as in a single-branch or shallow clone of a feature branch):
+    a branch compared with itself shows no changes, which would mislead.
     """
     done = _run(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], root, check=False)
     target = _out(done)
     if done.returncode == 0 and target.startswith("refs/remotes/"):
         name = target.removeprefix("refs/remotes/")
-        if _exists(root, name):
+        branch = name.split("/", 1)[-1]
+        if (branch != _current_branch(root) or branch in ("main", "master")) and _exists(
+                root, name):
             return name
     for name in ("main", "master", "origin/main", "origin/master"):
         if _exists(root, name):
             return name
     if is_shallow(root):
         raise GitError(f"the default branch is not in this shallow clone: {SHALLOW_HINT}")
-    raise GitError("cannot tell which branch to compare with (no origin/HEAD, main or master): "
-                   "name the base revision, e.g. `sopkit diff origin/develop`")
+    raise GitError("cannot tell which branch to compare with (no origin/HEAD, main or master "
+                   "apart from this branch): name the base revision, e.g. "
+                   "`sopkit diff origin/develop`")
+
+
+def _current_branch(root: Path) -> str | None:
+    done = _run(["symbolic-ref", "--quiet", "--short", "HEAD"], root, check=False)
+    return _out(done) or None if done.returncode == 0 else None
 
 
 def merge_base(root: Path, base: str, head: str) -> str:

@@ -213,7 +213,8 @@ ZH: Mapping[str, str] = {
     "next_review": "下次评审",
     "overdue": "已逾期",
     "overdue_title": "评审已逾期",
-    "overdue_notice": "本流程应于 {date} 评审，目前已逾期。评审完成前，请向负责人确认其内容仍然有效。",
+    "overdue_notice": "本流程应于 {date} 评审，目前已逾期。"
+                      "评审完成前，请向负责人确认其内容仍然有效。",
     "overdue_by": "已逾期 {n} 天",
     "due_today": "今天到期",
     "due_in": "{n} 天后到期",
@@ -274,7 +275,8 @@ ZH: Mapping[str, str] = {
     "unit_h": "小时",
     "unit_m": "分钟",
     "raci": "RACI",
-    "raci_legend": "R = 执行（完成工作），A = 问责（对结果负责；流程负责人对整个流程问责），C = 咨询，I = 知会。",
+    "raci_legend": "R = 执行（完成工作），A = 问责（对结果负责；流程负责人对整个流程问责），"
+                   "C = 咨询，I = 知会。",
     "raci_intro": "各流程中谁做什么：每行一个角色，每列一个流程。",
     "metrics": "指标",
     "metric": "指标",

@@ -46,12 +46,14 @@ __all__ = [
 
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f\ufffe\uffff\ud800-\udfff]")
-_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_BACKTICKS = re.compile(r"`+")
+_URL_SPACE = re.compile(r"[\x00-\x20]*")
 _RUNS = re.compile(r"([`~!?/:=])\1{2,}")
 _LINK_START = re.compile(r"\]\(|\]:")
 _DANGEROUS = ("javascript:", "vbscript:", "data:")
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
 _SAFE_SCHEMES = ("http", "https", "mailto", "tel", "ftp", "sftp")
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 # What may open a block when it starts a line (after up to three spaces).
@@ -92,17 +94,43 @@ def _escape_plain(text: str) -> str:
     return _RUNS.sub(lambda m: "".join(_entity(ch) for ch in m.group(0)), text)
 
 
+def _code_spans(line: str) -> list[tuple[int, int, int]]:
+    """Code spans of one line as (start, end, run length), found in linear time.
+
+    A span opens with a run of backticks and closes at the next run of the same length;
+    a run right after a backslash opens nothing.
+    """
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    following: list[int | None] = [None] * len(runs)
+    last: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        following[index] = last.get(length)
+        last[length] = index
+    spans: list[tuple[int, int, int]] = []
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        close = following[index]
+        if close is None or (start > 0 and line[start - 1] == "\\"):
+            index += 1
+            continue
+        spans.append((start, runs[close][1], end - start))
+        index = close + 1
+    return spans
+
+
 def _escape_line(text: str) -> str:
     """One line: code spans to ``<code>``, everything else escaped."""
     out: list[str] = []
     position = 0
-    for match in _CODE_SPAN.finditer(text):
-        out.append(_escape_plain(text[position:match.start()]))
-        code = match.group(2)
-        if code.strip(" "):
-            code = code[1:-1] if code.startswith(" ") and code.endswith(" ") else code
+    for start, end, ticks in _code_spans(text):
+        out.append(_escape_plain(text[position:start]))
+        code = text[start + ticks:end - ticks]
+        if code.strip(" ") and code.startswith(" ") and code.endswith(" "):
+            code = code[1:-1]
         out.append(f"<code>{_entities(code)}</code>")
-        position = match.end()
+        position = end
     out.append(_escape_plain(text[position:]))
     return "".join(out)
 
@@ -115,11 +143,10 @@ def _neutralise_links(text: str) -> str:
         start = match.end()
         probe = _IGNORED_IN_URL.sub("", text[start:start + 64]).lower()
         if probe.startswith(_DANGEROUS):
-            out.append(text[position:start])
-            rest = text[start:]
-            skipped = len(rest) - len(rest.lstrip("\x00\t\n\r\f\v "))
-            out.append(text[start:start + skipped] + "unsafe:")
-            position = start + skipped
+            space = _URL_SPACE.match(text, start)
+            skipped = space.end() if space else start
+            out.append(text[position:skipped] + "unsafe:")
+            position = skipped
     out.append(text[position:])
     return "".join(out)
 
@@ -195,18 +222,20 @@ def safe_url(value: object) -> str | None:
     Allowed: http, https, mailto, tel, ftp, sftp, and relative links. The result is safe
     inside ``[text](...)``: spaces, brackets, quotes, ``|`` and ``&`` are encoded.
     """
-    text = _clean(value)
-    compact = _IGNORED_IN_URL.sub("", text)
-    if not compact:
+    # Browsers drop tabs and line breaks anywhere and controls and spaces around a URL.
+    text = re.sub(r"[\t\n\r]", "", _clean(value)).strip(_C0_AND_SPACE)
+    if not text:
         return None
+    compact = _IGNORED_IN_URL.sub("", text)
     match = _SCHEME.match(compact)
     if match is not None and match.group(1).lower() not in _SAFE_SCHEMES:
         return None
-    if match is None and ":" in compact.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
+    if match is None and ":" in re.split(r"[/?#]", compact, maxsplit=1)[0]:
         return None  # something a browser could still read as a scheme
     encoded = "".join(
-        f"%{ord(ch):02X}" if ch in ' ()<>[]{}"\'|`\\^' else ch
-        for ch in compact
+        f"%{ord(ch):02X}" if ch in ' ()<>[]{}"\'|`\\^' or ord(ch) < 0x20 or ord(ch) == 0x7F
+        else ch
+        for ch in text
     )
     return encoded.replace("&", "&amp;")
 

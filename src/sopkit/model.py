@@ -324,10 +324,8 @@ class Procedure:
 
     def item_name(self, item_id: str) -> str:
         """The name of an input or output id (a step's own outputs have only an id)."""
-        for item in (*self.inputs, *self.outputs):
-            if item.id == item_id:
-                return item.name
-        return item_id
+        items: tuple[Input | Output, ...] = (*self.inputs, *self.outputs)
+        return next((item.name for item in items if item.id == item_id), item_id)
 
     @property
     def lanes(self) -> tuple[Role, ...]:

@@ -99,7 +99,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         report = format_report("text", result.diagnostics, files=result.files,
                                rules=rule_infos())
         if result.failed(handbook.strict):
-            raise PluginError(f"the handbook has problems:\n{report.rstrip()}")
+            raise PluginError(f"sopkit: the handbook has problems:\n{report.rstrip()}")
         for line in report.splitlines()[:-2]:  # the diagnostics, without the summary
             if line:
                 log.warning(line)

@@ -65,7 +65,7 @@ def _plain(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return _one_line(value)
+        return _one_line(value.rstrip("\n"))
     if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
         return "[" + ", ".join(_plain(v) for v in value) + "]"
     if isinstance(value, dict):
@@ -79,9 +79,12 @@ def _shorten(text: str, start: int = 0) -> str:
     """``text`` cut to :data:`WIDTH` characters from about ``start``, with ellipses."""
     if len(text) <= WIDTH:
         return text
-    start = max(0, min(start, len(text) - WIDTH))
-    cut = text[start : start + WIDTH - 2]
-    return ("…" if start > 0 else "") + cut + ("…" if start + len(cut) < len(text) else "")
+    if start <= 0:
+        return text[: WIDTH - 1] + "…"
+    start = min(start, len(text) - (WIDTH - 1))
+    if start + WIDTH - 1 >= len(text):
+        return "…" + text[start:]
+    return "…" + text[start : start + WIDTH - 2] + "…"
 
 
 def _pair(before: Any, after: Any) -> tuple[str, str]:
@@ -197,7 +200,9 @@ def _md_procedure(p: ProcedureDiff, found: Sequence[Diagnostic]) -> list[str]:
     if p.change == "modified":
         before, after = _version(p)
         entry = "with a new history entry" if p.history_added else "no new history entry"
-        facts.append(f"Version {md_text(before)} → {md_text(after)}, {entry}.")
+        version = (f"Version {md_text(before)} → {md_text(after)}" if before != after
+                   else f"Version {md_text(after)}, not raised")
+        facts.append(f"{version}, {entry}.")
     if p.change == "invalid":
         facts.append("Cannot be compared: the file does not load or breaks the procedure format "
                      "(`sopkit validate` says more).")
@@ -238,7 +243,7 @@ def _markdown(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
     for p in changed:
         found = _for(p, diagnostics)
         shown.update(found)
-        if p.change in ("added", "unchanged") and not found and not p.head_problems:
+        if p.change == "added" and not found:
             continue
         if p.change == "removed" and not p.base_problems:
             continue
@@ -312,9 +317,10 @@ def _text(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
         before, after = _version(p)
         name = _visible(p.id or p.head_file or p.base_file or "")
         material = ", material" if p.is_material else ""
+        version = (f", version {_visible(before)} → {_visible(after)}" if before != after
+                   else f", version {_visible(after)}" if after != "–" else "")
         lines += ["", f"{name} {_one_line(_shorten(p.title))}".rstrip(),
-                  f"  {_change_label(p)}{material}, version {_visible(before)} → "
-                  f"{_visible(after)}"]
+                  f"  {_change_label(p)}{material}{version}"]
         if p.moved:
             lines.append(f"  moved from {_visible(p.base_file or '')} to "
                          f"{_visible(p.head_file or '')}")

@@ -282,13 +282,15 @@ def plan_procedure(config: Config, procedure_id: str, title: str, *,
         modeline = f"# yaml-language-server: $schema={relative}\n"
     declares_title = organization is None or not owner_known
     role_title = _OWNER_TITLES[language] if owner == DEFAULT_OWNER else _role_title(owner)
+    department_line = f"department: {department}" if department else "# department: hr"
     values = {
         "MODELINE": modeline,
         "ID": procedure_id,
         "TITLE": scalar(title),
-        "DEPARTMENT": f"department: {department}\n" if department else "",
+        "DEPARTMENT": department_line,
+        "DEPARTMENT_PAD": _pad(department_line),
         "OWNER": owner,
-        "OWNER_PAD": " " * max(1, COMMENT_COLUMN - len(f"owner: {owner}")),
+        "OWNER_PAD": _pad(f"owner: {owner}"),
         "OWNER_TITLE": f"\n    title: {scalar(role_title)}" if declares_title else "",
         "TODAY": (today or date.today()).isoformat(),
     }
@@ -304,6 +306,10 @@ def write_procedure(planned: NewProcedure) -> None:
         raise ScaffoldError(f"{planned.path}: cannot write: {error.strerror or error}") from None
     if not created:
         raise ScaffoldError(f"{planned.path} already exists")
+
+
+def _pad(text: str) -> str:
+    return " " * max(1, COMMENT_COLUMN - len(text))
 
 
 def _role_title(role: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import logging
 import re
 import shutil
 import subprocess
@@ -24,6 +25,8 @@ from urllib.parse import urlsplit
 import jieba
 import pytest
 import yaml
+
+jieba.setLogLevel(logging.WARNING)
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -190,9 +193,13 @@ def page_url(built: Built, procedure_id: str) -> str:
     raise AssertionError(f"no page for {procedure_id} in {built.site}")
 
 
-def screenshot(page: Any, built: Built, name: str) -> None:
+def screenshot(target: Any, built: Built, name: str, *, full_page: bool = False) -> None:
+    """Save a screenshot of a page (the top of it, unless ``full_page``) or of an element."""
     path = built.shots / name
-    page.screenshot(path=str(path), full_page=True)
+    if full_page:
+        target.screenshot(path=str(path), full_page=True)
+    else:
+        target.screenshot(path=str(path))
     out = REPO / "test-output"
     out.mkdir(exist_ok=True)
     shutil.copy2(path, out / name)
@@ -213,7 +220,7 @@ def test_home_page_loads_offline(page: tuple[Any, Watch], built: Built) -> None:
     browser_page.goto(built.base, wait_until="networkidle")
     assert browser_page.locator(".md-header").is_visible()
     assert browser_page.locator("article h1").first.is_visible()
-    screenshot(browser_page, built, "home.png")
+    screenshot(browser_page, built, "home.png", full_page=True)
     watch.assert_clean()
 
 
@@ -226,6 +233,11 @@ def test_procedure_page_draws_its_flowchart(page: tuple[Any, Watch], built: Buil
     box = chart.bounding_box()
     assert box is not None and box["width"] > 100 and box["height"] > 100, box
     assert browser_page.locator("svg.sop-flowchart g.sop-node").count() >= 3
+    # Tall enough for the whole chart, so the sticky header does not cover part of it.
+    browser_page.set_viewport_size({"width": 1280, "height": int(box["height"]) + 400})
+    screenshot(chart, built, "flowchart.png")
+    browser_page.set_viewport_size({"width": 1280, "height": 900})
+    browser_page.evaluate("window.scrollTo(0, 0)")
     screenshot(browser_page, built, "procedure.png")
     watch.assert_clean()
 
@@ -253,6 +265,9 @@ def test_chinese_search_finds_the_procedure(page: tuple[Any, Watch], built: Buil
     search = browser_page.locator("input.md-search__input")
     assert search.evaluate("element => element === document.activeElement")
     search.press_sequentially(word, delay=80)
+    # Playwright types characters that are not on the keyboard (Chinese) as text input,
+    # without key events; the search starts on keyup (as after a real IME), so press one.
+    browser_page.keyboard.press("End")
     results = browser_page.locator(".md-search-result__item")
     results.first.wait_for(timeout=10_000)
     links = [link.get_attribute("href") or "" for link in
