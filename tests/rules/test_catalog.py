@@ -14,7 +14,7 @@ from sopkit.schema import SchemaKind, check_schema
 
 from .helpers import BASE, compose, examples, problems, sections, yaml_blocks
 
-NAMES = [rule.name for rule in all_rules()]
+NAMES = [rule.name for rule in all_rules() if rule.scope != "change"]
 DATA = Path(__file__).parent.parent / "data" / "rules"
 SECTIONS = ["What it does", "Why it matters", "Example", "Use instead"]
 
