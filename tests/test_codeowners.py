@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner, Result
 from conftest import DATA
 
+from sopkit.cli import main
 from sopkit.codeowners import HEADER, escape, is_generated, repository_root
 from sopkit.config import load_config
 
@@ -18,23 +18,9 @@ EXPECTED = DATA / "codeowners" / "expected.CODEOWNERS"
 """Written by hand from organization.yml and the procedures, not by the code under test."""
 
 
-def _commands() -> click.Group:
-    """`sopkit`, with the commands that are still kept apart from cli.py."""
-    from sopkit.cli import main
-
-    group = click.Group("sopkit", commands=dict(main.commands))
-    try:
-        from sopkit import _cli_scaffold
-    except ImportError:  # moved into cli.py
-        return group
-    for command in _cli_scaffold.COMMANDS:
-        group.commands.setdefault(str(command.name), command)
-    return group
-
-
 def sopkit(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
     monkeypatch.chdir(cwd)
-    return CliRunner().invoke(_commands(), args, catch_exceptions=False)
+    return CliRunner().invoke(main, args, catch_exceptions=False)
 
 
 @pytest.fixture

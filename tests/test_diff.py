@@ -14,8 +14,8 @@ from click.testing import CliRunner, Result
 from conftest import Golden
 from test_git import Repo, make_repo
 
-from sopkit._cli_review import diff as diff_command
-from sopkit._cli_review import validate_base_diagnostics
+from sopkit.cli import diff as diff_command
+from sopkit.cli import main
 from sopkit.config import load_config
 from sopkit.diff import (
     OWNER,
@@ -30,7 +30,6 @@ from sopkit.diff import (
     history_added,
     same,
 )
-from sopkit.git import GitError
 from sopkit.load import Document, load_bytes
 from sopkit.report_diff import format_diff, md_code, md_text
 
@@ -359,14 +358,18 @@ def test_rule_severities_come_from_the_config(repo: Repo) -> None:
     assert invoke("-f", "json").stdout.count('"rule"') == 0
 
 
-def test_validate_base_diagnostics(repo: Repo) -> None:
+def test_validate_with_base_runs_the_change_rules(repo: Repo,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     version_no_history(repo)
-    config = load_config(repo.path)
-    (found,) = validate_base_diagnostics(config, "main")
-    assert (found.file, found.rule, found.severity) == (OFFBOARDING, "history-not-updated",
-                                                        "error")
-    with pytest.raises(GitError, match="names no commit"):
-        validate_base_diagnostics(config, "nope")
+    monkeypatch.chdir(repo.path)
+    result = CliRunner().invoke(main, ["validate", "--format", "json", "--base", "main"])
+    found = [d for d in json.loads(result.stdout)["diagnostics"]
+             if d["rule"] == "history-not-updated"]
+    assert [(d["file"], d["severity"]) for d in found] == [(OFFBOARDING, "error")]
+    assert result.exit_code == 1
+    missing = CliRunner().invoke(main, ["validate", "--base", "nope"])
+    assert missing.exit_code == 2
+    assert "names no commit" in missing.stderr
 
 
 def test_help_explains_formats_and_exit_codes() -> None:

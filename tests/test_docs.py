@@ -19,7 +19,7 @@ from sopkit.rules import all_rules
 DOCS = REPO / "docs"
 GUIDES = ("setup.md", "review.md")
 
-PENDING_OPTIONS = {("validate", "--base")}
+PENDING_OPTIONS: set[tuple[str, str]] = set()
 """Options the guides describe that another part of sopkit is still adding to the command."""
 
 BOOT = """\

@@ -143,6 +143,13 @@ def test_generated_page_colliding_with_a_handwritten_one_names_both(
     assert procedure_page(site).relative_to(site).parts[0] == "handbook"
 
 
+def test_readme_counts_as_the_index_page(tmp_path: Path, caplog: Any) -> None:
+    root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML, docs={"README.md": "# Mine\n"})
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        mkdocs_build(root)
+    assert str(root / "docs" / "README.md") in caplog.text and "'index.md'" in caplog.text
+
+
 def test_users_nav_is_respected(tmp_path: Path) -> None:
     root = write_handbook(tmp_path, docs={"about.md": "# About\n"},
                           mkdocs_yml=MKDOCS_YML + "nav:\n  - About: about.md\n")

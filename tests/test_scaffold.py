@@ -13,13 +13,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 import yaml
 from click.testing import CliRunner, Result
 from conftest import REPO
 
 from sopkit import __version__
+from sopkit.cli import main
 from sopkit.config import load_config
 from sopkit.load import Document, load_bytes, load_file
 from sopkit.scaffold import (
@@ -35,48 +35,17 @@ from sopkit.scaffold import (
 SHELL_BUILTINS = {"cd", "echo", "printf", "test", "[", "export", "set", "true", "false",
                   "exit", ":"}
 
-# `python -c BOOT ARGS...` runs `sopkit ARGS...` with the commands that are still kept
-# apart from cli.py (scaffold, review) added, as they will be once they are moved there.
-BOOT = """\
-import importlib, click
-from sopkit.cli import main
-for name in ("sopkit._cli_scaffold", "sopkit._cli_review"):
-    try:
-        module = importlib.import_module(name)
-    except ImportError:
-        continue
-    for value in list(vars(module).values()):
-        if isinstance(value, click.Command) and not isinstance(value, click.Group):
-            main.commands.setdefault(value.name, value)
-main(prog_name="sopkit")
-"""
-
-
 def run(args: list[str], cwd: Path, *, module: bool = False) -> subprocess.CompletedProcess[str]:
     """`sopkit ARGS` in a subprocess, as a user runs it (``module``: via `python -m sopkit`)."""
     environment = {**os.environ, "NO_COLOR": "1"}
     environment.pop("GITHUB_ACTIONS", None)
-    command = ["-m", "sopkit"] if module else ["-c", BOOT]
-    return subprocess.run([sys.executable, *command, *args], cwd=cwd, env=environment,
+    return subprocess.run([sys.executable, "-m", "sopkit", *args], cwd=cwd, env=environment,
                           capture_output=True, text=True, timeout=300, check=False)
-
-
-def _commands() -> click.Group:
-    from sopkit.cli import main
-
-    group = click.Group("sopkit", commands=dict(main.commands))
-    try:
-        from sopkit import _cli_scaffold
-    except ImportError:  # moved into cli.py
-        return group
-    for command in _cli_scaffold.COMMANDS:
-        group.commands.setdefault(str(command.name), command)
-    return group
 
 
 def sopkit(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
     monkeypatch.chdir(cwd)
-    return CliRunner().invoke(_commands(), args, catch_exceptions=False)
+    return CliRunner().invoke(main, args, catch_exceptions=False)
 
 
 def snapshot(folder: Path) -> dict[str, tuple[str, int]]:

@@ -12,11 +12,15 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from sopkit import __version__
+
+if TYPE_CHECKING:
+    from sopkit.check import CheckResult
+    from sopkit.config import Config
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -64,8 +68,11 @@ def main() -> None:
               help="Count review dates from this day instead of the real date.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
               help="The mkdocs.yml whose sopkit plugin options to use.")
+@click.option("--base", metavar="REV",
+              help="Also run the change rules against git revision REV (e.g. origin/main): "
+                   "changed procedures must raise their version and add a history entry.")
 def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date | None,
-             config_file: Path | None) -> None:
+             config_file: Path | None, base: str | None) -> None:
     """Check procedures and organization.yml; report problems at file:line:col.
 
     With no PATHS, checks the handbook in the current folder: the procedures
@@ -83,6 +90,7 @@ def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date
       sopkit validate procedures/hr/HR-001-onboarding.yml
       sopkit validate --format sarif > sopkit.sarif
       sopkit validate --strict --today 2026-01-31
+      sopkit validate --base origin/main
     """
     from sopkit.check import PathError, check_handbook, rule_infos
     from sopkit.config import ConfigError, load_config
@@ -98,11 +106,32 @@ def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date
         result = check_handbook(config, paths, today=today, progress=_progress(fmt))
     except PathError as error:
         _fail(str(error))
+    if base is not None:
+        result = _with_change_rules(result, config, base, reported=bool(paths))
     color = fmt == "text" and _wants_color()
     output = format_report(fmt, result.diagnostics, files=result.files, rules=rule_infos(),
                            color=color)
     click.echo(output, nl=False)
     sys.exit(EXIT_PROBLEMS if result.failed(strict or config.strict) else EXIT_OK)
+
+
+def _with_change_rules(result: CheckResult, config: Config, base: str,
+                       reported: bool) -> CheckResult:
+    """Add the change rules' findings against ``base``; only for the given files, if any."""
+    import dataclasses
+
+    from sopkit.diff import change_diagnostics, diff_handbook
+    from sopkit.git import GitError
+
+    try:
+        found = change_diagnostics(config, diff_handbook(config, base, None))
+    except GitError as error:
+        _fail(str(error))
+    if reported:
+        files = {diagnostic.file for diagnostic in result.diagnostics}
+        found = [diagnostic for diagnostic in found if diagnostic.file in files]
+    merged = tuple(sorted({*result.diagnostics, *found}))
+    return dataclasses.replace(result, diagnostics=merged)
 
 
 def _wants_color() -> bool:
@@ -175,32 +204,7 @@ def schema(kind: str) -> None:
     click.echo(schema_text("procedure" if kind == "procedure" else "organization"), nl=False)
 
 
-def run() -> None:
-    """The console entry point: `main`, with a last line of defence against tracebacks.
-
-    An unexpected exception is a bug in sopkit, not in the handbook: say so in
-    one line and exit 2. SOPKIT_DEBUG=1 shows the traceback for a bug report.
-    Tests call `main` directly, so such bugs still fail them.
-    """
-    try:
-        main()
-    except Exception as error:
-        if os.environ.get("SOPKIT_DEBUG"):
-            raise
-        click.echo(f"sopkit: internal error ({type(error).__name__}: {error}); this is a bug "
-                   "in sopkit: please report it, with SOPKIT_DEBUG=1 set to show the details",
-                   err=True)
-        sys.exit(EXIT_USAGE)
-
-
 # -- publishing: render, build, serve ---------------------------------------------------------
-
-from typing import TYPE_CHECKING  # noqa: E402
-
-if TYPE_CHECKING:
-    from sopkit.check import CheckResult
-    from sopkit.config import Config
-
 
 def _checked_for_publishing(config_file: Path | None, strict: bool,
                             today: date | None) -> tuple[Config, CheckResult]:
@@ -335,3 +339,212 @@ def serve(dev_addr: str | None, strict: bool, today: date | None,
     except BuildFailed as error:
         click.echo(f"sopkit: the build failed ({error})", err=True)
         sys.exit(EXIT_PROBLEMS)
+
+
+# -- pull-request review: diff ----------------------------------------------------------------
+
+@main.command("diff")
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@click.option("--format", "-f", "fmt", type=click.Choice(["markdown", "json", "text"]),
+              default=None,
+              help="Output format. Default: markdown inside GitHub Actions (for a "
+                   "pull-request comment or $GITHUB_STEP_SUMMARY), else text.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="The mkdocs.yml whose sopkit plugin options to use.")
+def diff(base: str | None, head: str | None, fmt: str | None,
+         config_file: Path | None) -> None:
+    """Review procedure changes: compare the handbook at BASE with HEAD.
+
+    Procedures are matched by id, so a moved file is the same procedure and an
+    id that disappears is reported as removed. For each changed procedure it
+    lists material changes first (steps added, removed or reordered, a step's
+    role or RACI, owner, approvers, status), then every other changed field,
+    and runs the change rules: version-not-raised, history-not-updated,
+    material-change-needs-minor (severities from mkdocs.yml's `rules:`).
+
+    BASE defaults to the default branch (origin/HEAD, else main, else master);
+    HEAD defaults to the working tree. The base commit compared with is where
+    HEAD's history left BASE (their merge base, as `git diff BASE...HEAD`).
+    In GitHub Actions, check out with `fetch-depth: 0`: a shallow clone lacks
+    the history to compare with.
+
+    \b
+    Exit codes: 0 no errors from the change rules; 1 a change rule reports an
+    error; 2 a git, configuration or usage problem.
+
+    \b
+    Examples:
+      sopkit diff                     this branch, as on disk, against main
+      sopkit diff origin/main         against origin/main
+      sopkit diff v1.2 v1.3 -f json   between two tags, for a script
+      sopkit diff origin/main -f markdown >> "$GITHUB_STEP_SUMMARY"
+    """
+    from sopkit.config import ConfigError, load_config
+    from sopkit.diff import change_diagnostics, diff_handbook
+    from sopkit.git import GitError
+    from sopkit.report_diff import format_diff
+
+    try:
+        config = load_config(Path.cwd(), config_file)
+    except ConfigError as error:
+        _fail(str(error))
+    if fmt is None:
+        fmt = "markdown" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    try:
+        handbook_diff = diff_handbook(config, base, head)
+    except GitError as error:
+        _fail(str(error))
+    diagnostics = change_diagnostics(config, handbook_diff)
+    click.echo(format_diff(handbook_diff, fmt, diagnostics), nl=False)
+    failed = any(d.severity == "error" for d in diagnostics)
+    sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+
+# -- setting up: init, new, codeowners ------------------------------------------------------
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="The handbook's language: the site's labels and the example files.")
+def init(directory: Path, language: str) -> None:
+    """Set up a handbook repository in DIRECTORY (default: this folder).
+
+    Writes mkdocs.yml, organization.yml, an example procedure, the JSON schemas
+    for editors, a GitHub workflow (checks pull requests, publishes the site),
+    a pre-commit config, .github/CODEOWNERS, .gitignore and a README for the
+    handbook's writers. A file that exists is never replaced, so running init
+    again changes nothing.
+
+    \b
+    Examples:
+      sopkit init handbook
+      sopkit init --language zh
+    """
+    from sopkit.scaffold import ScaffoldError, init_handbook
+
+    try:
+        report = init_handbook(directory, "zh" if language == "zh" else "en")
+    except ScaffoldError as error:
+        _fail(str(error))
+    for name in report.created:
+        click.echo(f"created  {name}")
+    for name in report.kept:
+        click.echo(f"kept     {name} (it exists)")
+    for name, reason in report.skipped:
+        click.echo(f"skipped  {name} ({reason})")
+    if not report.created:
+        click.echo("Nothing to do: every file is already there.")
+        return
+    where = "" if directory.resolve() == Path.cwd().resolve() else f"cd {directory} && "
+    click.echo(f"\nNext: {where}sopkit validate, then sopkit serve to preview the handbook; "
+               "sopkit new ID --title TITLE adds a procedure.")
+
+
+@main.command()
+@click.argument("procedure_id", metavar="ID")
+@click.option("--title", "-t", required=True, help="The procedure's name.")
+@click.option("--department", "-d", metavar="DEPARTMENT",
+              help="Department id (from organization.yml); the file goes in "
+                   "procedures/DEPARTMENT/.")
+@click.option("--owner", "-o", metavar="ROLE",
+              help="Role id accountable for the procedure; a role of organization.yml when "
+                   "the handbook has one. Default: a process-owner role declared in the file.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="The mkdocs.yml whose sopkit plugin options to use.")
+def new(procedure_id: str, title: str, department: str | None, owner: str | None,
+        config_file: Path | None) -> None:
+    """Start a new procedure ID, as a valid draft with every section of the format.
+
+    The file is procedures/[DEPARTMENT/]ID-title-in-words.yml (just ID.yml for a
+    title that is not in Latin letters). Optional sections are written as
+    comments to fill in or delete.
+
+    \b
+    Examples:
+      sopkit new HR-002 --title "Employee offboarding" --department hr --owner hr-manager
+      sopkit new IT-010 --title 变更管理 --department it
+    """
+    from sopkit.check import display_name
+    from sopkit.config import ConfigError, load_config
+    from sopkit.scaffold import ScaffoldError, plan_procedure, write_procedure
+
+    try:
+        config = load_config(Path.cwd(), config_file)
+        planned = plan_procedure(config, procedure_id, title, department=department,
+                                 owner=owner)
+        write_procedure(planned)
+    except (ConfigError, ScaffoldError) as error:
+        _fail(str(error))
+    click.echo(f"created {display_name(planned.path)}")
+
+
+@main.command()
+@click.option("--check", is_flag=True,
+              help="Do not write: exit 1 when the file is missing or out of date.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Where to write it; '-' prints it. Default: .github/CODEOWNERS beside "
+                   "mkdocs.yml.")
+@click.option("--force", is_flag=True,
+              help="Replace a CODEOWNERS file that sopkit did not generate.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="The mkdocs.yml whose sopkit plugin options to use.")
+def codeowners(check: bool, output: Path | None, force: bool, config_file: Path | None) -> None:
+    """Write .github/CODEOWNERS: each procedure is reviewed by its owner role's people.
+
+    The people come from organization.yml: everyone whose roles include the
+    procedure's owner role, by their github account. A procedure nobody can
+    review gets a comment line saying why. Run it after changing people or
+    owners, and commit the result; CI runs it with --check.
+
+    \b
+    Exit codes: 0 written or up to date; 1 (--check) missing or out of date;
+    2 a usage or file problem, or a CODEOWNERS file sopkit did not write.
+    """
+    from sopkit import codeowners as routing
+    from sopkit.check import display_name
+    from sopkit.config import ConfigError, load_config
+
+    try:
+        config = load_config(Path.cwd(), config_file)
+        to_stdout = output is not None and str(output) == "-"
+        default = output is None or to_stdout
+        path = config.root / routing.DEFAULT_OUTPUT if default or output is None else output
+        text = routing.generate(config, routing.repository_root(path))
+        if to_stdout:
+            click.echo(text, nl=False)
+            return
+        name = display_name(path)
+        if check:
+            current = routing.read_existing(path)
+            difference = routing.difference(current, text)
+            if difference:
+                foreign = current is not None and not routing.is_generated(current)
+                command = "sopkit codeowners --force" if foreign else "sopkit codeowners"
+                click.echo(f"{name} is out of date: {difference}; run '{command}' and commit "
+                           "the result")
+                sys.exit(EXIT_PROBLEMS)
+            click.echo(f"{name} is up to date")
+            sys.exit(EXIT_OK)
+        changed = routing.write(path, text, force=force)
+    except (ConfigError, routing.CodeownersError) as error:
+        _fail(str(error))
+    click.echo(f"wrote {name}" if changed else f"{name} is up to date")
+
+
+def run() -> None:
+    """The console entry point: `main`, with a last line of defence against tracebacks.
+
+    An unexpected exception is a bug in sopkit, not in the handbook: say so in
+    one line and exit 2. SOPKIT_DEBUG=1 shows the traceback for a bug report.
+    Tests call `main` directly, so such bugs still fail them.
+    """
+    try:
+        main()
+    except Exception as error:
+        if os.environ.get("SOPKIT_DEBUG"):
+            raise
+        click.echo(f"sopkit: internal error ({type(error).__name__}: {error}); this is a bug "
+                   "in sopkit: please report it, with SOPKIT_DEBUG=1 set to show the details",
+                   err=True)
+        sys.exit(EXIT_USAGE)

@@ -113,8 +113,11 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         handwritten = [file.src_uri for file in files.documentation_pages()]
+        by_dest = {file.dest_uri: file for file in files}
         for src_uri, content in self._pages.items():
-            existing = files.get_file_from_path(src_uri)
+            generated = File.generated(config, src_uri, content=content)
+            # The same source path, or the same page in the site (README.md is index.md).
+            existing = files.get_file_from_path(src_uri) or by_dest.get(generated.dest_uri)
             if existing is not None:
                 where = existing.abs_src_path or existing.src_uri
                 raise PluginError(
@@ -123,7 +126,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
                     "Rename the hand-written page, or set the sopkit option 'section' "
                     "to put the handbook in a folder of its own"
                 )
-            files.append(File.generated(config, src_uri, content=content))
+            files.append(generated)
         if not self._user_nav:
             config.nav = self._full_nav(handwritten)
         return files

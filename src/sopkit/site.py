@@ -142,10 +142,12 @@ def search_options(language: str) -> dict[str, Any]:
 
     jieba, when installed, splits Chinese text into words joined by U+200B while
     the index is built; the separator must therefore include U+200B. English words
-    are indexed too, since handbooks mix both.
+    are indexed too, since handbooks mix both. The pipeline is the English one in
+    both languages: with the Chinese interface's default (``stemmer``), English
+    words typed into the search box are not found (tried in Chromium).
     """
     lang = ["zh", "en"] if language == "zh" else ["en"]
-    return {"lang": lang, "separator": SEARCH_SEPARATOR}
+    return {"lang": lang, "separator": SEARCH_SEPARATOR, "pipeline": ["stopWordFilter"]}
 
 
 def default_mkdocs(config: Config, docs_dir: Path) -> dict[str, Any]:

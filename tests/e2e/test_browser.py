@@ -205,6 +205,12 @@ def screenshot(target: Any, built: Built, name: str, *, full_page: bool = False)
     shutil.copy2(path, out / name)
 
 
+def test_chromium_is_installed() -> None:
+    assert CHROMIUM.exists(), (
+        f"{CHROMIUM} is missing: the browser tests need Debian's Chromium; install it with "
+        "`apt-get install chromium fonts-noto-cjk` (never skipped: CI must run them)")
+
+
 def test_built_html_asks_no_other_host(built: Built) -> None:
     external = re.compile(
         r"<script[^>]+src=\"(?:https?:)?//|<link[^>]+href=\"(?:https?:)?//"
@@ -235,6 +241,7 @@ def test_procedure_page_draws_its_flowchart(page: tuple[Any, Watch], built: Buil
     assert browser_page.locator("svg.sop-flowchart g.sop-node").count() >= 3
     # Tall enough for the whole chart, so the sticky header does not cover part of it.
     browser_page.set_viewport_size({"width": 1280, "height": int(box["height"]) + 400})
+    chart.evaluate("svg => window.scrollBy(0, svg.getBoundingClientRect().top - 150)")
     screenshot(chart, built, "flowchart.png")
     browser_page.set_viewport_size({"width": 1280, "height": 900})
     browser_page.evaluate("window.scrollTo(0, 0)")
