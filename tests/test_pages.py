@@ -11,7 +11,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
