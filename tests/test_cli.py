@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -164,3 +166,26 @@ def test_a_broken_organization_does_not_flood_the_report(handbook: Path) -> None
     assert "unknown-role" not in rules and "role-without-title" not in rules
     organization = [d for d in report["diagnostics"] if d["file"] == "organization.yml"]
     assert organization[0]["line"] == 3 and "titel" in organization[0]["message"]
+
+
+@pytest.mark.parametrize("name", ["alias bomb", "50,000-deep flow nesting", "30 MB file",
+                                  "invalid UTF-8", "empty file", "list at the top",
+                                  "tab indentation", "unclosed quote"])
+def test_hostile_files_give_one_line_and_exit_1(name: str, tmp_path: Path) -> None:
+    from test_load import HOSTILE
+
+    (tmp_path / "procedures").mkdir()
+    hostile = tmp_path / "procedures" / "hostile.yml"
+    hostile.write_bytes(HOSTILE[name])
+    started = time.perf_counter()
+    code, out, err = run(["validate"], tmp_path)
+    elapsed = time.perf_counter() - started
+    lines = out.splitlines()
+    assert code == 1
+    assert err == ""
+    assert len(lines) == 3 and lines[1] == "" and lines[2] == "1 error in 1 file", out
+    assert lines[0].startswith("procedures/hostile.yml:")
+    assert " error syntax: " in lines[0]
+    # A guard against hangs, not a benchmark: the real figures are well under a second.
+    assert elapsed < 20
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 300 * 1024
