@@ -189,3 +189,10 @@ def test_hostile_files_give_one_line_and_exit_1(name: str, tmp_path: Path) -> No
     # A guard against hangs, not a benchmark: the real figures are well under a second.
     assert elapsed < 20
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 300 * 1024
+
+
+def test_no_procedures_folder_is_a_usage_problem(tmp_path: Path) -> None:
+    code, out, err = run(["validate"], tmp_path)
+    assert code == 2 and out == ""
+    assert "no procedures folder here (procedures/)" in err
+    assert "sopkit init" in err

@@ -100,6 +100,12 @@ def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date
         config = load_config(Path.cwd(), config_file)
     except ConfigError as error:
         _fail(str(error))
+    if not paths and not config.procedures.is_dir():
+        from sopkit.check import display_name
+
+        _fail(f"there is no procedures folder here ({display_name(config.procedures)}/): run "
+              "sopkit in the handbook's folder, pass files or folders, or start a handbook "
+              "with 'sopkit init'")
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     try:
