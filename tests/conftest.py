@@ -43,3 +43,9 @@ def golden() -> Golden:
         )
 
     return compare
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the tests' validation cache out of the user's cache folder."""
+    os.environ.setdefault("SOPKIT_CACHE_DIR", str(tmp_path_factory.mktemp("sopkit-cache")))

@@ -196,3 +196,9 @@ def test_no_procedures_folder_is_a_usage_problem(tmp_path: Path) -> None:
     assert code == 2 and out == ""
     assert "no procedures folder here (procedures/)" in err
     assert "sopkit init" in err
+
+
+def test_no_cache_and_jobs_give_the_same_report(handbook: Path) -> None:
+    _, cached, _ = run(["validate", "--format", "json"], handbook)
+    _, fresh, _ = run(["validate", "--format", "json", "--no-cache", "--jobs", "2"], handbook)
+    assert json.loads(cached) == json.loads(fresh)

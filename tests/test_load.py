@@ -6,7 +6,10 @@ import resource
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+import sopkit.load
 from sopkit.diagnostics import Diagnostic
 from sopkit.load import MAX_BYTES, MAX_DEPTH, Document, load_bytes
 
@@ -178,3 +181,31 @@ def test_invalid_utf8_points_at_the_character() -> None:
 def test_size_limit_is_checked_on_bytes_not_only_on_the_file() -> None:
     problem = refuse(b"#" * (MAX_BYTES + 1))
     assert "MB" in problem.message
+
+
+# -- the fast paths of the loader ---------------------------------------------------------------
+
+
+@given(st.text(max_size=30))
+def test_text_that_cannot_be_a_number_null_or_bool_is_not_resolved(text: str) -> None:
+    # The loader skips the resolver for plain scalars whose first character rules it out.
+    if text and text[0] not in sopkit.load._PLAIN_TEXT_FIRST:
+        assert sopkit.load._resolve_plain(text) == text
+
+
+def test_without_libyaml_the_same_documents_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import DATA
+
+    samples = [path.read_bytes() for path in sorted(DATA.rglob("*.yml"))[:40]]
+    samples += [raw for name, raw in sorted(HOSTILE.items()) if len(raw) < 100_000]
+    with_libyaml = [load_bytes(raw, "p.yml") for raw in samples]
+    monkeypatch.setattr(sopkit.load, "_CParser", None)
+    for raw, expected in zip(samples, with_libyaml, strict=True):
+        got = load_bytes(raw, "p.yml")
+        if isinstance(expected, Document):
+            assert isinstance(got, Document)
+            assert (got.data, dict(got.values), dict(got.keys)) == (
+                expected.data, dict(expected.values), dict(expected.keys))
+        else:
+            assert isinstance(got, Diagnostic)
+            assert got.rule == expected.rule

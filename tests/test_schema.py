@@ -147,3 +147,11 @@ def test_a_pattern_does_not_accept_a_trailing_newline() -> None:
     problem = only(BASE.replace("id: HR-001", "id: |\n  HR-001"))
     assert problem.line == 1
     assert "like HR-001" in problem.message
+
+
+def test_messages_stay_on_one_line_when_a_key_or_value_holds_a_line_break() -> None:
+    found = errors(BASE.replace("  - id: hr-manager\n", '  - id: hr-manager\n    "a\\nb": 1\n')
+                   .replace("status: draft", 'status: "dra\\u2028ft"'))
+    messages = [diagnostic.message for diagnostic in found]
+    assert "unknown key 'a\\nb' in role 1 ('hr-manager')" in messages, messages
+    assert all("\n" not in message and "\u2028" not in message for message in messages)

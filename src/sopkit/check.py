@@ -1,27 +1,48 @@
-"""load -> schema -> rules -> severities: the whole check of a handbook, in one place."""
+"""load -> schema -> rules -> severities: the whole check of a handbook, in one place.
+
+Each procedure is first checked on its own (:func:`check_file`: load, schema, and
+the rules whose findings depend on that file alone); that work is spread over
+worker processes when there is enough of it, and kept in the cache
+(:mod:`sopkit.cache`) so that a re-run only checks the files that changed. The
+rules that look across procedures then run over a small extract of each one.
+The result is the same, to the last message, whichever way it was reached:
+tests/test_cache.py compares it with checking everything afresh.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import marshal
+import operator
 import os
+import sys
+import threading
+import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast, overload
 
 from sopkit.config import Config
 from sopkit.diagnostics import Diagnostic, RuleInfo, Severity
-from sopkit.load import Document, load_file
+from sopkit.load import Document, JsonPath, load_bytes, read_file
 from sopkit.rules import Handbook, HandbookCheck, Problem, ProcedureCheck, Rule, all_rules
 from sopkit.schema import SchemaKind, check_schema
+
+if TYPE_CHECKING:
+    from sopkit.cache import Cache, Entry, Stat
 
 YAML_SUFFIXES = (".yml", ".yaml")
 
 # Rules that read organization.yml. When that file exists but is broken, its own
 # errors are reported and these rules are skipped: judged against an empty
 # organization they would flag every role and department in the handbook.
-ORGANIZATION_RULES = frozenset({"unknown-role", "role-without-title", "unknown-department"})
+@cache
+def organization_rules() -> frozenset[str]:
+    return frozenset(rule.name for rule in all_rules() if rule.reads == "organization")
 
 Progress = Callable[[int, int], None]
 
@@ -33,8 +54,9 @@ class PathError(Exception):
 @dataclass(frozen=True)
 class CheckResult:
     diagnostics: tuple[Diagnostic, ...]
-    procedures: tuple[Document, ...]
-    """The procedure documents that passed the schema, in file order."""
+    procedures: Sequence[Document]
+    """The procedure documents that passed the schema, in file order (loaded when first
+    asked for: see :class:`Documents`)."""
     organization: Document | None
     """organization.yml when it exists and passed the schema."""
     files: int
@@ -71,24 +93,59 @@ def display_name(path: Path) -> str:
 
 def discover(folder: Path) -> list[Path]:
     """Procedure files under ``folder``: *.yml and *.yaml, not starting with '_' or '.'."""
-    found: list[Path] = []
-    for directory, subdirs, files in os.walk(folder):
-        subdirs[:] = sorted(name for name in subdirs if not name.startswith((".", "_")))
-        found.extend(
-            Path(directory) / name for name in sorted(files)
-            if name.endswith(YAML_SUFFIXES) and not name.startswith(("_", "."))
-        )
+    return [Path(path) for path in _discover(os.fspath(folder))]
+
+
+def _discover(folder: str, paths: _Paths | None = None) -> list[str]:
+    """:func:`discover` as strings, walking the folders as ``os.walk`` does (sorted, not
+    into folders starting with '.' or '_', nor into links to folders). ``paths`` learns
+    each file's folder, and which files are symbolic links."""
+    found: list[str] = []
+
+    def visit(top: str) -> None:
+        try:
+            with os.scandir(top) as listing:
+                entries = list(listing)
+        except OSError:
+            return
+        folders: list[os.DirEntry[str]] = []
+        files: list[os.DirEntry[str]] = []
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            (folders if is_folder else files).append(entry)
+        for entry in sorted(files, key=_NAME):
+            name = entry.name
+            if name.endswith(YAML_SUFFIXES) and not name.startswith(("_", ".")):
+                path = os.path.join(top, name)
+                found.append(path)
+                if paths is not None:
+                    paths.found(path, top, name, entry.is_symlink())
+        for entry in sorted(folders, key=_NAME):
+            if not entry.name.startswith((".", "_")) and not entry.is_symlink():
+                visit(os.path.join(top, entry.name))
+
+    visit(folder)
     return found
+
+
+_NAME = operator.attrgetter("name")
 
 
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
     """Files and folders from the command line, as a list of files."""
-    files: list[Path] = []
+    return [Path(path) for path in _expand(paths)]
+
+
+def _expand(paths: Sequence[Path], known: _Paths | None = None) -> list[str]:
+    files: list[str] = []
     for path in paths:
         if path.is_dir():
-            files.extend(discover(path))
+            files.extend(_discover(os.fspath(path), known))
         elif path.is_file() or path.exists():
-            files.append(path)
+            files.append(os.fspath(path))
         else:
             raise PathError(f"{path}: no such file or folder")
     return files
@@ -100,74 +157,601 @@ def check_handbook(
     *,
     today: date | None = None,
     progress: Progress | None = None,
+    cache: bool = True,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
 ) -> CheckResult:
     """Check the handbook of ``config``; report on ``paths`` only, when given.
 
     The whole handbook is read either way, because rules such as unique ids
     and related procedures need the other procedures as context.
+
+    ``cache=False`` neither reads nor writes the cache (see :mod:`sopkit.cache`);
+    ``cache_dir`` overrides its folder (default: ``$SOPKIT_CACHE_DIR``, else the
+    platform's cache folder). ``jobs`` is the number of processes to spread the
+    files over (default: ``$SOPKIT_JOBS``, else one per core once there are
+    PARALLEL_MIN_FILES files to check); the result is the same whatever it is.
     """
-    organization_path = config.organization.resolve()
-    handbook_files = discover(config.procedures) if config.procedures.is_dir() else []
-    selected = expand_paths(paths) if paths else handbook_files
-    report_on = {path.resolve() for path in selected}
+    files = _Paths()
+    organization_path = os.path.normcase(os.path.realpath(config.organization))
+    handbook_files = (_discover(os.fspath(config.procedures), files)
+                      if config.procedures.is_dir() else [])
+    selected = _expand(paths, files) if paths else handbook_files
+    report_on = {files.resolve(path) for path in selected}
     wants_organization = not paths or organization_path in report_on
 
     procedure_files = _unique(
-        [path for path in selected if path.resolve() != organization_path]
-        + [path for path in handbook_files if path.resolve() not in report_on]
+        [path for path in selected if files.resolve(path) != organization_path]
+        + [path for path in handbook_files if files.resolve(path) not in report_on],
+        files.resolve,
     )
 
     diagnostics: list[Diagnostic] = []
     organization: Document | None = None
+    organization_bytes = b"-"  # "no organization.yml", for the cache
     if config.organization.is_file():
-        loaded, found = _load_and_validate(config.organization, "organization")
+        name = display_name(config.organization)
+        raw = read_file(config.organization, name)
+        if isinstance(raw, bytes):
+            organization_bytes = b"+" + raw
+            organization, found = _validate(load_bytes(raw, name), "organization")
+        else:
+            organization_bytes, found = b"!", [raw]
         diagnostics.extend(found if wants_organization else ())
-        organization = loaded
 
-    procedures: list[Document] = []
-    total = len(procedure_files)
-    for index, path in enumerate(procedure_files, start=1):
-        loaded, found = _load_and_validate(path, "procedure")
-        diagnostics.extend(found)
-        if loaded is not None:
-            procedures.append(loaded)
-        if progress is not None:
-            progress(index, total)
+    store = _open_cache(config, cache_dir, organization_bytes) if cache else None
+    named = [(path, files.display(path)) for path in procedure_files]
+    checked, procedures = _check_files(named, organization, store, progress, jobs)
 
-    handbook = _handbook(procedures, organization, today or config.today or date.today())
     broken_organization = config.organization.is_file() and organization is None
-    skip = ORGANIZATION_RULES if broken_organization else frozenset()
-    diagnostics.extend(_run_rules(handbook, config, skip))
+    skip = organization_rules() if broken_organization else frozenset()
+    levels = _levels(config, skip)
+    for result in checked:
+        diagnostics.extend(result.diagnostics)
+        diagnostics.extend(
+            Diagnostic(result.file, line, column, levels[rule], rule, message)
+            for rule, line, column, message in result.findings if rule in levels
+        )
+    handbook_day = today or config.today or date.today()
+    diagnostics.extend(
+        Diagnostic(file, line, column, levels[rule], rule, message)
+        for rule, file, line, column, message
+        in _context_findings(checked, organization, handbook_day, store)
+        if rule in levels
+    )
+    diagnostics.extend(_whole_document_rules(procedures, organization, handbook_day, levels))
+    if store is not None:
+        store.save()
 
-    reported = {display_name(path) for path in selected}
+    reported = {files.display(path) for path in selected}
     if wants_organization:
         reported.add(display_name(config.organization))
     kept = sorted(d for d in diagnostics if d.file in reported)
     return CheckResult(
         diagnostics=tuple(kept),
-        procedures=tuple(procedures),
+        procedures=procedures,
         organization=organization,
         files=len(selected) + (1 if wants_organization and config.organization.is_file() else 0),
     )
 
 
-def _unique(paths: Iterable[Path]) -> list[Path]:
-    seen: set[Path] = set()
-    unique: list[Path] = []
+def _unique(paths: Iterable[str], resolve: Callable[[str], str]) -> list[str]:
+    seen: set[str] = set()
+    unique: list[str] = []
     for path in paths:
-        key = path.resolve()
+        key = resolve(path)
         if key not in seen:
             seen.add(key)
             unique.append(path)
     return unique
 
 
-def _load_and_validate(path: Path, kind: SchemaKind) -> tuple[Document | None, list[Diagnostic]]:
-    loaded = load_file(path, display_name(path))
+class _Paths:
+    """``Path.resolve`` and :func:`display_name` for many files in a few folders, on
+    strings, with each folder worked out once: for 10,000 files, path objects and
+    system calls would be a good part of a run that finds everything in the cache."""
+
+    def __init__(self) -> None:
+        self._resolved: dict[str, str] = {}
+        self._displayed: dict[str, str] = {}
+        self._real: dict[str, str] = {}
+        self._relative: dict[str, str | None] = {}
+
+    def found(self, path: str, folder: str, name: str, link: bool) -> None:
+        """Learn ``path``, the file ``name`` in ``folder`` (from listing the folder)."""
+        real = self._real.get(folder)
+        if real is None:
+            real = self._real[folder] = os.path.join(os.path.realpath(folder), "")
+            self._relative_folder(folder)
+        if not link:
+            self._resolved[path] = os.path.normcase(real + name)
+        relative = self._relative[folder]
+        if relative is not None:
+            self._displayed[path] = self._joined(relative, name, path)
+
+    def resolve(self, path: str) -> str:
+        resolved = self._resolved.get(path)
+        if resolved is None:
+            resolved = self._resolved[path] = os.path.normcase(os.path.realpath(path))
+        return resolved
+
+    def display(self, path: str) -> str:
+        """:func:`display_name` of ``path``."""
+        displayed = self._displayed.get(path)
+        if displayed is None:
+            folder, name = os.path.split(path)
+            relative = self._relative_folder(folder)
+            if name in ("", ".", "..") or relative is None:
+                displayed = display_name(Path(path))
+            else:
+                displayed = self._joined(relative, name, path)
+            self._displayed[path] = displayed
+        return displayed
+
+    def _relative_folder(self, folder: str) -> str | None:
+        if folder not in self._relative:
+            try:
+                self._relative[folder] = os.path.relpath(folder or ".")
+            except ValueError:  # another drive on Windows
+                self._relative[folder] = None
+        return self._relative[folder]
+
+    @staticmethod
+    def _joined(folder: str, name: str, path: str) -> str:
+        relative = name if folder == "." else os.path.join(folder, name)
+        if relative.startswith(".."):
+            return Path(path).as_posix()
+        return relative if os.sep == "/" else Path(relative).as_posix()
+
+
+def _validate(loaded: Document | Diagnostic,
+              kind: SchemaKind) -> tuple[Document | None, list[Diagnostic]]:
     if isinstance(loaded, Diagnostic):
         return None, [loaded]
     problems = check_schema(loaded, kind)
     return (None if problems else loaded), problems
+
+
+# -- which rules may be kept with a file --------------------------------------------------------
+#
+# A rule's findings about a procedure are kept in the cache with the file when
+# they depend on nothing else: document_rules() read the procedure alone;
+# organization_rules() (above) also read organization.yml, whose bytes are part of
+# the cache key. Rules of handbook scope among them are run one procedure at a
+# time (and once on organization.yml alone, for their findings about it).
+# context_rules() read the date or the other procedures; they run over an extract
+# of each procedure (the keys named here, with their positions) that is kept
+# with the file, whenever an extract or the date changed. A rule in none of
+# these lists is run the slow way, over whole documents, on every check.
+# Each rule declares which it is when it registers (`reads=`, see sopkit.rules);
+# tests/test_cache.py checks each rule against what it declares.
+
+@cache
+def document_rules() -> frozenset[str]:
+    return frozenset(rule.name for rule in all_rules() if rule.reads == "procedure")
+
+
+@cache
+def context_rules() -> Mapping[str, frozenset[str]]:
+    return {rule.name: rule.context for rule in all_rules() if rule.reads == "context"}
+
+
+@cache
+def context_keys() -> frozenset[str]:
+    return frozenset({"id"}).union(*context_rules().values())
+"""The keys of a procedure that the context rules read (``id`` for ``by_id``)."""
+
+PARALLEL_MIN_FILES = 200
+"""Fewer files to check than this are checked in this process: starting workers costs more."""
+
+
+def _levels(config: Config, skip: frozenset[str]) -> dict[str, Severity]:
+    """Rule name -> the severity it reports with; rules that are off are left out."""
+    levels: dict[str, Severity] = {}
+    for rule in all_rules():
+        if rule.scope == "change" or rule.name in skip:  # change rules need a base: diff.py
+            continue
+        level = config.rules.get(rule.name, rule.info.severity)
+        if level != "off":
+            levels[rule.name] = "warning" if level == "warning" else "error"
+    return levels
+
+
+def _cached_rules() -> list[Rule]:
+    return [rule for rule in all_rules()
+            if rule.name in document_rules() or rule.name in organization_rules()]
+
+
+Extract = tuple[dict[str, Any], bytes, bytes]
+"""A procedure's context keys: the data, its positions (marshal bytes), and a digest of both."""
+
+
+class FileResult:
+    """One procedure file checked on its own: what the cache keeps for it.
+
+    ``diagnostics`` are its syntax and schema errors (or why it could not be read);
+    ``findings`` the (rule, line, column, message) of the rules kept with the file,
+    whatever their level; ``extract`` the part of the document the context rules
+    read (None when it failed the schema), known by ``digest``; ``document`` the
+    whole document, when it was loaded in this process and may be kept. A result
+    from the cache unpacks its extract only when the context rules need it.
+    """
+
+    __slots__ = ("_blob", "_extract", "diagnostics", "digest", "document", "file", "findings")
+
+    def __init__(self, file: str, diagnostics: tuple[Diagnostic, ...],
+                 findings: tuple[tuple[str, int, int, str], ...], extract: Extract | None,
+                 document: Document | None = None, *, digest: bytes | None = None,
+                 blob: bytes | None = None) -> None:
+        self.file = file
+        self.diagnostics = diagnostics
+        self.findings = findings
+        self.document = document
+        self.digest = extract[2] if extract is not None else digest
+        self._extract = extract
+        self._blob = blob
+
+    @property
+    def extract(self) -> Extract | None:
+        if self._extract is None and self._blob is not None and self.digest is not None:
+            _, _, extract = marshal.loads(self._blob)  # checksummed, written by this code
+            self._extract = cast(Extract, tuple(extract))
+        return self._extract
+
+    @property
+    def context(self) -> Document | None:
+        """The extract as a document (its positions unpacked when first read)."""
+        extract = self.extract
+        if extract is None:
+            return None
+        data, positions, _ = extract
+        packed = _Positions(positions)
+        return Document(file=self.file, data=data, values=_Packed(packed, 0),
+                        keys=_Packed(packed, 1), numbers=_Packed(packed, 2))
+
+    def entry(self) -> Entry:
+        """The marshal-able form the cache stores: whether the file is clean, the digest
+        of its extract, and the rest packed (unpacked only when needed)."""
+        blob = marshal.dumps((tuple((d.line, d.column, d.severity, d.rule, d.message)
+                                    for d in self.diagnostics), self.findings, self.extract))
+        return (not self.diagnostics and not self.findings, self.digest, blob)
+
+    @classmethod
+    def from_entry(cls, file: str, entry: Entry) -> FileResult:
+        """The result kept in ``entry``; ValueError (or TypeError) when it is malformed."""
+        clean, digest, blob = entry
+        if not (isinstance(clean, bool) and isinstance(blob, bytes)
+                and (digest is None or isinstance(digest, bytes))):
+            raise ValueError("malformed entry")
+        if clean:
+            return cls(file, (), (), None, digest=digest, blob=blob)
+        diagnostics, findings, extract = marshal.loads(blob)
+        if extract is not None:
+            data, positions, extract_digest = extract
+            if not (isinstance(data, dict) and isinstance(positions, bytes)
+                    and extract_digest == digest):
+                raise ValueError("malformed entry")
+        return cls(
+            file,
+            tuple(Diagnostic(file, int(line), int(column), _severity(severity), str(rule),
+                             str(message))
+                  for line, column, severity, rule, message in diagnostics),
+            tuple((str(rule), int(line), int(column), str(message))
+                  for rule, line, column, message in findings),
+            None if extract is None else cast(Extract, tuple(extract)),
+            digest=digest,
+        )
+
+
+class _Positions:
+    """The three position mappings of an extract, as marshal bytes until first needed."""
+
+    __slots__ = ("_blob", "_maps")
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob = blob
+        self._maps: tuple[dict[Any, Any], ...] | None = None
+
+    def map(self, number: int) -> dict[Any, Any]:
+        if self._maps is None:
+            maps = marshal.loads(self._blob)  # written by this code: the file is checksummed
+            valid = (isinstance(maps, tuple) and len(maps) == 3
+                     and all(isinstance(part, dict) for part in maps))
+            self._maps = maps if valid else ({}, {}, {})
+        return self._maps[number]
+
+
+class _Packed(Mapping[Any, Any]):
+    """One of the mappings of :class:`_Positions`; most are never read."""
+
+    __slots__ = ("_number", "_positions")
+
+    def __init__(self, positions: _Positions, number: int) -> None:
+        self._positions = positions
+        self._number = number
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._positions.map(self._number)[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._positions.map(self._number)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._positions.map(self._number))
+
+    def __len__(self) -> int:
+        return len(self._positions.map(self._number))
+
+
+def _severity(value: object) -> Severity:
+    if value == "error" or value == "warning":
+        return value
+    raise ValueError("malformed entry")
+
+
+def check_file(file: str, raw: bytes, organization: Document | None,
+               keep_document: bool = False) -> FileResult:
+    """Load one procedure, check it against the schema and run the rules kept with it."""
+    document, diagnostics = _validate(load_bytes(raw, file), "procedure")
+    if document is None:
+        return FileResult(file, tuple(diagnostics), (), None)
+    alone = _handbook([document], organization, date.today())
+    findings: list[tuple[str, int, int, str]] = []
+    for rule in _cached_rules():
+        problems: Iterable[Problem]
+        if rule.scope == "handbook":
+            problems = (problem for problem in cast(HandbookCheck, rule.check)(alone)
+                        if problem.document is document)
+        else:
+            problems = cast(ProcedureCheck, rule.check)(document, alone)
+        for problem in problems:
+            _, line, column = problem.document.at(problem.path, key=problem.key)
+            findings.append((rule.name, line, column, problem.message))
+    return FileResult(file, (), tuple(findings), _extract(document),
+                      document if keep_document else None)
+
+
+def _extract(document: Document) -> Extract:
+    """The part of ``document`` the context rules read, with the positions in it."""
+    data = {key: value for key, value in document.data.items() if key in context_keys()}
+    values: dict[JsonPath, tuple[int, int]] = {(): document.values[()]}
+    keys: dict[JsonPath, tuple[int, int]] = {}
+    numbers: dict[JsonPath, str] = {}
+    todo: list[tuple[JsonPath, Any]] = [((key,), value) for key, value in data.items()]
+    while todo:  # walk the extracted values: far fewer than the document's positions
+        path, value = todo.pop()
+        if path in document.values:
+            values[path] = document.values[path]
+        if path in document.keys:
+            keys[path] = document.keys[path]
+        if path in document.numbers:
+            numbers[path] = document.numbers[path]
+        if isinstance(value, dict):
+            todo.extend(((*path, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            todo.extend(((*path, index), item) for index, item in enumerate(value))
+    positions = marshal.dumps((values, keys, numbers))
+    from sopkit.cache import content_digest
+
+    return data, positions, content_digest(marshal.dumps(data) + positions)
+
+
+def _open_cache(config: Config, folder: Path | None, organization: bytes) -> Cache | None:
+    from sopkit.cache import (
+        Cache,
+        code_fingerprint,
+        content_digest,
+        context_digest,
+        default_cache_dir,
+    )
+
+    try:
+        handbook = f"{config.procedures.resolve()}|{Path.cwd()}"
+        context = context_digest(code_fingerprint(), content_digest(organization))
+        return Cache(folder if folder is not None else default_cache_dir(), handbook, context)
+    except (OSError, RuntimeError):  # no home folder, no working folder: run without
+        return None
+
+
+def _check_files(files: Sequence[tuple[str, str]], organization: Document | None,
+                 store: Cache | None, progress: Progress | None,
+                 jobs: int | None) -> tuple[list[FileResult], Documents]:
+    """Each procedure checked on its own, from the cache when it has the answer; and the
+    documents that passed the schema."""
+    total = len(files)
+    results: list[FileResult | None] = [None] * total
+    sources: list[_Source | None] = [None] * total
+    missing: list[tuple[int, str, bytes, bytes | None, Stat | None, int]] = []
+    if store is not None:
+        from sopkit.cache import content_digest, stat_of
+    for index, (path, name) in enumerate(files):
+        stat = digest = None
+        started = 0
+        if store is not None:
+            started = time.time_ns()
+            with contextlib.suppress(OSError):
+                stat = stat_of(os.stat(path))
+            kept = store.unchanged(name, stat) if stat is not None else None
+            if kept is not None and _from_cache(store, index, name, kept[1], results):
+                sources[index] = (path, name, kept[0], None)
+                continue
+        raw = read_file(Path(path), name)
+        if isinstance(raw, Diagnostic):
+            results[index] = FileResult(name, (raw,), (), None)
+            continue
+        if store is not None:
+            digest = content_digest(raw)
+            entry = store.get(name, digest, stat, started)
+            if entry is not None and _from_cache(store, index, name, entry, results):
+                sources[index] = (path, name, digest, raw)
+                continue
+        missing.append((index, name, raw, digest, stat, started))
+
+    if progress is not None:
+        for done in range(1, total - len(missing) + 1):
+            progress(done, total)
+    workers = _workers(len(missing), jobs)
+    keep = total < PARALLEL_MIN_FILES  # few documents: keep them rather than load them again
+    fresh: Iterable[FileResult]
+    if workers > 1:
+        fresh = _in_parallel([(name, raw) for _, name, raw, *_ in missing], organization,
+                             workers)
+    else:
+        fresh = (check_file(name, raw, organization, keep) for _, name, raw, *_ in missing)
+    done = total - len(missing)
+    for (index, name, raw, digest, stat, started), result in zip(missing, fresh, strict=True):
+        results[index] = result
+        sources[index] = (files[index][0], name, digest, result.document or raw)
+        if store is not None and digest is not None:
+            store.put(name, digest, stat, started, result.entry())
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    checked = [result for result in results if result is not None]
+    valid = [source for source, result in zip(sources, results, strict=True)
+             if source is not None and result is not None and result.digest is not None]
+    return checked, Documents(valid)
+
+
+def _from_cache(store: Cache, index: int, name: str, entry: Entry,
+                results: list[FileResult | None]) -> bool:
+    try:
+        results[index] = FileResult.from_entry(name, entry)
+    except (ValueError, TypeError):
+        store.forget(name)  # malformed: check the file again
+        return False
+    return True
+
+
+JOBS_ENV = "SOPKIT_JOBS"
+"""Processes to check files in, when ``jobs`` is not given (e.g. 1 in a container whose CPU
+quota is smaller than the number of cores it sees)."""
+
+
+def _workers(count: int, jobs: int | None) -> int:
+    if jobs is None and os.environ.get(JOBS_ENV, "").strip().isdigit():
+        jobs = int(os.environ[JOBS_ENV])
+    if jobs is not None:
+        return max(1, min(jobs, count))
+    if count < PARALLEL_MIN_FILES or threading.active_count() > 1:
+        return 1  # few files; or threads (mkdocs serve), which forking could deadlock
+    return max(1, min(_idle_cores(), count // 50))
+
+
+def _idle_cores() -> int:
+    """Cores this process may use that no other process is busy on right now: workers
+    on a core that is already busy make the check slower, not faster."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+    try:
+        with open("/proc/loadavg", encoding="ascii") as stream:
+            running = int(stream.read().split()[3].split("/")[0])  # this process included
+    except (OSError, ValueError, IndexError):
+        return cores
+    return max(1, cores - max(0, running - 1))
+
+
+def _in_parallel(jobs: list[tuple[str, bytes]], organization: Document | None,
+                 workers: int) -> Iterator[FileResult]:
+    """check_file over ``jobs`` in ``workers`` processes, in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if sys.platform == "linux" else None
+    context = multiprocessing.get_context(method)
+    size = max(8, min(64, len(jobs) // (workers * 4) or 1))
+    chunks = [jobs[start:start + size] for start in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(organization,)) as pool:
+        for results in pool.map(_check_chunk, chunks):
+            yield from results
+
+
+_worker_organization: Document | None = None
+
+
+def _start_worker(organization: Document | None) -> None:
+    global _worker_organization
+    _worker_organization = organization
+
+
+def _check_chunk(jobs: list[tuple[str, bytes]]) -> list[FileResult]:
+    return [check_file(name, raw, _worker_organization) for name, raw in jobs]
+
+
+_Source = tuple[str, str, bytes | None, bytes | Document | None]
+"""A checked procedure: its path, name, content digest (when the cache knows it) and
+its bytes or document (when they are at hand)."""
+
+
+class FileChangedError(OSError):
+    """A procedure changed between being checked and being loaded for publishing."""
+
+
+class Documents(Sequence[Document]):
+    """The procedures that passed the schema, in file order, loaded when first asked for.
+
+    A check that took its answers from the cache, or from worker processes, has
+    not got the documents at hand; most callers (``sopkit validate``) never ask
+    for them, and those that do (rendering) get them loaded from the bytes that
+    were checked (read again when the cache vouched for them unread; if they
+    changed meanwhile, :class:`FileChangedError` says so).
+    """
+
+    def __init__(self, sources: Sequence[_Source]) -> None:
+        self._sources = list(sources)
+        self._loaded: tuple[Document, ...] | None = None
+
+    def _documents(self) -> tuple[Document, ...]:
+        if self._loaded is None:
+            self._loaded = tuple(_document(source) for source in self._sources)
+            self._sources = []
+        return self._loaded
+
+    def __len__(self) -> int:
+        return len(self._loaded) if self._loaded is not None else len(self._sources)
+
+    @overload
+    def __getitem__(self, index: int) -> Document: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Document]: ...
+
+    def __getitem__(self, index: int | slice) -> Document | Sequence[Document]:
+        return self._documents()[index]
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self._documents())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Documents | tuple | list):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Documents({len(self)} procedures)"
+
+
+def _document(source: _Source) -> Document:
+    path, name, digest, content = source
+    if isinstance(content, Document):
+        return content
+    if content is None:
+        from sopkit.cache import content_digest
+
+        again = read_file(Path(path), name)
+        if isinstance(again, Diagnostic) or content_digest(again) != digest:
+            raise FileChangedError(f"{name} changed while sopkit was checking it: run again")
+        content = again
+    loaded = load_bytes(content, name)
+    if not isinstance(loaded, Document):  # it loaded when it was checked
+        raise FileChangedError(f"{name} changed while sopkit was checking it: run again")
+    return loaded
 
 
 def _handbook(procedures: Sequence[Document], organization: Document | None,
@@ -179,18 +763,64 @@ def _handbook(procedures: Sequence[Document], organization: Document | None,
                     by_id=dict(by_id))
 
 
-def _run_rules(handbook: Handbook, config: Config,
-               skip: frozenset[str]) -> Iterable[Diagnostic]:
+ContextFinding = tuple[str, str, int, int, str]
+"""(rule, file, line, column, message) of a finding of the rules run on every check."""
+
+
+def _context_findings(checked: Sequence[FileResult], organization: Document | None,
+                      today: date, store: Cache | None) -> Sequence[ContextFinding]:
+    """What the context_rules() find over the extracts, and the rules kept with the files
+    find about organization.yml, whatever their level. These depend on nothing but the
+    extracts, the date and organization.yml, so the cache keeps the last answer too."""
+    key = b""
+    if store is not None:
+        from sopkit.cache import context_digest
+
+        key = context_digest(today.isoformat().encode(), *(
+            part for result in checked if result.digest is not None
+            for part in (result.file.encode(), result.digest)))
+        kept = store.context_findings(key)
+        if kept is not None and all(_is_context_finding(item) for item in kept):
+            return cast(Sequence[ContextFinding], kept)
+    extracts = _handbook([context for result in checked
+                          if (context := result.context) is not None], organization, today)
+    alone = _handbook([], organization, today)
+    found: list[ContextFinding] = []
     for rule in all_rules():
-        if rule.scope == "change" or rule.name in skip:  # change rules need a base: diff.py
+        if rule.name in context_rules():
+            handbook = extracts
+        elif (rule.name in document_rules() or rule.name in organization_rules()) and (
+                rule.scope == "handbook" and organization is not None):
+            handbook = alone  # what it finds in organization.yml
+        else:
             continue
-        level = config.rules.get(rule.name, rule.info.severity)
-        if level == "off":
-            continue
-        severity: Severity = "warning" if level == "warning" else "error"
         for problem in _problems(rule, handbook):
             file, line, column = problem.document.at(problem.path, key=problem.key)
-            yield Diagnostic(file, line, column, severity, rule.name, problem.message)
+            found.append((rule.name, file, line, column, problem.message))
+    if store is not None:
+        store.keep_context_findings(key, found)
+    return found
+
+
+def _is_context_finding(item: object) -> bool:
+    return (isinstance(item, tuple) and len(item) == 5
+            and all(isinstance(part, kind)
+                    for part, kind in zip(item, (str, str, int, int, str), strict=True)))
+
+
+def _whole_document_rules(procedures: Documents, organization: Document | None, today: date,
+                          levels: Mapping[str, Severity]) -> Iterator[Diagnostic]:
+    """The rules in none of the lists above: over whole documents, every time."""
+    whole: Handbook | None = None
+    for rule in all_rules():
+        if (rule.name not in levels or rule.scope == "change" or rule.name in context_rules()
+                or rule.name in document_rules() or rule.name in organization_rules()):
+            continue
+        if whole is None:
+            whole = _handbook(list(procedures), organization, today)
+        for problem in _problems(rule, whole):
+            file, line, column = problem.document.at(problem.path, key=problem.key)
+            yield Diagnostic(file, line, column, levels[rule.name], rule.name, problem.message)
 
 
 def _problems(rule: Rule, handbook: Handbook) -> Iterable[Problem]:

@@ -71,8 +71,14 @@ def main() -> None:
 @click.option("--base", metavar="REV",
               help="Also run the change rules against git revision REV (e.g. origin/main): "
                    "changed procedures must raise their version and add a history entry.")
+@click.option("--no-cache", is_flag=True,
+              help="Check every file afresh; by default results of unchanged files are reused "
+                   "from the cache folder ($SOPKIT_CACHE_DIR, else the user cache folder).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="Check files in N processes (default: the idle cores, for large handbooks).")
 def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date | None,
-             config_file: Path | None, base: str | None) -> None:
+             config_file: Path | None, base: str | None, no_cache: bool,
+             jobs: int | None) -> None:
     """Check procedures and organization.yml; report problems at file:line:col.
 
     With no PATHS, checks the handbook in the current folder: the procedures
@@ -109,7 +115,8 @@ def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     try:
-        result = check_handbook(config, paths, today=today, progress=_progress(fmt))
+        result = check_handbook(config, paths, today=today, progress=_progress(fmt),
+                                cache=not no_cache, jobs=jobs)
     except PathError as error:
         _fail(str(error))
     if base is not None:

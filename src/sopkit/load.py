@@ -8,14 +8,17 @@ to before sharing it, so an "alias bomb" is refused before anything walks it.
 Every failure is a :class:`Diagnostic`, never an exception.
 """
 
+# The loader's loop builds paths with `path + (key,)`: faster than `(*path, key)`.
+# ruff: noqa: RUF005
+
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -33,6 +36,13 @@ MAX_VALUES = 200_000
 JsonPath = tuple[str | int, ...]
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CParser: Any  # libyaml's parser itself: its events without a loader around it
+try:
+    from yaml import _yaml
+
+    _CParser = _yaml.CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
 
 # YAML 1.2 core schema, narrowed as the spec says: only true/false are booleans,
 # and nothing resolves to a date (dates stay strings for `format: date`).
@@ -91,18 +101,26 @@ class _LoadError(Exception):
 def load_file(path: Path, file: str | None = None) -> Document | Diagnostic:
     """Read and load one YAML file; ``file`` is the name used in messages."""
     name = file if file is not None else str(path)
+    raw = read_file(path, name)
+    if isinstance(raw, Diagnostic):
+        return raw
+    return load_bytes(raw, name)
+
+
+def read_file(path: Path, file: str) -> bytes | Diagnostic:
+    """The bytes of one file, or why they cannot be read (too large, not readable)."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return _too_large(name, size)
+            return _too_large(file, size)
         with path.open("rb") as stream:
             raw = stream.read(MAX_BYTES + 1)
     except OSError as error:
         reason = error.strerror or str(error)
-        return Diagnostic(name, 0, 0, "error", "io", f"cannot read the file: {reason}")
+        return Diagnostic(file, 0, 0, "error", "io", f"cannot read the file: {reason}")
     if len(raw) > MAX_BYTES:
-        return _too_large(name, len(raw))
-    return load_bytes(raw, name)
+        return _too_large(file, len(raw))
+    return raw
 
 
 def _too_large(name: str, size: int) -> Diagnostic:
@@ -137,24 +155,31 @@ def _decode(raw: bytes) -> str:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    if not text.strip():
+    if not text or text.isspace():
         raise _LoadError(1, 1, "the file is empty: a procedure needs at least id, title and steps")
     return text
 
 
-def _events(text: str) -> Iterator[yaml.Event]:
-    try:
-        yield from yaml.parse(text, Loader=_Parser)
-    except yaml.MarkedYAMLError as error:
-        raise _syntax_error(error, text) from None
-    except yaml.reader.ReaderError as error:
+def _event_source(text: str) -> Callable[[], Any]:
+    """A function that returns the next libyaml event of ``text``, then None.
+
+    It raises PyYAML's errors; :func:`_parse_error` turns them into messages.
+    """
+    if _CParser is not None:
+        return cast(Callable[[], Any], _CParser(text).get_event)
+    events = yaml.parse(text, Loader=_Parser)
+    return lambda: next(events, None)
+
+
+def _parse_error(error: yaml.YAMLError, text: str) -> _LoadError:
+    if isinstance(error, yaml.MarkedYAMLError):
+        return _syntax_error(error, text)
+    if isinstance(error, yaml.reader.ReaderError):
         line, column = _offset_to_position(text, error.position)
-        raise _LoadError(
-            line, column,
-            f"character {error.character!r} is not allowed in YAML: remove it",
-        ) from None
-    except yaml.YAMLError as error:  # any other libyaml complaint, still one line
-        raise _LoadError(1, 1, f"not readable as YAML: {_one_line(str(error))}") from None
+        return _LoadError(line, column,
+                          f"character {error.character!r} is not allowed in YAML: remove it")
+    # any other libyaml complaint, still one line
+    return _LoadError(1, 1, f"not readable as YAML: {_one_line(str(error))}")
 
 
 def _offset_to_position(text: str, offset: int) -> tuple[int, int]:
@@ -206,127 +231,169 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
     return _LoadError(mark.line + 1, mark.column + 1, message)
 
 
-@dataclass
-class _Frame:
-    container: dict[str, Any] | list[Any]
-    path: JsonPath
-    start: int  # values counted before this node, to size anchors
-    anchor: str | None
-    key: str | None = None
-    key_mark: tuple[int, int] | None = None
-    seen: dict[str, int] = field(default_factory=dict)
+_ScalarEvent = yaml.ScalarEvent
+_MappingStartEvent = yaml.MappingStartEvent
+_SequenceStartEvent = yaml.SequenceStartEvent
+_MappingEndEvent = yaml.MappingEndEvent
+_SequenceEndEvent = yaml.SequenceEndEvent
+_AliasEvent = yaml.AliasEvent
+_DocumentStartEvent = yaml.DocumentStartEvent
+_KEY_TAGS = (None, "!", f"{_TAG}str")
+_COLLECTION_TAGS = (None, "!", f"{_TAG}map", f"{_TAG}seq", f"{_TAG}omap")
+_TOO_MANY = (f"the file expands to more than {MAX_VALUES:,} values (through its aliases): "
+             "write the values out or use fewer aliases")
+_PLAIN_TEXT_FIRST = frozenset("~nNtTfF+-.0123456789")
+"""First characters a plain scalar may have when it is not text (null, bool, number)."""
 
 
 def _build(text: str, file: str) -> Document:
+    """The document of ``text``, built from libyaml's events with an explicit stack.
+
+    The loop runs once per event (a 12 KB procedure has about a thousand), so it
+    keeps its state in local variables and dispatches on the event's class, most
+    frequent first. The container being filled is ``container``: a dict when
+    ``key_seen`` holds its keys (with their lines), a list when ``key_seen`` is
+    None, and None before the root. ``key`` is the key waiting for its value;
+    None when the next scalar of a mapping is a key.
+    """
     values: dict[JsonPath, tuple[int, int]] = {}
     keys: dict[JsonPath, tuple[int, int]] = {}
     numbers: dict[JsonPath, str] = {}
     anchors: dict[str, tuple[Any, int]] = {}
-    stack: list[_Frame] = []
+    # One entry per open collection: what to restore when it ends.
+    stack: list[tuple[Any, JsonPath, str | None, dict[str, int] | None, int, str | None]] = []
+    container: Any = None
+    path: JsonPath = ()
+    key: Any = None  # str | None; Any keeps the hot loop free of asserts for mypy
+    key_seen: dict[str, int] | None = None
+    start_count = 0
+    anchor: str | None = None
     count = 0
     root: Any = None
     root_mark = (1, 1)
     documents = 0
+    depth = 0
 
-    def child_path() -> JsonPath | None:
-        """Path of the node about to be placed, or None when it is a mapping key."""
-        if not stack:
-            return ()
-        top = stack[-1]
-        if isinstance(top.container, list):
-            return (*top.path, len(top.container))
-        if top.key is None:
-            return None
-        return (*top.path, top.key)
-
-    def place(value: Any, mark: tuple[int, int]) -> None:
-        nonlocal root, root_mark
-        if not stack:
-            root, root_mark = value, mark
-            return
-        top = stack[-1]
-        if isinstance(top.container, list):
-            top.container.append(value)
-        else:
-            assert top.key is not None
-            top.container[top.key] = value
-            top.key = None
-
-    def count_values(amount: int, mark: tuple[int, int]) -> None:
-        nonlocal count
-        count += amount
-        if count > MAX_VALUES:
-            raise _LoadError(
-                *mark,
-                f"the file expands to more than {MAX_VALUES:,} values (through its aliases): "
-                "write the values out or use fewer aliases",
-            )
-
-    for event in _events(text):
-        start = event.start_mark
-        mark = (start.line + 1, start.column + 1) if start is not None else (1, 1)
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise _LoadError(*mark, "the file holds more than one YAML document ('---'): "
-                                        "keep one procedure per file")
-            continue
-        if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
-            continue
-
-        if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            frame = stack.pop()
-            if frame.anchor is not None:
-                anchors[frame.anchor] = (frame.container, count - frame.start)
-            place(frame.container, values.get(frame.path, mark))
-            continue
-
-        path = child_path()
-        is_key = path is None
-
-        if isinstance(event, yaml.AliasEvent):
-            if event.anchor not in anchors:
-                raise _LoadError(*mark, f"alias '*{event.anchor}' names no anchor defined "
-                                        "before it: define '&name' first")
-            value, size = anchors[event.anchor]
-            if is_key:
-                raise _LoadError(*mark, "an alias cannot be used as a key: write the key out")
-            count_values(size, mark)
-            assert path is not None
-            values[path] = mark
-            place(value, mark)
-            continue
-
-        count_values(1, mark)
-
-        if isinstance(event, yaml.ScalarEvent):
-            if is_key:
-                _place_key(stack[-1], event, mark, keys)
+    try:
+        next_event = _event_source(text)
+        while (event := next_event()) is not None:
+            cls = event.__class__
+            if cls is _ScalarEvent:
+                start = event.start_mark
+                mark = (start.line + 1, start.column + 1)
+                count += 1
+                if count > MAX_VALUES:
+                    raise _LoadError(*mark, _TOO_MANY)
+                if key_seen is not None and key is None:  # a mapping's key
+                    name = event.value
+                    if event.tag not in _KEY_TAGS:
+                        raise _LoadError(*mark, f"key '{name}' has a tag ({event.tag}): "
+                                                "keys must be plain text")
+                    if name in key_seen:
+                        raise _LoadError(*mark, f"key '{name}' appears twice, on line "
+                                                f"{key_seen[name]} and line {mark[0]}: keep one")
+                    key_seen[name] = mark[0]
+                    key = name
+                    keys[path + (name,)] = mark
+                    continue
+                raw = event.value
+                style = event.style
+                if event.tag is None and (style == "" or style is None):  # plain: "" from libyaml
+                    value: Any = (_resolve_plain(raw) if not raw or raw[0] in _PLAIN_TEXT_FIRST
+                                  else raw)
+                else:
+                    value = _scalar(event, mark)
+                if key_seen is not None:
+                    child: JsonPath = path + (key,)
+                    container[key] = value
+                    key = None
+                elif container is not None:
+                    child = path + (len(container),)
+                    container.append(value)
+                else:
+                    child = ()
+                    root, root_mark = value, mark
+                values[child] = mark
+                if value.__class__ is not str and (
+                    value.__class__ is int or value.__class__ is float
+                ):
+                    numbers[child] = raw
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, 1)
                 continue
-            assert path is not None
-            value = _scalar(event, mark)
-            values[path] = mark
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                numbers[path] = event.value
-            if event.anchor is not None:
-                anchors[event.anchor] = (value, 1)
-            place(value, mark)
-            continue
 
-        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            if is_key:
-                raise _LoadError(*mark, "a key must be plain text, not a list or mapping")
-            assert path is not None
-            if len(stack) >= MAX_DEPTH:
-                raise _LoadError(*mark, f"the file nests deeper than {MAX_DEPTH} levels: "
-                                        "a procedure needs only a few")
-            _check_collection_tag(event, mark)
-            values[path] = mark
-            container: dict[str, Any] | list[Any] = (
-                {} if isinstance(event, yaml.MappingStartEvent) else []
-            )
-            stack.append(_Frame(container, path, count, event.anchor))
-            continue
+            if cls is _MappingEndEvent or cls is _SequenceEndEvent:
+                if anchor is not None:
+                    anchors[anchor] = (container, count - start_count)
+                container, path, key, key_seen, start_count, anchor = stack.pop()
+                depth -= 1
+                continue
+
+            if cls is _MappingStartEvent or cls is _SequenceStartEvent:
+                start = event.start_mark
+                mark = (start.line + 1, start.column + 1)
+                count += 1
+                if count > MAX_VALUES:
+                    raise _LoadError(*mark, _TOO_MANY)
+                if key_seen is not None and key is None:
+                    raise _LoadError(*mark, "a key must be plain text, not a list or mapping")
+                if depth >= MAX_DEPTH:
+                    raise _LoadError(*mark, f"the file nests deeper than {MAX_DEPTH} levels: "
+                                            "a procedure needs only a few")
+                if event.tag not in _COLLECTION_TAGS:
+                    raise _LoadError(*mark, f"tag '{event.tag}' is not supported: remove it")
+                new: dict[str, Any] | list[Any] = {} if cls is _MappingStartEvent else []
+                if key_seen is not None:
+                    child = path + (key,)
+                    container[key] = new
+                elif container is not None:
+                    child = path + (len(container),)
+                    container.append(new)
+                else:
+                    child = ()
+                    root, root_mark = new, mark
+                values[child] = mark
+                stack.append((container, path, None, key_seen, start_count, anchor))
+                depth += 1
+                container, path, key, start_count, anchor = new, child, None, count, event.anchor
+                key_seen = {} if cls is _MappingStartEvent else None
+                continue
+
+            if cls is _AliasEvent:
+                start = event.start_mark
+                mark = (start.line + 1, start.column + 1)
+                if event.anchor not in anchors:
+                    raise _LoadError(*mark, f"alias '*{event.anchor}' names no anchor defined "
+                                            "before it: define '&name' first")
+                value, size = anchors[event.anchor]
+                if key_seen is not None and key is None:
+                    raise _LoadError(*mark, "an alias cannot be used as a key: write the key out")
+                count += size
+                if count > MAX_VALUES:
+                    raise _LoadError(*mark, _TOO_MANY)
+                if key_seen is not None:
+                    child = path + (key,)
+                    container[key] = value
+                    key = None
+                elif container is not None:
+                    child = path + (len(container),)
+                    container.append(value)
+                else:
+                    child = ()
+                    root, root_mark = value, mark
+                values[child] = mark
+                continue
+
+            if cls is _DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    start = event.start_mark
+                    raise _LoadError(start.line + 1, start.column + 1,
+                                     "the file holds more than one YAML document ('---'): "
+                                     "keep one procedure per file")
+            # StreamStart, StreamEnd, DocumentEnd: nothing to build
+    except yaml.YAMLError as error:
+        raise _parse_error(error, text) from None
 
     if documents == 0 or root is None:
         raise _LoadError(1, 1, "the file has no content, only comments: "
@@ -337,25 +404,6 @@ def _build(text: str, file: str) -> Document:
                                      "keys such as 'id:', 'title:' and 'steps:'")
     values[()] = root_mark
     return Document(file=file, data=root, values=values, keys=keys, numbers=numbers)
-
-
-def _place_key(frame: _Frame, event: yaml.ScalarEvent, mark: tuple[int, int],
-               keys: dict[JsonPath, tuple[int, int]]) -> None:
-    key = event.value
-    if event.tag not in (None, "!", f"{_TAG}str"):
-        raise _LoadError(*mark, f"key '{key}' has a tag ({event.tag}): keys must be plain text")
-    if key in frame.seen:
-        raise _LoadError(*mark, f"key '{key}' appears twice, on line {frame.seen[key]} and "
-                                f"line {mark[0]}: keep one")
-    frame.seen[key] = mark[0]
-    frame.key = key
-    keys[(*frame.path, key)] = mark
-
-
-def _check_collection_tag(event: yaml.CollectionStartEvent, mark: tuple[int, int]) -> None:
-    if event.tag in (None, "!", f"{_TAG}map", f"{_TAG}seq", f"{_TAG}omap"):
-        return
-    raise _LoadError(*mark, f"tag '{event.tag}' is not supported: remove it")
 
 
 def _scalar(event: yaml.ScalarEvent, mark: tuple[int, int]) -> Any:

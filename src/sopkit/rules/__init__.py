@@ -21,6 +21,15 @@ from sopkit.load import Document, JsonPath
 
 Scope = Literal["procedure", "handbook", "change"]
 
+Reads = Literal["procedure", "organization", "context", "handbook"]
+"""What a rule's findings about a procedure depend on, so results can be cached safely:
+
+- ``procedure``: that procedure's file alone;
+- ``organization``: that file and organization.yml;
+- ``context``: the date, and the keys named in ``context`` of every procedure;
+- ``handbook``: anything (the default: such a rule runs over every document, every time).
+"""
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -66,6 +75,9 @@ class Rule:
     info: RuleInfo
     scope: Scope
     check: ProcedureCheck | HandbookCheck | ChangeCheck
+    reads: Reads = "handbook"
+    context: frozenset[str] = frozenset()
+    """With ``reads="context"``: the keys of each procedure the rule reads."""
 
     @property
     def name(self) -> str:
@@ -75,25 +87,33 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def procedure_rule(name: str, severity: Severity, summary: str) -> Callable[
+def procedure_rule(name: str, severity: Severity, summary: str, *,
+                   reads: Reads = "handbook", context: Iterable[str] = ()) -> Callable[
     [ProcedureCheck], ProcedureCheck
 ]:
-    """Register a rule that looks at one procedure at a time (with the handbook as context)."""
+    """Register a rule that looks at one procedure at a time (with the handbook as context).
+
+    ``reads`` says what its findings depend on (see :data:`Reads`); declare the
+    narrowest that is true, or leave the default.
+    """
 
     def register(check: ProcedureCheck) -> ProcedureCheck:
-        _register(Rule(_info(name, severity, summary, check), "procedure", check))
+        _register(Rule(_info(name, severity, summary, check), "procedure", check, reads,
+                       frozenset(context)))
         return check
 
     return register
 
 
-def handbook_rule(name: str, severity: Severity, summary: str) -> Callable[
+def handbook_rule(name: str, severity: Severity, summary: str, *,
+                  reads: Reads = "handbook", context: Iterable[str] = ()) -> Callable[
     [HandbookCheck], HandbookCheck
 ]:
     """Register a rule that looks across all procedures of the handbook."""
 
     def register(check: HandbookCheck) -> HandbookCheck:
-        _register(Rule(_info(name, severity, summary, check), "handbook", check))
+        _register(Rule(_info(name, severity, summary, check), "handbook", check, reads,
+                       frozenset(context)))
         return check
 
     return register

@@ -10,7 +10,8 @@ from sopkit.rules._common import joined
 
 
 @procedure_rule("approval-incomplete", "error",
-                "A procedure with status approved lacks approvers or an effective_date.")
+                "A procedure with status approved lacks approvers or an effective_date.",
+                reads="procedure")
 def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

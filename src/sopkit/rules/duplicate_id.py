@@ -14,7 +14,8 @@ ORGANIZATION_LISTS = (("departments", "department"), ("roles", "role"), ("people
 
 @handbook_rule("duplicate-id", "error",
                "An id appears twice in a procedure's roles, inputs or outputs, "
-               "or in organization.yml.")
+               "or in organization.yml.",
+                reads="procedure")
 def check(handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

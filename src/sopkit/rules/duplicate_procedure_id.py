@@ -9,7 +9,8 @@ from sopkit.rules._common import joined
 
 
 @handbook_rule("duplicate-procedure-id", "error",
-               "Two procedure files declare the same id.")
+               "Two procedure files declare the same id.",
+                reads="context", context=("id",))
 def check(handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

@@ -9,7 +9,8 @@ from sopkit.rules import Handbook, Problem, procedure_rule
 from sopkit.rules._common import duplicates
 
 
-@procedure_rule("duplicate-step-id", "error", "Two steps of one procedure have the same id.")
+@procedure_rule("duplicate-step-id", "error", "Two steps of one procedure have the same id.",
+                reads="procedure")
 def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

@@ -11,7 +11,8 @@ from sopkit.rules._semver import parse
 
 
 @procedure_rule("history-order", "error",
-                "History versions do not strictly decrease, or dates increase, down the list.")
+                "History versions do not strictly decrease, or dates increase, down the list.",
+                reads="procedure")
 def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

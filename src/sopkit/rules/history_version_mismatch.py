@@ -10,7 +10,8 @@ from sopkit.rules._semver import parse
 
 
 @procedure_rule("history-version-mismatch", "error",
-                "The first history entry is not for the procedure's current version.")
+                "The first history entry is not for the procedure's current version.",
+                reads="procedure")
 def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

@@ -11,7 +11,8 @@ from sopkit.rules._flow import successors, traps
 
 
 @procedure_rule("no-end-reachable", "error",
-                "Some steps loop among themselves and the flow can never end from them.")
+                "Some steps loop among themselves and the flow can never end from them.",
+                reads="procedure")
 def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

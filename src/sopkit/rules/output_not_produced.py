@@ -10,7 +10,8 @@ from sopkit.rules._common import Suggestions, strings
 
 
 @procedure_rule("output-not-produced", "error",
-                "A procedure output is not in the outputs of any step.")
+                "A procedure output is not in the outputs of any step.",
+                reads="procedure")
 def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

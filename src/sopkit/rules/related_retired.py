@@ -9,7 +9,8 @@ from sopkit.rules import Handbook, Problem, procedure_rule
 
 
 @procedure_rule("related-retired", "warning",
-                "A related id names a procedure whose status is retired.")
+                "A related id names a procedure whose status is retired.",
+                reads="context", context=("id", "title", "status", "related"))
 def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

@@ -11,7 +11,8 @@ from sopkit.rules import Handbook, Problem, procedure_rule
 
 
 @procedure_rule("review-overdue", "warning",
-                "The last review plus the review interval is before today.")
+                "The last review plus the review interval is before today.",
+                reads="context", context=("review", "status"))
 def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

@@ -10,7 +10,8 @@ from sopkit.rules._roles import organization_roles, title_of
 
 
 @procedure_rule("role-without-title", "error",
-                "A role of the procedure has no title, and organization.yml gives none.")
+                "A role of the procedure has no title, and organization.yml gives none.",
+                reads="organization")
 def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

@@ -9,7 +9,8 @@ from sopkit.rules._common import Suggestions, ids
 
 
 @handbook_rule("unknown-department", "error",
-               "A department id is used that organization.yml does not declare.")
+               "A department id is used that organization.yml does not declare.",
+                reads="organization")
 def check(handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

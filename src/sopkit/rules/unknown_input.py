@@ -10,7 +10,8 @@ from sopkit.rules._common import Suggestions, ids, joined, strings
 
 
 @procedure_rule("unknown-input", "error",
-                "A step's input is neither a procedure input nor an output of an earlier step.")
+                "A step's input is neither a procedure input nor an output of an earlier step.",
+                reads="procedure")
 def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

@@ -10,7 +10,8 @@ from sopkit.rules._common import Suggestions
 
 
 @procedure_rule("unknown-related", "error",
-                "A related id is not the id of a procedure in the handbook.")
+                "A related id is not the id of a procedure in the handbook.",
+                reads="context", context=("id", "related"))
 def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

@@ -11,7 +11,8 @@ from sopkit.rules._roles import declared_roles, organization_roles, role_uses
 
 @handbook_rule("unknown-role", "error",
                "A role id is used that neither the procedure's roles nor organization.yml "
-               "declares.")
+               "declares.",
+                reads="organization")
 def check(handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

@@ -11,7 +11,8 @@ from sopkit.rules._flow import edges
 
 
 @procedure_rule("unknown-step", "error",
-                "A next or a decision branch goes to a step that is not in the procedure.")
+                "A next or a decision branch goes to a step that is not in the procedure.",
+                reads="procedure")
 def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

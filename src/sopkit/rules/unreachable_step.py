@@ -12,7 +12,8 @@ from sopkit.rules._flow import predecessors, reachable, successors
 
 
 @procedure_rule("unreachable-step", "error",
-                "A step cannot be reached by following the flow from the first step.")
+                "A step cannot be reached by following the flow from the first step.",
+                reads="procedure")
 def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

@@ -10,7 +10,8 @@ from sopkit.rules._common import ids, strings
 
 
 @procedure_rule("unused-output", "warning",
-                "A step output is used by no later step and is not a procedure output.")
+                "A step output is used by no later step and is not a procedure output.",
+                reads="procedure")
 def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     """
     ## What it does

@@ -1,0 +1,284 @@
+"""What `sopkit validate` remembers between runs, so that a re-run checks only what changed.
+
+Checking a procedure on its own (loading it, the schema, and the rules that
+read nothing but the file and organization.yml) gives the same answer for the
+same bytes every time. For each file the cache keeps that answer under the
+digest of the file's bytes and the name it is reported under, in a cache file
+that is valid only for one *context*:
+
+* organization.yml's bytes (rules such as unknown-role read it);
+* sopkit's version and the size and time of each of its source files (a
+  changed rule changes answers), the bytes of the schemas, where PyYAML,
+  libyaml, jsonschema and jsonschema-rs are installed (and their sizes and
+  times), and Python's version.
+
+Rule severities are not part of it: every finding is kept and the handbook's
+settings are applied afterwards. Nor is `today`: the rules that read the date
+or the other procedures (review-overdue, unknown-related, ...) run over a small
+extract of each file that is kept with it; their last findings are kept too,
+under a digest of all the extracts and the date, so that an edit that leaves
+ids, titles, statuses, related procedures and review dates alone (and their
+lines) does not even re-run them.
+
+Like git's index, the cache also keeps each file's stat (device, inode, size,
+modification and change times): a file whose stat is unchanged is not read
+again. A stat is only kept for a file that had not been modified for two
+seconds when it was read, so that an edit in the same clock tick is not missed.
+
+The answers of one handbook (one procedures folder, checked from one folder)
+are kept in one file, with a checksum, rewritten whole through a temporary
+file and ``os.replace``: two runs sharing the cache never see half a file, and
+the last one to finish wins, which is harmless because every answer says what
+it depends on. A file that cannot be read back (truncated, damaged, from
+another version or context) is ignored and replaced. The cache folder is the
+one passed in, or ``$SOPKIT_CACHE_DIR``, or
+``platformdirs.user_cache_dir("sopkit")``; handbook files not used for 30 days
+are removed, and at most KEEP_FILES are kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import sys
+import time
+import zlib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import sopkit
+
+try:  # hashlib would also load OpenSSL, a few milliseconds of a run that has little to do
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - not CPython
+    from hashlib import blake2b
+
+FORMAT = 1
+"""Bump when the layout of an entry changes."""
+
+MAGIC = b"sopkit-cache\n"
+_CHECKSUM = 4
+"""Bytes of the checksum after MAGIC: a file that does not match it is ignored whole."""
+
+CACHE_ENV = "SOPKIT_CACHE_DIR"
+KEEP_DAYS = 30
+KEEP_FILES = 200
+"""Handbook files kept at most (a test suite creates many short-lived handbooks)."""
+
+Entry = tuple[Any, ...]
+"""One file's answer, as check.py builds it from marshal-able values."""
+
+
+def default_cache_dir() -> Path:
+    """``$SOPKIT_CACHE_DIR`` if set, else the platform's cache folder for sopkit."""
+    folder = os.environ.get(CACHE_ENV)
+    if folder:
+        return Path(folder)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("sopkit"))
+
+
+@cache
+def code_fingerprint() -> bytes:
+    """Everything besides a file's own bytes that can change what checking it gives."""
+    digest = blake2b(digest_size=16)
+    digest.update(f"{FORMAT}|{sopkit.__version__}|{sys.version_info[:3]}".encode())
+    package = os.path.dirname(sopkit.__file__)
+    for folder, subfolders, files in os.walk(package):
+        subfolders.sort()
+        for name in sorted(files):
+            if name.endswith(".py"):
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    from sopkit.schema import schema_path
+
+    for kind in ("procedure", "organization"):
+        digest.update(schema_path(kind).read_bytes())
+    for module in ("yaml", "yaml._yaml", "jsonschema", "jsonschema_rs"):
+        origin = _origin(module)
+        if origin is not None:
+            stat = origin.stat()
+            digest.update(f"{module}|{origin}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return digest.digest()
+
+
+def _origin(module: str) -> Path | None:
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.origin is None or not os.path.isfile(spec.origin):
+        return None
+    return Path(spec.origin)
+
+
+def _checksum(payload: bytes) -> bytes:
+    """CRC-32 of the payload: it catches a damaged file (no protection against forgery,
+    which the cache does not need: it lives in the user's own folder)."""
+    return zlib.crc32(payload).to_bytes(_CHECKSUM, "little")
+
+
+def content_digest(content: bytes) -> bytes:
+    """What a file's bytes are known by."""
+    return blake2b(content, digest_size=20).digest()
+
+
+def context_digest(*parts: bytes) -> bytes:
+    """What the answers of a whole handbook depend on besides each file's bytes."""
+    hasher = blake2b(digest_size=20)
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "little"))
+        hasher.update(part)
+    return hasher.digest()
+
+
+Stat = tuple[int, int, int, int, int]
+"""A file's device, inode, size, modification and change times (ns)."""
+
+TRUST_AFTER_NS = 2_000_000_000
+"""A file's stat stands for its content only once it is this much older than the check
+(file systems with coarse times could otherwise hide a change made just after it)."""
+
+
+def stat_of(result: os.stat_result) -> Stat:
+    return (result.st_dev, result.st_ino, result.st_size, result.st_mtime_ns, result.st_ctime_ns)
+
+
+class Cache:
+    """The answers kept for one handbook: read once, used, and written back once.
+
+    For each file (by the name it is reported under) it keeps the digest of the
+    content it was checked with, the answer, and the file's stat, as git's index
+    does: a file whose stat has not changed since it was read is not read again.
+    A stat is only recorded when the file had not been modified for
+    TRUST_AFTER_NS when it was read. The whole is valid for one ``context``
+    (the code's fingerprint and organization.yml's digest), and ignored for any
+    other.
+    """
+
+    def __init__(self, folder: Path, handbook: str, context: bytes) -> None:
+        self.folder = folder
+        name = blake2b(handbook.encode(), digest_size=12).hexdigest()
+        self.path = folder / f"{name}.v{FORMAT}.sopkit-cache"
+        self.context = context
+        self._old: dict[str, tuple[Stat | None, bytes, Entry]] = {}
+        self._new: dict[str, tuple[Stat | None, bytes, Entry]] = {}
+        self._findings: tuple[bytes, Any] = (b"", ())
+        self._changed = False
+        self._read()
+
+    def _read(self) -> None:
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return
+        header = len(MAGIC) + _CHECKSUM
+        if raw[:len(MAGIC)] != MAGIC or raw[len(MAGIC):header] != _checksum(raw[header:]):
+            return  # another format, truncated or corrupt: start afresh
+        try:
+            data = marshal.loads(raw[header:])
+        except (EOFError, ValueError, TypeError):
+            return
+        if (isinstance(data, tuple) and len(data) == 4 and data[0] == FORMAT
+                and data[1] == self.context and isinstance(data[2], dict)
+                and isinstance(data[3], tuple) and len(data[3]) == 2):
+            self._old, self._findings = data[2], data[3]
+
+    def unchanged(self, file: str, stat: Stat) -> tuple[bytes, Entry] | None:
+        """The digest and answer of ``file`` when its stat is the one recorded with them."""
+        kept = self._old.get(file)
+        if kept is None or kept[0] != stat:
+            return None
+        self._new[file] = kept
+        return kept[1], kept[2]
+
+    def get(self, file: str, digest: bytes, stat: Stat | None,
+            started_ns: int) -> Entry | None:
+        """The answer for ``file`` with content ``digest`` (stat'ed as ``stat`` at
+        ``started_ns``), if one is kept."""
+        kept = self._old.get(file)
+        if kept is None or kept[1] != digest:
+            return None
+        self.put(file, digest, stat, started_ns, kept[2])
+        return kept[2]
+
+    def put(self, file: str, digest: bytes, stat: Stat | None, started_ns: int,
+            entry: Entry) -> None:
+        """Keep ``entry`` as the answer for ``file`` with content ``digest``. The stat is
+        kept only if the file had not been modified for TRUST_AFTER_NS when stat'ed."""
+        if stat is not None and stat[3] >= started_ns - TRUST_AFTER_NS:
+            stat = None
+        kept = (stat, digest, entry)
+        if self._old.get(file) != kept:
+            self._changed = True
+        self._new[file] = kept
+
+    def context_findings(self, key: bytes) -> Any | None:
+        """The findings kept for the handbook-wide ``key`` (see check.py), if any."""
+        kept_key, findings = self._findings
+        return findings if kept_key == key and isinstance(findings, tuple) else None
+
+    def keep_context_findings(self, key: bytes, findings: Any) -> None:
+        findings = tuple(findings)
+        if self._findings != (key, findings):
+            self._findings = (key, findings)
+            self._changed = True
+
+    def forget(self, file: str) -> None:
+        """Drop an answer that turned out to be unusable, so that it is written anew."""
+        self._new.pop(file, None)
+        self._changed = True
+
+    def save(self) -> None:
+        """Write the answers used or made in this run; quietly give up if the folder is
+        not writable (the cache only saves time)."""
+        if not self._changed and self._new.keys() == self._old.keys():
+            with contextlib.suppress(OSError):
+                os.utime(self.path)  # still in use: not to be pruned
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            payload = marshal.dumps((FORMAT, self.context, self._new, self._findings))
+            data = MAGIC + _checksum(payload) + payload
+            temporary = self.folder / f".tmp-{os.getpid()}-{os.urandom(6).hex()}"
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            handle = os.open(temporary, flags, 0o600)
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+                os.replace(temporary, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except (OSError, ValueError):
+            return
+        self._old, self._changed = self._new, False
+        _prune(self.folder, keep=self.path)
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Remove handbook files unused for KEEP_DAYS and the oldest beyond KEEP_FILES, and
+    temporary files that a run left behind more than an hour ago."""
+    try:
+        found = [(entry.stat().st_mtime, Path(entry.path)) for entry in os.scandir(folder)]
+    except OSError:
+        return
+    now = time.time()
+    kept = 0
+    for mtime, path in sorted(found, reverse=True):
+        if path.name.startswith(".tmp-"):
+            remove = now - mtime > 3600
+        elif path.name.endswith(".sopkit-cache") and path != keep:
+            kept += 1
+            remove = kept >= KEEP_FILES or now - mtime > KEEP_DAYS * 86400
+        else:
+            continue
+        if remove:
+            with contextlib.suppress(OSError):
+                path.unlink()

@@ -1,0 +1,592 @@
+"""The cache changes nothing but the time: every run reports what a cold run reports.
+
+A cached run is compared with the reference, every file checked afresh and
+every rule run over whole documents (as sopkit did before it had a cache), after
+each kind of change that could make a kept answer stale: a file, organization.yml,
+the schema, a rule's setting, the date. A damaged cache file is ignored, two
+runs may share the cache, and the split of the rules into those kept with a
+file and those run every time is checked rule by rule. No timings here: see
+benchmarks/ for those.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import cast
+
+import pytest
+from conftest import DATA, REPO
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rules.helpers import compose, examples
+from test_fuzz import mutated_procedure
+
+import sopkit.cache
+import sopkit.check
+import sopkit.schema
+from sopkit.cache import Cache, default_cache_dir
+from sopkit.check import (
+    CheckResult,
+    FileChangedError,
+    check_handbook,
+    context_keys,
+    context_rules,
+    discover,
+    display_name,
+    document_rules,
+    organization_rules,
+)
+from sopkit.config import Config, build_config, load_config
+from sopkit.diagnostics import Diagnostic, Severity
+from sopkit.load import Document, load_file
+from sopkit.rules import Handbook, HandbookCheck, Problem, ProcedureCheck, Rule, all_rules
+from sopkit.schema import check_schema
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate  # type: ignore[import-not-found]
+
+TODAY = date(2026, 6, 1)
+
+
+# -- the reference: everything afresh, every rule over whole documents -------------------------
+
+
+def reference(config: Config, today: date = TODAY) -> list[Diagnostic]:
+    """What `sopkit validate` reports, computed the plain way (no cache, no extracts)."""
+    found: list[Diagnostic] = []
+    organization = None
+    if config.organization.is_file():
+        loaded = load_file(config.organization, display_name(config.organization))
+        if isinstance(loaded, Diagnostic):
+            found.append(loaded)
+        else:
+            problems = check_schema(loaded, "organization")
+            found.extend(problems)
+            organization = None if problems else loaded
+    procedures: list[Document] = []
+    for path in discover(config.procedures):
+        loaded = load_file(path, display_name(path))
+        if isinstance(loaded, Diagnostic):
+            found.append(loaded)
+            continue
+        problems = check_schema(loaded, "procedure")
+        found.extend(problems)
+        if not problems:
+            procedures.append(loaded)
+    book = whole_handbook(procedures, organization, today)
+    broken = config.organization.is_file() and organization is None
+    for rule in all_rules():
+        if rule.scope == "change" or (broken and rule.name in organization_rules()):
+            continue
+        level = config.rules.get(rule.name, rule.info.severity)
+        if level == "off":
+            continue
+        severity: Severity = "warning" if level == "warning" else "error"
+        for problem in run_rule(rule, book):
+            file, line, column = problem.document.at(problem.path, key=problem.key)
+            found.append(Diagnostic(file, line, column, severity, rule.name, problem.message))
+    return sorted(found)
+
+
+def whole_handbook(procedures: list[Document], organization: Document | None,
+                   today: date) -> Handbook:
+    by_id: dict[str, list[Document]] = defaultdict(list)
+    for document in procedures:
+        by_id[document.data["id"]].append(document)
+    return Handbook(tuple(procedures), organization, today, dict(by_id))
+
+
+def run_rule(rule: Rule, book: Handbook) -> Iterator[Problem]:
+    if rule.scope == "handbook":
+        yield from cast(HandbookCheck, rule.check)(book)
+    else:
+        for document in book.procedures:
+            yield from cast(ProcedureCheck, rule.check)(document, book)
+
+
+# -- handbooks to check ---------------------------------------------------------------------------
+
+
+def write(root: Path, files: dict[str, bytes | str]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode() if isinstance(content, str) else content
+        path.write_bytes(data)
+    return root
+
+
+def rule_examples_handbook(root: Path) -> Path:
+    """Every failing and fixed example of every rule's doc, as one handbook."""
+    files: dict[str, bytes | str] = {}
+    organization: list[str] = []
+    for rule in all_rules():
+        if rule.scope == "change":
+            continue
+        bad, good = examples(rule.name)
+        for number, snippet in enumerate([*bad, *good]):
+            default = f"procedures/{rule.name}-{number}.yml"
+            file, text = compose(snippet, default)
+            if file.endswith("organization.yml"):
+                organization.append(text)
+            else:
+                files[f"procedures/{rule.name}-{number}-{Path(file).name}"] = text
+    files["organization.yml"] = organization[0] if organization else ""
+    files["mkdocs.yml"] = "site_name: x\nplugins:\n  - sopkit:\n      today: 2026-03-01\n"
+    return write(root, files)
+
+
+HANDBOOKS = ["cli", "render-en", "render-zh", "generated", "rule-examples", "demo"]
+
+
+def make_handbook(kind: str, root: Path) -> Path:
+    if kind == "cli":
+        shutil.copytree(DATA / "cli" / "handbook", root)
+    elif kind == "render-en":
+        shutil.copytree(DATA / "render" / "en", root)
+    elif kind == "render-zh":
+        shutil.copytree(DATA / "render" / "zh", root)
+    elif kind == "generated":
+        generate(40, root, seed=7, invalid=0.25)
+    elif kind == "rule-examples":
+        rule_examples_handbook(root)
+    else:
+        root.mkdir()
+        shutil.copytree(REPO / "procedures", root / "procedures")
+        shutil.copy(REPO / "organization.yml", root / "organization.yml")
+    return root
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+def checked(config: Config, cache_dir: Path | None, today: date = TODAY,
+            **options: object) -> CheckResult:
+    if cache_dir is None:
+        return check_handbook(config, today=today, cache=False, **options)  # type: ignore[arg-type]
+    return check_handbook(config, today=today, cache_dir=cache_dir, **options)  # type: ignore[arg-type]
+
+
+def assert_same(config: Config, cache_dir: Path, today: date = TODAY) -> list[Diagnostic]:
+    expected = reference(config, today)
+    cold = checked(config, None, today)
+    first = checked(config, cache_dir, today)
+    second = checked(config, cache_dir, today)
+    assert list(cold.diagnostics) == expected
+    assert list(first.diagnostics) == expected
+    assert list(second.diagnostics) == expected
+    assert [d.data for d in second.procedures] == [d.data for d in cold.procedures]
+    return expected
+
+
+# -- the tests -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", HANDBOOKS)
+def test_a_cached_run_reports_what_a_cold_run_reports(
+    kind: str, tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = make_handbook(kind, tmp_path / "hb")
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    expected = assert_same(config, cache_dir)
+    if kind in ("cli", "generated", "rule-examples"):
+        assert expected, "this handbook is meant to have problems"
+    assert list(cache_dir.glob("*.sopkit-cache"))
+    # Another day: the date-dependent rules are not kept with the files.
+    assert_same(config, cache_dir, date(2031, 1, 1))
+
+
+@pytest.mark.parametrize("kind", ["generated", "rule-examples", "cli"])
+def test_after_one_file_changes_only_that_file_is_checked_again(
+    kind: str, tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = make_handbook(kind, tmp_path / "hb")
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    assert_same(config, cache_dir)
+    files = discover(config.procedures)
+    changed = files[len(files) // 2]
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("id: ", "id: X", 1) + "\n# edited\n", encoding="utf-8")
+
+    seen: list[str] = []
+    original = sopkit.check.check_file
+
+    def counting(file: str, raw: bytes, *args: object, **kwargs: object) -> object:
+        seen.append(file)
+        return original(file, raw, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sopkit.check, "check_file", counting)
+    result = checked(config, cache_dir)
+    assert seen == [display_name(changed)]
+    assert list(result.diagnostics) == reference(config)
+    seen.clear()
+    assert list(checked(config, cache_dir).diagnostics) == reference(config)
+    assert seen == []
+
+
+def test_after_organization_yml_changes(tmp_path: Path, cache_dir: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_handbook("generated", tmp_path / "hb")
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    assert_same(config, cache_dir)
+    organization = root / "organization.yml"
+    text = organization.read_text(encoding="utf-8")
+    # Drop a role that procedures use, and a department: unknown-role, unknown-department.
+    organization.write_text(text.replace("- id: hr-manager", "- id: hr-boss")
+                            .replace("- id: finance\n", "- id: money\n"), encoding="utf-8")
+    changed = assert_same(config, cache_dir)
+    assert any(d.rule == "unknown-role" for d in changed)
+    organization.write_text("roles: [oops", encoding="utf-8")  # broken: its rules are skipped
+    assert_same(config, cache_dir)
+    organization.unlink()
+    assert_same(config, cache_dir)
+
+
+def test_after_a_rule_setting_changes(tmp_path: Path, cache_dir: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_handbook("rule-examples", tmp_path / "hb")
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    before = assert_same(config, cache_dir)
+    names = sorted({d.rule for d in before if d.rule not in ("schema", "syntax")})
+    assert len(names) > 5
+    options = {"today": "2026-03-01", "rules": {names[0]: "off", names[1]: "warning",
+                                                 "unused-output": "error"}}
+    changed = build_config(root, options)
+    after = assert_same(changed, cache_dir)
+    assert after != before
+
+
+def test_after_the_schema_changes(tmp_path: Path, cache_dir: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_handbook("generated", tmp_path / "hb")
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    before = assert_same(config, cache_dir)
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(REPO / "schemas", schemas)
+    procedure = json.loads((schemas / "procedure.schema.json").read_text(encoding="utf-8"))
+    procedure["required"] = [*procedure["required"], "x-reviewed-by"]
+    (schemas / "procedure.schema.json").write_text(json.dumps(procedure), encoding="utf-8")
+    monkeypatch.setattr(sopkit.schema, "_schema_folder", lambda: schemas)
+    clear_schema_caches()
+    try:
+        after = assert_same(config, cache_dir)
+    finally:
+        monkeypatch.undo()
+        clear_schema_caches()
+    assert after != before
+
+
+def clear_schema_caches() -> None:
+    for function in (sopkit.schema.load_schema, sopkit.schema.validator,
+                     sopkit.schema.compiled_validator, sopkit.cache.code_fingerprint):
+        function.cache_clear()
+
+
+def test_a_file_edited_without_changing_its_size_or_time_is_read_again(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = make_handbook("cli", tmp_path / "hb")
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    good = root / "procedures" / "HR-001-good.yml"
+    old = good.stat()
+    os.utime(good, ns=(old.st_atime_ns, old.st_mtime_ns - 10**10))  # old enough to be trusted
+    assert_same(config, cache_dir)
+    text = good.read_text(encoding="utf-8")
+    broken = text.replace("title:", "titel:", 1)
+    assert len(broken) == len(text)
+    stat = good.stat()
+    good.write_text(broken, encoding="utf-8")
+    os.utime(good, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time
+    result = assert_same(config, cache_dir)
+    assert any(d.file == "procedures/HR-001-good.yml" for d in result)
+
+
+def damage(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "flipped":
+        middle = len(data) // 2
+        path.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
+    elif how == "empty":
+        path.write_bytes(b"")
+    else:
+        path.write_bytes(b"\x00garbage" * 100)
+
+
+@pytest.mark.parametrize("how", ["truncated", "flipped", "empty", "garbage"])
+def test_a_damaged_cache_file_is_ignored_and_rewritten(
+    how: str, tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = make_handbook("cli", tmp_path / "hb")
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    expected = assert_same(config, cache_dir)
+    [stored] = cache_dir.glob("*.sopkit-cache")
+    good = stored.read_bytes()
+    damage(stored, how)
+    assert list(checked(config, cache_dir).diagnostics) == expected
+    assert stored.read_bytes() == good  # rewritten whole
+
+
+def test_a_malformed_entry_is_ignored(tmp_path: Path, cache_dir: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_handbook("cli", tmp_path / "hb")
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    expected = assert_same(config, cache_dir)
+    [stored] = cache_dir.glob("*.sopkit-cache")
+    # Rewrite every entry with a well-formed file but nonsense answers.
+    import marshal
+
+    from sopkit.cache import _CHECKSUM, MAGIC, _checksum
+
+    payload = marshal.loads(stored.read_bytes()[len(MAGIC) + _CHECKSUM:])
+    fmt, context, entries, (key, _) = payload
+    broken = {name: (stat, digest, ("nonsense",)) for name, (stat, digest, _) in entries.items()}
+    data = marshal.dumps((fmt, context, broken, (key, (("nonsense",), 1))))
+    stored.write_bytes(MAGIC + _checksum(data) + data)
+    assert list(checked(config, cache_dir).diagnostics) == expected
+    assert list(checked(config, cache_dir).diagnostics) == expected
+
+
+def test_an_unwritable_cache_folder_only_costs_time(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_handbook("cli", tmp_path / "hb")
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    assert list(checked(config, blocker / "cache").diagnostics) == reference(config)
+
+
+def test_no_cache_neither_reads_nor_writes(tmp_path: Path, cache_dir: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_handbook("cli", tmp_path / "hb")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOPKIT_CACHE_DIR", str(cache_dir))
+    config = load_config(root)
+    assert list(check_handbook(config, today=TODAY, cache=False).diagnostics) == reference(config)
+    assert not cache_dir.exists()
+    assert list(check_handbook(config, today=TODAY).diagnostics) == reference(config)
+    assert list(cache_dir.glob("*.sopkit-cache"))
+
+
+def test_the_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOPKIT_CACHE_DIR", str(tmp_path / "mine"))
+    assert default_cache_dir() == tmp_path / "mine"
+    monkeypatch.delenv("SOPKIT_CACHE_DIR")
+    import platformdirs
+
+    assert default_cache_dir() == Path(platformdirs.user_cache_dir("sopkit"))
+
+
+def test_old_handbook_files_are_pruned(tmp_path: Path, cache_dir: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    cache_dir.mkdir()
+    old = cache_dir / "old.v1.sopkit-cache"
+    old.write_bytes(b"")
+    os.utime(old, (1, 1))
+    leftover = cache_dir / ".tmp-left-behind"
+    leftover.write_bytes(b"")
+    os.utime(leftover, (1, 1))
+    root = make_handbook("cli", tmp_path / "hb")
+    monkeypatch.chdir(root)
+    checked(load_config(root), cache_dir)
+    assert not old.exists() and not leftover.exists()
+    assert len(list(cache_dir.glob("*.sopkit-cache"))) == 1
+
+
+def test_two_processes_sharing_the_cache_both_succeed(tmp_path: Path, cache_dir: Path) -> None:
+    root = make_handbook("generated", tmp_path / "hb")
+    environment = {**os.environ, "NO_COLOR": "1", "SOPKIT_CACHE_DIR": str(cache_dir)}
+    environment.pop("GITHUB_ACTIONS", None)
+    command = [sys.executable, "-m", "sopkit", "validate", "--format", "json"]
+
+    def cold() -> object:
+        done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False,
+                              env={**environment, "SOPKIT_CACHE_DIR": str(tmp_path / "fresh")})
+        return json.loads(done.stdout)["diagnostics"]
+
+    expected = cold()
+    for round_ in range(4):
+        if round_ == 2:  # a file changes between rounds
+            first = discover(root / "procedures")[0]
+            first.write_text(first.read_text(encoding="utf-8").replace("id: ", "id: Z", 1),
+                             encoding="utf-8")
+            expected = cold()
+        running = [subprocess.Popen(command, cwd=root, env=environment, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        for process in running:
+            out, err = process.communicate(timeout=120)
+            assert process.returncode in (0, 1), err
+            assert "Traceback" not in err
+            assert json.loads(out)["diagnostics"] == expected
+
+
+def test_spreading_the_files_over_processes_changes_nothing(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = make_handbook("generated", tmp_path / "hb")
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    serial = checked(config, None, jobs=1)
+    parallel = checked(config, None, jobs=2)
+    cached = checked(config, cache_dir, jobs=2)
+    assert serial.diagnostics == parallel.diagnostics == cached.diagnostics
+    assert [d.file for d in serial.procedures] == [d.file for d in parallel.procedures]
+    assert list(serial.procedures) == list(parallel.procedures) == list(cached.procedures)
+    again = checked(config, cache_dir, jobs=2)  # from the cache: loaded when asked for
+    assert list(again.procedures) == list(serial.procedures)
+    for document in again.procedures:
+        assert document.values and document.position(("id",)) != (1, 1)
+
+
+def test_documents_from_the_cache_are_the_checked_ones(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = make_handbook("cli", tmp_path / "hb")
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    good = root / "procedures" / "HR-001-good.yml"
+    stat = good.stat()
+    os.utime(good, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10**10))
+    checked(config, cache_dir)
+    result = checked(config, cache_dir)  # the cache vouches for the file unread
+    good.write_text(good.read_text(encoding="utf-8") + "\n# edited later\n", encoding="utf-8")
+    with pytest.raises(FileChangedError):
+        list(result.procedures)
+
+
+def test_the_cache_keeps_answers_per_file_and_context(tmp_path: Path) -> None:
+    store = Cache(tmp_path, "handbook", b"context")
+    stat = (1, 2, 3, 4, 5)
+    store.put("a.yml", b"digest", stat, 4 + 10**10, ((), (), None))
+    store.save()
+    again = Cache(tmp_path, "handbook", b"context")
+    assert again.unchanged("a.yml", stat) == (b"digest", ((), (), None))
+    assert again.unchanged("a.yml", (1, 2, 3, 4, 6)) is None
+    assert again.get("a.yml", b"other", None, 0) is None
+    assert Cache(tmp_path, "handbook", b"another context").get("a.yml", b"digest", None, 0) is None
+    recent = Cache(tmp_path, "recent", b"context")
+    recent.put("a.yml", b"digest", stat, 5, ((), (), None))  # modified just now: stat not kept
+    recent.save()
+    assert Cache(tmp_path, "recent", b"context").unchanged("a.yml", stat) is None
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(mutated_procedure(), min_size=1, max_size=3))
+def test_mutated_procedures_through_the_cache(tmp_path_factory: pytest.TempPathFactory,
+                                              raws: list[bytes]) -> None:
+    root = tmp_path_factory.mktemp("hb")
+    shutil.copy(DATA / "fuzz" / "organization.yml", root / "organization.yml")
+    (root / "procedures").mkdir()
+    for path in sorted((DATA / "fuzz").glob("[A-Z]*.yml")):
+        shutil.copy(path, root / "procedures" / path.name)
+    cache = root / "cache"
+    previous = Path.cwd()
+    os.chdir(root)
+    try:
+        config = load_config(root)
+        for number, raw in enumerate(raws):
+            (root / "procedures" / f"mutated-{number % 2}.yml").write_bytes(raw)
+            expected = reference(config)
+            assert list(checked(config, None).diagnostics) == expected
+            assert list(checked(config, cache).diagnostics) == expected
+            assert list(checked(config, cache).diagnostics) == expected
+    finally:
+        os.chdir(previous)
+
+
+# -- which rules may be kept with a file ----------------------------------------------------------
+
+
+def corpus(tmp_path: Path) -> list[tuple[list[Document], Document | None]]:
+    """Handbooks of schema-valid procedures to try the rules on."""
+    books = []
+    for kind in ["cli", "render-en", "render-zh", "generated", "rule-examples", "demo"]:
+        root = make_handbook(kind, tmp_path / kind)
+        config = load_config(root)
+        procedures = []
+        for path in discover(config.procedures):
+            loaded = load_file(path)
+            if isinstance(loaded, Document) and not check_schema(loaded, "procedure"):
+                procedures.append(loaded)
+        organization = None
+        if config.organization.is_file():
+            loaded = load_file(config.organization)
+            if isinstance(loaded, Document) and not check_schema(loaded, "organization"):
+                organization = loaded
+        books.append((procedures, organization))
+        books.append((procedures, None))
+    return books
+
+
+def findings(rule: Rule, book: Handbook) -> list[tuple[str, int, int, str]]:
+    rows = []
+    for problem in run_rule(rule, book):
+        file, line, column = problem.document.at(problem.path, key=problem.key)
+        rows.append((file, line, column, problem.message))
+    return sorted(rows)
+
+
+def test_every_rule_declares_what_it_reads() -> None:
+    """Each of sopkit's own rules says whether its findings may be kept with a file.
+
+    A rule that does not (reads="handbook", the default) is correct but slow: it
+    runs over whole documents on every check.
+    """
+    placed = document_rules() | organization_rules() | context_rules().keys()
+    unplaced = [rule.name for rule in all_rules() if rule.scope != "change"
+                and rule.name not in placed]
+    assert not unplaced, f"{unplaced}: declare reads= when registering them"
+
+
+def test_rules_kept_with_a_file_read_nothing_else(tmp_path: Path) -> None:
+    kept = [rule for rule in all_rules()
+            if rule.name in document_rules() or rule.name in organization_rules()]
+    for procedures, organization in corpus(tmp_path):
+        book = whole_handbook(procedures, organization, TODAY)
+        for rule in kept:
+            one_at_a_time: list[tuple[str, int, int, str]] = []
+            for document in procedures:
+                alone = whole_handbook([document], organization, date(1999, 1, 1))
+                one_at_a_time.extend(
+                    (*document.at(p.path, key=p.key), p.message) for p in run_rule(rule, alone)
+                    if p.document is document)
+            if rule.scope == "handbook" and organization is not None:
+                on_its_own = whole_handbook([], organization, TODAY)
+                one_at_a_time.extend((*p.document.at(p.path, key=p.key), p.message)
+                                     for p in run_rule(rule, on_its_own))
+            assert sorted(one_at_a_time) == findings(rule, book), rule.name
+
+
+def test_context_rules_read_only_their_keys(tmp_path: Path) -> None:
+    for procedures, organization in corpus(tmp_path):
+        extracts = [context for document in procedures if (context := sopkit.check.FileResult(
+            document.file, (), (), sopkit.check._extract(document)).context) is not None]
+        assert all(set(e.data) <= context_keys() for e in extracts)
+        for today in (TODAY, date(2035, 1, 1)):
+            book = whole_handbook(procedures, organization, today)
+            small = whole_handbook(extracts, organization, today)
+            for rule in all_rules():
+                if rule.name in context_rules():
+                    assert findings(rule, small) == findings(rule, book), rule.name
