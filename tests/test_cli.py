@@ -220,3 +220,11 @@ def test_no_cache_and_jobs_give_the_same_report(handbook: Path) -> None:
     _, cached, _ = run(["validate", "--format", "json"], handbook)
     _, fresh, _ = run(["validate", "--format", "json", "--no-cache", "--jobs", "2"], handbook)
     assert json.loads(cached) == json.loads(fresh)
+
+
+def test_a_file_that_cannot_be_read_is_reported_and_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "procedures").mkdir()
+    os.mkfifo(tmp_path / "procedures" / "pipe.yml")  # reading it would block forever
+    code, out, _ = run(["validate", "--no-cache"], tmp_path)
+    assert code == 2
+    assert out.startswith("procedures/pipe.yml: error io: not a regular file")

@@ -88,7 +88,7 @@ def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date
 
     \b
     Exit codes: 0 no errors; 1 errors (or warnings with --strict);
-    2 a usage, configuration or file problem.
+    2 a usage or configuration problem, or a file that cannot be read.
 
     \b
     Examples:
@@ -125,6 +125,8 @@ def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date
     output = format_report(fmt, result.diagnostics, files=result.files, rules=rule_infos(),
                            color=color)
     click.echo(output, nl=False)
+    if any(diagnostic.rule == "io" for diagnostic in result.diagnostics):
+        sys.exit(EXIT_USAGE)  # a file could not be read: an I/O problem, not a finding
     sys.exit(EXIT_PROBLEMS if result.failed(strict or config.strict) else EXIT_OK)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,9 +111,14 @@ def load_file(path: Path, file: str | None = None) -> Document | Diagnostic:
 def read_file(path: Path, file: str) -> bytes | Diagnostic:
     """The bytes of one file, or why they cannot be read (too large, not readable)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return _too_large(file, size)
+        status = path.stat()
+        # A FIFO or a device would block the read or never end: only plain files are read.
+        if not stat.S_ISREG(status.st_mode):
+            return Diagnostic(file, 0, 0, "error", "io",
+                              "not a regular file (a pipe, device or socket): remove it from "
+                              "the procedures folder")
+        if status.st_size > MAX_BYTES:
+            return _too_large(file, status.st_size)
         with path.open("rb") as stream:
             raw = stream.read(MAX_BYTES + 1)
     except OSError as error:
