@@ -251,3 +251,50 @@ def test_second_wall_cleans_what_a_template_lets_through(tmp_path: Path) -> None
     assert re.search(r'<svg [^>]*viewBox="0 0 [\d.]+ [\d.]+"', article)
     # The theme's own HTML is not sanitised: its scripts are still there.
     assert re.search(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"', page)
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes()
+            for path in sorted(site.rglob("*")) if path.is_file()
+            and not path.name.startswith("sitemap.xml")}
+
+
+def test_pages_rendered_in_a_second_process_build_the_same_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sopkit.render
+
+    root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML,
+                          docs={"about.md": "# About this handbook\n\nRead me first.\n"})
+    monkeypatch.setenv("SOPKIT_RENDER_PROCESSES", "1")
+    serial = _site_files(mkdocs_build(root))
+    monkeypatch.delenv("SOPKIT_RENDER_PROCESSES")
+    monkeypatch.setattr(sopkit.render, "PARALLEL_MINIMUM", 0)
+    started: list[bool] = []
+    start_worker = sopkit.render.LazySite.start_worker
+
+    def spy(self: sopkit.render.LazySite) -> bool:
+        started.append(start_worker(self))
+        return started[-1]
+
+    monkeypatch.setattr(sopkit.render.LazySite, "start_worker", spy)
+    parallel = _site_files(mkdocs_build(root))
+    assert started == [sopkit.render._can_fork()]
+    assert parallel == serial
+
+
+def test_serving_renders_in_this_process(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import sopkit.render
+
+    root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML)
+    monkeypatch.setattr(sopkit.render, "PARALLEL_MINIMUM", 0)
+    monkeypatch.setattr(sopkit.render.LazySite, "start_worker",
+                        lambda self: pytest.fail("no worker process while serving"))
+    (root / "docs").mkdir(exist_ok=True)
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    assert procedure_page(root / "site").is_file()

@@ -419,3 +419,122 @@ def test_yaml_str_round_trips() -> None:
                   "\u2028sep", "tab\there"]:
         loaded = yaml.safe_load(f"key: {yaml_str(value)}")["key"]
         assert loaded == " ".join(value.replace("\x85", "\n").replace("\u2028", "\n").split())
+
+
+# -- rendering in a second process ------------------------------------------------------------
+
+
+def _lazy_site(root: Path, **options: object) -> tuple[Config, object]:
+    from sopkit.model import build_handbook
+
+    procedures, organization = _load(root)
+    config = _config(root, **options)
+    return config, build_handbook(procedures, organization, date.fromisoformat(TODAY))
+
+
+@pytest.fixture
+def parallel_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use the worker process even for the small test handbooks."""
+    import sopkit.render
+
+    monkeypatch.setattr(sopkit.render, "PARALLEL_MINIMUM", 0)
+    monkeypatch.delenv("SOPKIT_RENDER_PROCESSES", raising=False)
+    if not sopkit.render._can_fork():
+        pytest.skip("this machine cannot render in a second process (one core, or no fork)")
+
+
+@pytest.mark.usefixtures("parallel_always")
+def test_parallel_render_gives_the_same_bytes() -> None:
+    from sopkit.render import LazySite
+
+    config, model = _lazy_site(DATA / "en", section="sop")
+    serial = LazySite(config, model).rendered()  # type: ignore[arg-type]
+    site = LazySite(config, model)  # type: ignore[arg-type]
+    try:
+        assert site.start_worker()
+        parallel = site.rendered(parallel=True)
+    finally:
+        site.close()
+    assert dict(parallel.files) == dict(serial.files)
+    assert parallel.nav == serial.nav
+    assert list(parallel.files) == list(site.paths)
+
+
+@pytest.mark.usefixtures("parallel_always")
+def test_pages_asked_for_one_by_one_come_from_the_worker() -> None:
+    from sopkit.render import LazySite
+
+    config, model = _lazy_site(DATA / "en")
+    expected = LazySite(config, model).rendered()  # type: ignore[arg-type]
+    site = LazySite(config, model)  # type: ignore[arg-type]
+    try:
+        assert site.start_worker()
+        for path in site.paths:
+            assert site.text(path) == expected.files[path]
+    finally:
+        site.close()
+
+
+@pytest.mark.usefixtures("parallel_always")
+def test_a_worker_that_dies_leaves_the_pages_to_this_process() -> None:
+    import os
+    import signal
+
+    from sopkit.render import LazySite
+
+    config, model = _lazy_site(DATA / "en")
+    expected = LazySite(config, model).rendered()  # type: ignore[arg-type]
+    site = LazySite(config, model)  # type: ignore[arg-type]
+    try:
+        assert site.start_worker()
+        worker = site._worker
+        assert worker is not None and worker.state.pid is not None
+        os.kill(worker.state.pid, signal.SIGKILL)
+        assert dict(site.rendered().files) == dict(expected.files)
+    finally:
+        site.close()
+
+
+@pytest.mark.usefixtures("parallel_always")
+def test_a_template_error_is_raised_as_without_the_worker(tmp_path: Path) -> None:
+    import jinja2
+
+    root = tmp_path / "handbook"
+    shutil.copytree(DATA / "en", root)
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "procedure.md.j2").write_text("{{ no_such_name }}\n",
+                                                        encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError, match="no_such_name"):
+        _render(root)
+
+
+def test_handbook_views_are_worked_out_once() -> None:
+    from sopkit.model import build_handbook
+
+    procedures, organization = _load(DATA / "en")
+    handbook = build_handbook(procedures, organization, date.fromisoformat(TODAY))
+    assert handbook.roles is handbook.roles
+    assert handbook.departments is handbook.departments
+    for procedure in handbook.procedures:
+        assert handbook.procedure(procedure.id) is procedure
+        for role in handbook.roles:
+            letters = {ch for step in procedure.steps
+                       for ch in step.raci(role.id).split("/") if ch}
+            if procedure.owner.id == role.id:
+                letters.add("A")
+            assert procedure.raci(role.id) == "/".join(ch for ch in "RACI" if ch in letters)
+    assert handbook.procedure("NO-SUCH-ID") is None
+
+
+def test_relative_paths_match_posixpath() -> None:
+    import itertools
+    import posixpath
+
+    from sopkit.render import _relpath
+
+    paths = ["", ".", "a", "a/b", "a/b/c", "b", "b/c", "a/./b", "a//b", "x.md", "a/x.md",
+             "a/b/x.md", "b/x.md", "a/b/", "../x.md", "a/../b.md", "/abs/x.md"]
+    for target, folder in itertools.product(paths, repeat=2):
+        if target:
+            assert _relpath(target, folder) == posixpath.relpath(target, folder or "."), (
+                target, folder)

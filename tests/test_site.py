@@ -398,6 +398,25 @@ def test_default_settings_follow_the_language(tmp_path: Path) -> None:
     assert "zh" in search["lang"] and "\\u200b" in search["separator"]
 
 
+def test_the_nav_is_pruned_by_default(tmp_path: Path) -> None:
+    """Every page carries only the visible part of the nav, so that the build grows in
+    proportion to the handbook (docs/publishing.md, Large handbooks)."""
+    from sopkit.scaffold import handbook_files
+
+    repo = Path(__file__).resolve().parents[1]
+    settings = [
+        default_mkdocs(build_config(tmp_path, {}), tmp_path / "docs"),
+        yaml.safe_load(handbook_files("en")["mkdocs.yml"]),
+        yaml.safe_load(handbook_files("zh")["mkdocs.yml"]),
+        yaml.safe_load((repo / "mkdocs.yml").read_text(encoding="utf-8")),
+    ]
+    for mkdocs in settings:
+        features = mkdocs["theme"]["features"]
+        assert "navigation.prune" in features
+        assert "navigation.sections" not in features  # it would list every procedure
+        assert "navigation.expand" not in features
+
+
 def test_offline_check_catches_web_fonts(tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The offline check above is not vacuous: Material's default asks Google for fonts."""

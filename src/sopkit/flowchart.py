@@ -27,6 +27,7 @@ the markup can interpret procedure text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -169,6 +170,7 @@ def _clean(text: str) -> str:
 _NARROW = set("il.,:;'!|()[]{}`\"")
 
 
+@functools.lru_cache(maxsize=4096)  # measured for every character of every label
 def _char_em(ch: str) -> float:
     if unicodedata.east_asian_width(ch) in ("W", "F"):
         return 1.0
@@ -190,6 +192,7 @@ def text_width(text: str, font_size: float = FONT) -> float:
     return sum(_char_em(ch) for ch in text) * font_size
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any, Literal
 
 from sopkit.load import Document
@@ -349,10 +350,20 @@ class Procedure:
 
         The owner is accountable for the procedure, so holds ``A``.
         """
-        letters = {ch for step in self.steps for ch in step.raci(role_id).split("/") if ch}
-        if self.owner.id == role_id:
-            letters.add("A")
-        return "/".join(ch for ch in "RACI" if ch in letters)
+        return self._raci_letters.get(role_id, "")
+
+    @cached_property
+    def _raci_letters(self) -> dict[str, str]:
+        """Role id -> its letters over the procedure; worked out once (the RACI matrix
+        asks for every role of the handbook in every procedure)."""
+        letters: dict[str, set[str]] = {}
+        for step in self.steps:
+            for letter, roles in _step_raci(step):
+                for role in roles:
+                    letters.setdefault(role.id, set()).add(letter)
+        letters.setdefault(self.owner.id, set()).add("A")
+        return {role_id: "/".join(ch for ch in "RACI" if ch in held)
+                for role_id, held in letters.items()}
 
 
 @dataclass(frozen=True)
@@ -408,82 +419,105 @@ class Handbook:
     today: date
 
     def procedure(self, procedure_id: str) -> Procedure | None:
-        return next((p for p in self.procedures if p.id == procedure_id), None)
+        return self._by_id.get(procedure_id)
 
-    @property
+    @cached_property
+    def _by_id(self) -> dict[str, Procedure]:
+        by_id: dict[str, Procedure] = {}
+        for p in self.procedures:
+            by_id.setdefault(p.id, p)
+        return by_id
+
+    # The views below are worked out once per handbook (the dataclass is frozen, so they
+    # cannot go stale), in one pass over the procedures: templates ask for them on every
+    # department page, and a handbook may have thousands of procedures.
+
+    @cached_property
     def departments(self) -> tuple[DepartmentGroup, ...]:
         """organization.yml's departments in file order, then departments only procedures
         name (by id), then procedures with no department (only when there are some)."""
         known = list(self.organization.departments) if self.organization else []
         ids = {d.id for d in known}
-        extra = sorted({p.department.id for p in self.procedures
-                        if p.department is not None and p.department.id not in ids})
-        for department_id in extra:
-            department = next(p.department for p in self.procedures
-                              if p.department is not None and p.department.id == department_id)
-            known.append(department)
-        groups = [DepartmentGroup(d, tuple(p for p in self.procedures
-                                           if p.department is not None
-                                           and p.department.id == d.id)) for d in known]
-        rest = tuple(p for p in self.procedures if p.department is None)
+        by_department: dict[str, list[Procedure]] = {}
+        extra: dict[str, Department] = {}
+        rest: list[Procedure] = []
+        for p in self.procedures:
+            if p.department is None:
+                rest.append(p)
+                continue
+            by_department.setdefault(p.department.id, []).append(p)
+            if p.department.id not in ids:
+                extra.setdefault(p.department.id, p.department)
+        known.extend(extra[department_id] for department_id in sorted(extra))
+        groups = [DepartmentGroup(d, tuple(by_department.get(d.id, ()))) for d in known]
         if rest:
-            groups.append(DepartmentGroup(None, rest))
+            groups.append(DepartmentGroup(None, tuple(rest)))
         return tuple(groups)
 
-    @property
+    @cached_property
     def roles(self) -> tuple[RoleEntry, ...]:
         """Every role of organization.yml or of some procedure, sorted by id."""
         org = self.organization or Organization()
         ids = {r.id for r in org.roles}
-        for p in self.procedures:
-            ids.update(r.id for r in p.roles)
-            ids.update(r.id for s in p.steps for r in _step_roles(s))
-            ids.add(p.owner.id)
-            ids.update(r.id for r in p.approvers)
-        return tuple(self._role_entry(role_id, org) for role_id in sorted(ids))
-
-    def _role_entry(self, role_id: str, org: Organization) -> RoleEntry:
-        org_role = org.role(role_id)
-        title = org_role.title if org_role else None
-        department_id = org_role.department if org_role else None
-        responsibilities = [RoleDuty(t, None) for t in (org_role.responsibilities
-                                                        if org_role else ())]
-        authority = [RoleDuty(t, None) for t in (org_role.authority if org_role else ())]
-        steps: list[StepDuty] = []
+        titles: dict[str, str] = {}
+        responsibilities: dict[str, list[RoleDuty]] = {}
+        authority: dict[str, list[RoleDuty]] = {}
+        steps: dict[str, list[StepDuty]] = {}
+        owns: dict[str, list[Procedure]] = {}
+        approves: dict[str, list[Procedure]] = {}
         for p in self.procedures:
             for role in p.roles:
-                if role.id == role_id:
-                    title = title or role.title
-                    responsibilities.extend(RoleDuty(t, p) for t in role.responsibilities)
-                    authority.extend(RoleDuty(t, p) for t in role.authority)
+                ids.add(role.id)
+                titles.setdefault(role.id, role.title)
+                responsibilities.setdefault(role.id, []).extend(
+                    RoleDuty(t, p) for t in role.responsibilities)
+                authority.setdefault(role.id, []).extend(RoleDuty(t, p) for t in role.authority)
             for step in p.steps:
-                letters = step.raci(role_id)
-                if letters:
-                    steps.append(StepDuty(p, step, letters))
-        department = None
-        if department_id is not None:
-            department = org.department(department_id) or Department(department_id,
-                                                                     department_id)
-        return RoleEntry(
-            id=role_id,
-            title=title or role_id,
-            department=department,
-            responsibilities=tuple(responsibilities),
-            authority=tuple(authority),
-            people=org.holders(role_id),
-            owns=tuple(p for p in self.procedures if p.owner.id == role_id),
-            approves=tuple(p for p in self.procedures
-                           if any(a.id == role_id for a in p.approvers)),
-            steps=tuple(steps),
-        )
+                in_step: dict[str, None] = {}  # role ids in order of appearance
+                for role in _step_roles(step):
+                    in_step.setdefault(role.id, None)
+                ids.update(in_step)
+                for role_id in in_step:
+                    steps.setdefault(role_id, []).append(StepDuty(p, step, step.raci(role_id)))
+            ids.add(p.owner.id)
+            owns.setdefault(p.owner.id, []).append(p)
+            approver_ids = {a.id for a in p.approvers}
+            ids.update(approver_ids)
+            for role_id in approver_ids:
+                approves.setdefault(role_id, []).append(p)
 
-    @property
+        def entry(role_id: str) -> RoleEntry:
+            org_role = org.role(role_id)
+            title = (org_role.title if org_role else None) or titles.get(role_id)
+            department = None
+            if org_role is not None and org_role.department is not None:
+                department = (org.department(org_role.department)
+                              or Department(org_role.department, org_role.department))
+            return RoleEntry(
+                id=role_id,
+                title=title or role_id,
+                department=department,
+                responsibilities=(*(RoleDuty(t, None) for t in (org_role.responsibilities
+                                                                 if org_role else ())),
+                                  *responsibilities.get(role_id, ())),
+                authority=(*(RoleDuty(t, None) for t in (org_role.authority
+                                                          if org_role else ())),
+                           *authority.get(role_id, ())),
+                people=org.holders(role_id),
+                owns=tuple(owns.get(role_id, ())),
+                approves=tuple(approves.get(role_id, ())),
+                steps=tuple(steps.get(role_id, ())),
+            )
+
+        return tuple(entry(role_id) for role_id in sorted(ids))
+
+    @cached_property
     def raci_roles(self) -> tuple[RoleEntry, ...]:
         """The roles that hold a RACI letter in some procedure (the RACI matrix rows)."""
-        return tuple(r for r in self.roles
-                     if any(p.raci(r.id) for p in self.procedures))
+        held = {role_id for p in self.procedures for role_id in p._raci_letters}
+        return tuple(r for r in self.roles if r.id in held)
 
-    @property
+    @cached_property
     def reviews(self) -> tuple[Procedure, ...]:
         """Every procedure by next review: overdue first, then soonest; undated last."""
         def key(p: Procedure) -> tuple[int, date, str]:
@@ -506,12 +540,15 @@ class Handbook:
         entries.sort(key=lambda c: c.entry.date, reverse=True)
         return tuple(entries[:limit])
 
-    @property
+    @cached_property
     def tags(self) -> tuple[tuple[str, tuple[Procedure, ...]], ...]:
         """Tag -> the procedures that carry it, tags sorted case-insensitively."""
-        names = sorted({t for p in self.procedures for t in p.tags},
-                       key=lambda t: (t.casefold(), t))
-        return tuple((t, tuple(p for p in self.procedures if t in p.tags)) for t in names)
+        carriers: dict[str, list[Procedure]] = {}
+        for p in self.procedures:
+            for t in dict.fromkeys(p.tags):
+                carriers.setdefault(t, []).append(p)
+        names = sorted(carriers, key=lambda t: (t.casefold(), t))
+        return tuple((t, tuple(carriers[t])) for t in names)
 
 
 # --- dates and durations ------------------------------------------------------------
@@ -631,6 +668,14 @@ def _maps(value: object) -> list[Mapping[str, Any]]:
     if not isinstance(value, list):
         return []
     return [v for v in value if isinstance(v, Mapping)]
+
+
+def _step_raci(step: Step) -> Iterable[tuple[str, Iterable[Role]]]:
+    """A step's roles by RACI letter."""
+    yield "R", (step.role,)
+    yield "A", () if step.accountable is None else (step.accountable,)
+    yield "C", step.consulted
+    yield "I", step.informed
 
 
 def _step_roles(step: Step) -> Iterable[Role]:

@@ -11,11 +11,15 @@
 What it does, event by event:
 
 - ``on_config``: checks the handbook (the same checks and messages as
-  ``sopkit validate``); errors, and warnings with ``strict: true``, stop the build.
-  It renders the pages, and when mkdocs.yml has no ``nav:`` it provides one.
-- ``on_files``: adds the rendered pages and flowcharts to the site from memory;
-  nothing is written into the docs folder. A rendered page whose path is taken by
-  a hand-written page is an error naming both.
+  ``sopkit validate``; under ``sopkit build``, the check it already ran); errors, and
+  warnings with ``strict: true``, stop the build. It lays out the pages, and when
+  mkdocs.yml has no ``nav:`` it provides one. When building (not serving) a large
+  handbook on more than one core, a forked process starts rendering the pages.
+- ``on_files``: adds the pages and flowcharts to the site from memory; nothing is
+  written into the docs folder. Each is rendered when MkDocs first reads it (or taken
+  from the rendering process), and forgotten once MkDocs has its Markdown
+  (``on_page_markdown``). A generated page whose path is taken by a hand-written page
+  is an error naming both.
 - ``on_page_content``: a second wall behind the renderer's escaping; the HTML of
   rendered pages is sanitised with nh3 (the theme's own HTML is not touched).
 - ``on_serve``: `mkdocs serve` rebuilds when procedures, organization.yml or the
@@ -24,11 +28,13 @@ What it does, event by event:
 
 from __future__ import annotations
 
+import functools
+import gc
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nh3
 from mkdocs.config import base
@@ -42,6 +48,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
 from sopkit.config import OPTIONS, ConfigError, build_config
+
+if TYPE_CHECKING:
+    from sopkit.render import LazySite
 
 log = get_plugin_logger(__name__)
 
@@ -72,16 +81,24 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self._pages: dict[str, str] = {}
+        self._site: LazySite | None = None
+        self._pages: frozenset[str] = frozenset()
         self._nav: list[Any] = []
         self._user_nav = False
         self._watch: list[Path] = []
+        self._command: str | None = None
+        self._frozen = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         from sopkit.check import check_handbook, rule_infos
-        from sopkit.render import render_handbook
+        from sopkit.render import LazySite, build_model
         from sopkit.report import format_report
         from sopkit.site import checked
+
+        self._close()
 
         config_file = Path(config.config_file_path) if config.config_file_path else None
         root = config_file.parent if config_file is not None else Path.cwd()
@@ -104,9 +121,19 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             if line:
                 log.warning(line)
 
-        rendered = render_handbook(handbook, result.procedures, result.organization)
-        self._pages = dict(rendered.files)  # paths already inside the `section` folder
-        self._nav = list(rendered.nav)
+        model = build_model(handbook, result.procedures, result.organization)
+        # The pages are rendered when MkDocs reads them; when building (not serving),
+        # a second process renders them ahead while MkDocs converts the ones before.
+        self._site = LazySite(handbook, model)
+        if self._command != "serve":
+            self._site.start_worker()
+            # What is alive now (the checked documents, the model, MkDocs' settings) lives
+            # through the build: no collection needs to walk it again and again while
+            # MkDocs builds the pages. `_close` gives it back to the collector.
+            gc.freeze()
+            self._frozen = True
+        self._pages = frozenset(self._site.paths)  # inside the `section` folder already
+        self._nav = list(self._site.nav)
         self._user_nav = config.nav is not None
         self._watch = [handbook.procedures, handbook.organization, handbook.templates]
         return config
@@ -114,8 +141,12 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         handwritten = [file.src_uri for file in files.documentation_pages()]
         by_dest = {file.dest_uri: file for file in files}
-        for src_uri, content in self._pages.items():
-            generated = File.generated(config, src_uri, content=content)
+        site = self._site
+        for src_uri in site.paths if site is not None else ():
+            generated = _RenderedFile.generated(config, src_uri, content="")
+            assert isinstance(generated, _RenderedFile) and site is not None
+            generated.source = functools.partial(site.take, src_uri)
+            generated.forget()
             # The same source path, or the same page in the site (README.md is index.md).
             existing = files.get_file_from_path(src_uri) or by_dest.get(generated.dest_uri)
             if existing is not None:
@@ -143,11 +174,34 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             return [*others, {title: self._nav}]
         return [*self._nav, *others]
 
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str | None:
+        if isinstance(page.file, _RenderedFile):
+            page.file.forget()  # MkDocs has its own copy now
+        return markdown
+
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
         if page.file.src_uri in self._pages:
             return sanitize_html(html)
         return html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close()
+
+    def on_shutdown(self) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        """Stop the rendering process; pages not read yet are rendered here if asked for."""
+        if self._site is not None:
+            self._site.close()
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Callable[..., Any]) -> LiveReloadServer | None:
@@ -155,6 +209,32 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+class _RenderedFile(File):
+    """A generated page or flowchart whose text is rendered when it is first read.
+
+    Once MkDocs has read a page (``on_page_markdown``), the file forgets its text: it
+    would otherwise be held twice for the whole build. Read again, it is rendered again.
+    """
+
+    source: Callable[[], str] | None = None
+
+    def _get_content(self) -> str | bytes | None:
+        text: str | bytes | None = self.__dict__.get("_text")
+        if text is None and self.source is not None:
+            text = self.__dict__["_text"] = self.source()
+        return text
+
+    def _set_content(self, value: str | bytes | None) -> None:
+        self.__dict__["_text"] = value
+        self.source = None  # content set from outside is the content from now on
+
+    _content = property(_get_content, _set_content)
+
+    def forget(self) -> None:
+        if self.source is not None:
+            self.__dict__.pop("_text", None)
 
 
 def _page_order(src_uri: str) -> tuple[Any, ...]:
@@ -217,22 +297,17 @@ def _attributes() -> dict[str, set[str]]:
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     """Paint and marker references may point into the page (``url(#id)``), nowhere else."""
+    if "(" not in value:  # most values: no regular expression needed
+        return value
     if _URL_VALUE.search(value) and not _LOCAL_URL_VALUE.match(value):
         return None
     return value
 
 
-def sanitize_html(html: str) -> str:
-    """The HTML of a rendered page, with only what sopkit's Markdown legitimately produces.
-
-    Kept: headings with ids, tables, lists, disabled task-list checkboxes, admonitions,
-    details, code, links to http, https, mailto and relative URLs, and the inline
-    flowchart SVG with its geometry, ``viewBox``, ids, classes, ``data-*``, ``role``
-    and ``aria-*``. Gone: scripts and styles with their content, event handlers,
-    ``javascript:`` and other URL schemes, forms, frames, embedded objects.
-    """
-    cleaned: str = nh3.clean(
-        html,
+@functools.lru_cache(maxsize=1)
+def _cleaner() -> nh3.Cleaner:
+    """The sanitiser, set up once: a large handbook has thousands of pages to clean."""
+    return nh3.Cleaner(
         tags=_HTML_TAGS | _SVG_TAGS,
         clean_content_tags={"script", "style"},
         attributes=_attributes(),
@@ -245,4 +320,16 @@ def sanitize_html(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+def sanitize_html(html: str) -> str:
+    """The HTML of a rendered page, with only what sopkit's Markdown legitimately produces.
+
+    Kept: headings with ids, tables, lists, disabled task-list checkboxes, admonitions,
+    details, code, links to http, https, mailto and relative URLs, and the inline
+    flowchart SVG with its geometry, ``viewBox``, ids, classes, ``data-*``, ``role``
+    and ``aria-*``. Gone: scripts and styles with their content, event handlers,
+    ``javascript:`` and other URL schemes, forms, frames, embedded objects.
+    """
+    cleaned: str = _cleaner().clean(html)
     return cleaned

@@ -15,9 +15,21 @@ filters of :mod:`sopkit.markdown`.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
+import os
+import pickle
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+import select
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import weakref
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -96,15 +108,54 @@ def environment(config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters.update(FILTERS)
+    env.filters.update({name: _memoized(function) for name, function in FILTERS.items()})
     return env
+
+
+def _memoized(function: Callable[..., str]) -> Callable[..., str]:
+    """``function`` (a pure filter) remembering its results for text and numbers.
+
+    A large handbook prints the same titles and names on many pages (every role link,
+    every procedure table); each is escaped once. The cache lives as long as the
+    environment, that is one rendering of the handbook.
+    """
+    cache: dict[tuple[Any, ...], str] = {}
+
+    @functools.wraps(function)
+    def filtered(value: object, *args: Any, **kwargs: Any) -> str:
+        if type(value) not in (str, int) or kwargs or any(
+                type(arg) not in (str, int, bool) for arg in args):
+            return function(value, *args, **kwargs)
+        key = (type(value), value, *args)
+        result = cache.get(key)
+        if result is None:
+            result = cache[key] = function(value, *args)
+        return result
+
+    return filtered
 
 
 def render_handbook(config: Config, procedures: Sequence[Document],
                     organization: Document | None) -> RenderedSite:
     """Every page of the handbook from schema-valid documents."""
+    return render_model(config, build_model(config, procedures, organization))
+
+
+def build_model(config: Config, procedures: Sequence[Document],
+                organization: Document | None) -> Handbook:
+    """The :class:`Handbook` of schema-valid documents, on the configuration's date.
+
+    The cyclic garbage collector is paused meanwhile: building creates no garbage
+    cycles, only many objects, and each collection would walk every object of the
+    checked documents again (half the time of building a large handbook)."""
     today = config.today or date.today()
-    return render_model(config, build_handbook(procedures, organization, today))
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return build_handbook(procedures, organization, today)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Paths:
@@ -121,8 +172,28 @@ class _Paths:
 
 
 def _relative(target: str, page: str, anchor: str = "") -> str:
-    link = posixpath.relpath(target, posixpath.dirname(page) or ".")
+    link = _relpath(target, posixpath.dirname(page))
     return f"{link}#{anchor}" if anchor else link
+
+
+@functools.lru_cache(maxsize=65536)
+def _relpath(target: str, folder: str) -> str:
+    """``posixpath.relpath(target, folder or ".")`` for the renderer's relative paths,
+    without its calls to the file system (``os.getcwd``): thousands of links a page."""
+    if posixpath.isabs(target) or posixpath.isabs(folder):
+        return posixpath.relpath(target, folder or ".")
+    target_parts = [part for part in posixpath.normpath(target).split("/") if part != "."]
+    folder_parts = [part for part in posixpath.normpath(folder or ".").split("/")
+                    if part != "."]
+    if ".." in target_parts or ".." in folder_parts:
+        return posixpath.relpath(target, folder or ".")
+    common = 0
+    for mine, theirs in zip(target_parts, folder_parts, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    parts = [".."] * (len(folder_parts) - common) + target_parts[common:]
+    return "/".join(parts) if parts else "."
 
 
 def _tidy(text: str) -> str:
@@ -158,7 +229,6 @@ class _Renderer:
         self.labels: Labels = labels_for(config.language)
         self.env = environment(config)
         self.paths = _Paths()
-        self.files: dict[str, str] = {}
         self.procedure_paths: dict[str, str] = {}
         for procedure in handbook.procedures:
             self.procedure_paths.setdefault(procedure.id, self.paths.procedure(procedure))
@@ -198,31 +268,43 @@ class _Renderer:
 
     # -- pages ---------------------------------------------------------------------------
 
-    def page(self, path: str, template: str, **extra: Any) -> None:
-        text = self.env.get_template(template).render(self.context(path, **extra))
-        self.files[path] = _tidy(text)
+    def page(self, path: str, template: str, **extra: Any) -> str:
+        return _tidy(self.env.get_template(template).render(self.context(path, **extra)))
 
-    def render(self) -> RenderedSite:
+    def jobs(self) -> list[_Job]:
+        """Every piece of work of the site: one page (a procedure's: its page and its
+        flowchart), with the files it writes, in the order of their paths."""
+        jobs: list[_Job] = []
         for page, template in PAGE_TEMPLATES.items():
-            self.page(page, template)
+            jobs.append(_Job((page,), functools.partial(self._simple, page, template)))
         for group in self.handbook.departments:
             if group.department is not None:
-                self.page(self.paths.department(group.department), "department.md.j2",
-                          department=group.department, procedures=group.procedures)
+                path = self.paths.department(group.department)
+                jobs.append(_Job((path,), functools.partial(
+                    self._simple, path, "department.md.j2", department=group.department,
+                    procedures=group.procedures)))
         done: set[str] = set()
         for procedure in self.handbook.procedures:
             path = self.paths.procedure(procedure)
             if path in done:  # a duplicate id (reported by duplicate-procedure-id)
                 continue
             done.add(path)
-            svg = flowchart(procedure, self.labels)
             svg_path = path[: -len(".md")] + ".svg"
-            self.files[svg_path] = svg.strip() + "\n"
-            self.page(path, "procedure.md.j2", procedure=procedure, svg=_inline_svg(svg),
-                      svg_file=posixpath.basename(svg_path))
-        prefix = f"{self.config.section}/" if self.config.section else ""
-        files = {prefix + path: self.files[path] for path in sorted(self.files)}
-        return RenderedSite(MappingProxyType(files), self.nav(prefix))
+            jobs.append(_Job((path, svg_path),
+                             functools.partial(self._procedure, procedure, path, svg_path)))
+        jobs.sort(key=lambda job: job.outputs[0])
+        return jobs
+
+    def _simple(self, path: str, template: str, **extra: Any) -> dict[str, str]:
+        return {path: self.page(path, template, **extra)}
+
+    def _procedure(self, procedure: Procedure, path: str, svg_path: str) -> dict[str, str]:
+        svg = flowchart(procedure, self.labels)
+        return {
+            path: self.page(path, "procedure.md.j2", procedure=procedure,
+                            svg=_inline_svg(svg), svg_file=posixpath.basename(svg_path)),
+            svg_path: svg.strip() + "\n",
+        }
 
     def nav(self, prefix: str) -> list[Any]:
         labels = self.labels
@@ -251,7 +333,239 @@ class _Renderer:
 
 def render_model(config: Config, handbook: Handbook) -> RenderedSite:
     """Every page of an already built :class:`Handbook`."""
-    return _Renderer(config, handbook).render()
+    site = LazySite(config, handbook)
+    try:
+        return site.rendered(parallel=True)
+    finally:
+        site.close()
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One piece of rendering: the files it writes (paths without the section folder)."""
+
+    outputs: tuple[str, ...]
+    run: Callable[[], dict[str, str]]
+
+
+PARALLEL_MINIMUM = 50
+"""Handbooks with fewer procedures are rendered in one process: a second one would not pay
+for itself."""
+
+
+class LazySite:
+    """The handbook's pages, each rendered when it is first asked for.
+
+    Every path and the nav are known at once (:attr:`paths`, :attr:`nav`);
+    :meth:`text` renders a page on first use. :meth:`start_worker` forks a process that
+    renders every page, in the order of :attr:`paths`, ahead of the asker, so that on a
+    machine with two cores the pages are rendered while MkDocs builds the ones before
+    them. The text is the same either way; when the worker cannot start or stops early,
+    the pages it did not deliver are rendered in this process (where an error in a
+    template is raised as usual). Call :meth:`close` when done.
+    """
+
+    def __init__(self, config: Config, handbook: Handbook) -> None:
+        self._renderer = _Renderer(config, handbook)
+        self.procedures = len(handbook.procedures)
+        self.prefix = f"{config.section}/" if config.section else ""
+        self._jobs = self._renderer.jobs()
+        self._job_of: dict[str, int] = {}
+        for index, job in enumerate(self._jobs):
+            for output in job.outputs:
+                self._job_of[self.prefix + output] = index
+        self.paths: tuple[str, ...] = tuple(sorted(self._job_of))
+        """Every file of the site, with the section folder, sorted."""
+        self.nav: list[Any] = self._renderer.nav(self.prefix)
+        self._texts: dict[str, str] = {}
+        self._done: set[int] = set()
+        self._worker: _Worker | None = None
+
+    def text(self, path: str) -> str:
+        """The text of the file ``path`` (one of :attr:`paths`)."""
+        text = self._texts.get(path)
+        if text is None:
+            self._ensure(self._job_of[path])
+            text = self._texts[path]
+        return text
+
+    def take(self, path: str) -> str:
+        """Like :meth:`text`, but forget the text: whoever takes it keeps it (asked for
+        again, the page is rendered again, to the same text)."""
+        text = self.text(path)
+        del self._texts[path]
+        self._done.discard(self._job_of[path])  # rendered again if asked for again
+        return text
+
+    def _ensure(self, index: int) -> None:
+        if index in self._done:
+            return
+        if self._worker is not None:
+            self._store(index, self._worker.fetch(index))
+        if index not in self._done:
+            self._store(index, self._jobs[index].run())
+
+    def _store(self, index: int, files: Mapping[str, str] | None) -> None:
+        if files is not None:
+            for output, text in files.items():
+                self._texts[self.prefix + output] = text
+            self._done.add(index)
+
+    def start_worker(self) -> bool:
+        """Fork the process that renders ahead; False when this platform or process
+        cannot (no ``fork``, one core, threads running) or the handbook is small."""
+        if self._worker is None and _can_fork() and self.procedures >= PARALLEL_MINIMUM:
+            self._worker = _Worker.start(self._jobs, skip=frozenset(self._done))
+        return self._worker is not None
+
+    def rendered(self, *, parallel: bool = False) -> RenderedSite:
+        """Every file, rendered now: with ``parallel``, the worker takes the pages from
+        the first and this process from the last until they meet."""
+        if parallel and self.start_worker():
+            assert self._worker is not None
+            for index in reversed(range(len(self._jobs))):
+                if self._worker.delivered(index):
+                    break
+                self._ensure_here(index)
+        files = {path: self.text(path) for path in self.paths}
+        return RenderedSite(MappingProxyType(files), self.nav)
+
+    def _ensure_here(self, index: int) -> None:
+        if index not in self._done:
+            self._store(index, self._jobs[index].run())
+
+    def close(self) -> None:
+        """Stop the worker, if any, and remove what it left."""
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
+
+def _can_fork() -> bool:
+    if not hasattr(os, "fork") or sys.platform == "darwin" or threading.active_count() > 1:
+        return False
+    cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+             else os.cpu_count() or 1)
+    return cores > 1 and os.environ.get("SOPKIT_RENDER_PROCESSES", "") != "1"
+
+
+class _Worker:
+    """A forked process rendering jobs in order into a temporary folder.
+
+    After each job it writes the job's files (pickled) to ``INDEX.pages`` and the index,
+    one a line, to a pipe; :meth:`fetch` waits for a job's line and reads its file.
+    """
+
+    def __init__(self, state: _WorkerState, skip: frozenset[int]) -> None:
+        self.state = state
+        self.skip = skip
+        self.announced: set[int] = set()
+        self._buffer = b""
+        self._finalizer = weakref.finalize(self, state.close)
+
+    @classmethod
+    def start(cls, jobs: Sequence[_Job], skip: frozenset[int]) -> _Worker | None:
+        folder = Path(tempfile.mkdtemp(prefix="sopkit-pages-"))
+        reader, writer = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                os.close(reader)
+                gc.freeze()  # the parent's objects: no collection touches (and copies) them
+                for index, job in enumerate(jobs):
+                    if index in skip:
+                        continue
+                    data = pickle.dumps(job.run(), protocol=pickle.HIGHEST_PROTOCOL)
+                    partial = folder / f"{index}.partial"
+                    partial.write_bytes(data)
+                    os.replace(partial, folder / f"{index}.pages")
+                    os.write(writer, f"{index}\n".encode())
+                code = 0
+            except BaseException:  # the parent renders what is missing
+                pass
+            finally:
+                os._exit(code)
+        os.close(writer)
+        return cls(_WorkerState(pid, reader, folder), skip)
+
+    def _read(self, block: bool) -> bool:
+        """Read announcements; False at the end of the pipe (the worker has finished)."""
+        reader = self.state.reader
+        if reader is None:
+            return False
+        if not block:
+            ready, _, _ = select.select([reader], [], [], 0)
+            if not ready:
+                return True
+        chunk = os.read(reader, 65536)
+        if not chunk:
+            self.state.close_pipe()
+            self.state.reap()
+            return False
+        lines = (self._buffer + chunk).split(b"\n")
+        self._buffer = lines.pop()
+        self.announced.update(int(line) for line in lines)
+        return True
+
+    def delivered(self, index: int) -> bool:
+        """Whether job ``index`` is done, without waiting."""
+        self._read(block=False)
+        return index in self.announced
+
+    def fetch(self, index: int) -> dict[str, str] | None:
+        """The files of job ``index``, waiting for the worker; None if it never delivers."""
+        if index in self.skip:
+            return None
+        while index not in self.announced and self._read(block=True):
+            pass
+        if index not in self.announced:
+            return None
+        path = self.state.folder / f"{index}.pages"
+        try:
+            files: dict[str, str] = pickle.loads(path.read_bytes())  # written by our worker
+            path.unlink()
+        except (OSError, pickle.PickleError, EOFError):
+            return None
+        return files
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+class _WorkerState:
+    """What must be released when the worker is done with: its process, pipe and folder."""
+
+    def __init__(self, pid: int, reader: int, folder: Path) -> None:
+        self.pid: int | None = pid
+        self.reader: int | None = reader
+        self.folder = folder
+
+    def close_pipe(self) -> None:
+        if self.reader is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.reader)
+            self.reader = None
+
+    def reap(self) -> None:
+        if self.pid is not None:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.pid = None
+
+    def close(self) -> None:
+        self.close_pipe()
+        if self.pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGTERM)
+            self.reap()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def write_tree(site: RenderedSite, out: Path) -> list[Path]:

@@ -46,6 +46,17 @@ SEARCH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"
 jieba's segmentation inserts between Chinese words, and Chinese punctuation."""
 
 
+THEME_FEATURES = ("navigation.prune", "navigation.indexes", "search.suggest", "content.code.copy")
+"""The Material features of sopkit's own settings (and of ``sopkit init``'s mkdocs.yml).
+
+``navigation.prune`` puts only the visible part of the nav into each page: the top
+level and the current department's procedures. Without it every page carries the
+whole nav, so the build grows with the square of the number of procedures (at 1,000
+procedures, 1,000 links in each of 1,000 pages). ``navigation.sections`` is left out:
+it shows every top-level section expanded on every page, which defeats pruning.
+See docs/publishing.md."""
+
+
 class SiteError(Exception):
     """sopkit cannot publish where it was asked to; the message says why (exit 2)."""
 
@@ -160,8 +171,7 @@ def default_mkdocs(config: Config, docs_dir: Path) -> dict[str, Any]:
             "name": "material",
             "language": config.language,
             "font": False,
-            "features": ["navigation.sections", "navigation.indexes", "search.suggest",
-                         "content.code.copy"],
+            "features": list(THEME_FEATURES),
         },
         "markdown_extensions": markdown_extensions(),
         "plugins": [
