@@ -197,15 +197,19 @@ def test_hostile_files_give_one_line_and_exit_1(name: str, tmp_path: Path) -> No
 
 
 # Runs `sopkit ARGS` and writes the process's peak memory (KB) to the file named first.
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork and exec, so it would count
+# the memory of the test process that started this one.
 MEASURED = """\
-import resource, runpy, sys
+import runpy, sys
 rss_file = sys.argv.pop(1)
 sys.argv[0] = "sopkit"
 try:
     runpy.run_module("sopkit", run_name="__main__")
 finally:
+    with open("/proc/self/status") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
     with open(rss_file, "w") as out:
-        out.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        out.write(peak)
 """
 
 
