@@ -20,7 +20,6 @@ Text is kept exactly as written: escaping is the templates' business
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any, Literal
 
+from sopkit.dates import add_months, parse_date
 from sopkit.load import Document
 
 StepKind = Literal["step", "decision", "end"]
@@ -552,24 +552,6 @@ class Handbook:
 
 
 # --- dates and durations ------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months; the 31st becomes the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def parse_date(text: object) -> date | None:
-    """An ISO date (``2026-01-31``), or None when it is not one."""
-    if isinstance(text, date):
-        return text
-    try:
-        return date.fromisoformat(str(text).strip())
-    except ValueError:
-        return None
 
 
 def parse_duration(text: str | None) -> float | None:

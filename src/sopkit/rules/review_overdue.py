@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
-from datetime import date
 
+from sopkit.dates import add_months, parse_date
 from sopkit.load import Document
 from sopkit.rules import Handbook, Problem, procedure_rule
 
@@ -53,7 +52,7 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
     if not isinstance(review, dict) or document.data.get("status") == "retired":
         return
     months = review.get("interval_months")
-    last = _date(review.get("last_reviewed"))
+    last = parse_date(review.get("last_reviewed"))
     if last is None or not isinstance(months, int) or isinstance(months, bool):
         return
     due = add_months(last, months)
@@ -66,20 +65,3 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
         f"after {last.isoformat()}) and is {late} day{'s' if late != 1 else ''} overdue: "
         "review the procedure and set review.last_reviewed to the date of the review",
     )
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months, clamped to the end of the month."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def _date(value: object) -> date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        return None
