@@ -145,6 +145,10 @@ def _with_change_rules(result: CheckResult, config: Config, base: str,
     if reported:
         files = {diagnostic.file for diagnostic in result.diagnostics}
         found = [diagnostic for diagnostic in found if diagnostic.file in files]
+    # A new version without its history entry is already reported by
+    # history-version-mismatch in a full validation: say it once.
+    mismatched = {d.file for d in result.diagnostics if d.rule == "history-version-mismatch"}
+    found = [d for d in found if not (d.rule == "history-not-updated" and d.file in mismatched)]
     merged = tuple(sorted({*result.diagnostics, *found}))
     return dataclasses.replace(result, diagnostics=merged)
 
