@@ -189,8 +189,6 @@ def rules(name: str | None) -> None:
               review-overdue: error
               unused-output: off
     """
-    import difflib
-
     from sopkit.check import rule_infos
 
     infos = {info.name: info for info in rule_infos()}
@@ -200,9 +198,9 @@ def rules(name: str | None) -> None:
             click.echo(f"{info.name:<{width}}  {info.severity:<7}  {info.summary}")
         return
     if name not in infos:
-        close = difflib.get_close_matches(name, list(infos), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        _fail(f"no rule named '{name}'{hint}; 'sopkit rules' lists them")
+        from sopkit.words import did_you_mean
+
+        _fail(f"no rule named '{name}'{did_you_mean(name, infos)}; 'sopkit rules' lists them")
     info = infos[name]
     click.echo(f"{info.name} (default: {info.severity})\n\n{info.summary}\n\n{info.doc.strip()}")
 

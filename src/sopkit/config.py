@@ -6,7 +6,6 @@ importing MkDocs) and the MkDocs plugin (which receives them from MkDocs).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from sopkit.words import did_you_mean
 
 RULE_LEVELS = ("error", "warning", "off")
 CONFIG_FILE = "mkdocs.yml"
@@ -157,7 +158,7 @@ def build_config(
     where = str(config_file) if config_file else "sopkit options"
     for key in options:
         if key not in OPTIONS:
-            hint = _did_you_mean(str(key), OPTIONS)
+            hint = did_you_mean(str(key), OPTIONS)
             raise ConfigError(f"{where}: unknown sopkit option '{key}'{hint}; "
                               f"the options are {', '.join(OPTIONS)}")
     rules = _rule_levels(options.get("rules") or {}, where)
@@ -197,7 +198,7 @@ def _rule_levels(rules: Any, where: str) -> dict[str, str]:
     levels: dict[str, str] = {}
     for name, level in rules.items():
         if name not in known:
-            hint = _did_you_mean(str(name), known)
+            hint = did_you_mean(str(name), known)
             raise ConfigError(f"{where}: unknown rule '{name}'{hint}; "
                               "'sopkit rules' lists them")
         # YAML 1.1 (as mkdocs.yml is read) turns a bare `off` into False.
@@ -219,8 +220,3 @@ def _today(value: Any, where: str) -> date | None:
     except ValueError:
         raise ConfigError(f"{where}: sopkit option 'today' must be a date like 2026-01-31, "
                           f"not '{value}'") from None
-
-
-def _did_you_mean(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -13,7 +13,6 @@ Every failure is a :class:`Diagnostic`, never an exception.
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 from collections.abc import Callable, Mapping
@@ -453,11 +452,3 @@ def _resolve_plain(text: str) -> Any:
     if _NAN.match(text):
         return float("nan")
     return text
-
-
-def display_path(path: Path, base: Path | None = None) -> str:
-    """How a file is named in messages: relative to ``base`` when inside it."""
-    try:
-        return os.path.relpath(path, base) if base is not None else str(path)
-    except ValueError:
-        return str(path)

@@ -25,6 +25,7 @@ from typing import Any, Literal
 import sopkit
 from sopkit.config import Config
 from sopkit.load import Document, load_bytes, load_file
+from sopkit.words import did_you_mean
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
@@ -341,11 +342,6 @@ def _ids(entries: Any) -> list[str]:
             if isinstance(entry, dict) and isinstance(entry.get("id"), str)]
 
 
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _listing(choices: list[str]) -> str:
@@ -363,7 +359,7 @@ def _check_department(department: str, organization: Document | None) -> None:
     if department not in known:
         listed = f"; its departments are {_listing(known)}" if known else ""
         raise ScaffoldError(f"department '{department}' is not in organization.yml"
-                            f"{_did_you_mean(department, known)}{listed}; add it there first")
+                            f"{did_you_mean(department, known)}{listed}; add it there first")
 
 
 def _check_owner(owner: str, organization: Document | None) -> None:
@@ -376,7 +372,7 @@ def _check_owner(owner: str, organization: Document | None) -> None:
     if owner not in known:
         listed = f"; its roles are {_listing(known)}" if known else ""
         raise ScaffoldError(f"role '{owner}' is not in organization.yml"
-                            f"{_did_you_mean(owner, known)}{listed}; add it there first")
+                            f"{did_you_mean(owner, known)}{listed}; add it there first")
 
 
 def _check_unique(config: Config, procedure_id: str) -> None:

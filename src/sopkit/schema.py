@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sopkit.diagnostics import Diagnostic
 from sopkit.load import Document, JsonPath
+from sopkit.words import did_you_mean
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -316,7 +317,7 @@ def _explain(document: Document, kind: SchemaKind, error: ValidationError) -> It
     if validator_name == "additionalProperties" and isinstance(instance, Mapping):
         allowed = sorted(error.schema.get("properties", {}))
         for extra in _extra_keys(instance, error.schema):
-            hint = _did_you_mean(extra, allowed)
+            hint = did_you_mean(extra, allowed)
             yield at((*path, extra), f"unknown key '{extra}' in {where}{hint}", key=True)
         return
     if validator_name == "required":
@@ -369,7 +370,7 @@ def _message(document: Document, path: JsonPath, field: str, validator_name: str
         return _type_message(document, path, field, value, instance)
     if validator_name == "enum":
         choices = [str(choice) for choice in value]
-        hint = _did_you_mean(str(instance), choices)
+        hint = did_you_mean(str(instance), choices)
         return f"{field} '{instance}' is not allowed{hint}: use one of {', '.join(choices)}"
     if validator_name == "pattern":
         pattern_hint = _PATTERN_HINTS.get(value)
@@ -500,8 +501,3 @@ def _has(node: Any, part: str | int) -> bool:
     return part in node
 
 
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""

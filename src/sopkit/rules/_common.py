@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
+from sopkit import words
+
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` when one candidate is close to ``word``, else ``""``."""
-    pool = sorted({c for c in candidates if c != word})
-    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    """`` (did you mean 'x'?)`` when one id is close to ``word``; ids are short, so the bar is
+    higher than for keys."""
+    return words.did_you_mean(word, candidates, cutoff=0.75)
 
 
 class Suggestions:
