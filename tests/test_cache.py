@@ -12,6 +12,7 @@ benchmarks/ for those.
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 import subprocess
@@ -32,7 +33,7 @@ from test_fuzz import mutated_procedure
 import sopkit.cache
 import sopkit.check
 import sopkit.schema
-from sopkit.cache import Cache, default_cache_dir
+from sopkit.cache import Cache, decode, default_cache_dir, encode
 from sopkit.check import (
     CheckResult,
     FileChangedError,
@@ -354,17 +355,49 @@ def test_a_malformed_entry_is_ignored(tmp_path: Path, cache_dir: Path,
     expected = assert_same(config, cache_dir)
     [stored] = cache_dir.glob("*.sopkit-cache")
     # Rewrite every entry with a well-formed file but nonsense answers.
-    import marshal
-
-    from sopkit.cache import _CHECKSUM, MAGIC, _checksum
-
-    payload = marshal.loads(stored.read_bytes()[len(MAGIC) + _CHECKSUM:])
-    fmt, context, entries, (key, _) = payload
+    decoded = decode(stored.read_bytes())
+    assert decoded is not None
+    (fmt, context, entries, (key, _)), _, packed = decoded
     broken = {name: (stat, digest, ("nonsense",)) for name, (stat, digest, _) in entries.items()}
-    data = marshal.dumps((fmt, context, broken, (key, (("nonsense",), 1))))
-    stored.write_bytes(MAGIC + _checksum(data) + data)
+    stored.write_bytes(encode((fmt, context, broken, (key, (("nonsense",), 1))), packed))
     assert list(checked(config, cache_dir).diagnostics) == expected
     assert list(checked(config, cache_dir).diagnostics) == expected
+
+
+def test_an_answer_whose_extract_is_missing_is_checked_again(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = make_handbook("cli", tmp_path / "hb")
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    expected = assert_same(config, cache_dir)
+    [stored] = cache_dir.glob("*.sopkit-cache")
+    decoded = decode(stored.read_bytes())
+    assert decoded is not None
+    answers, extracts, _ = decoded
+    assert extracts  # the clean files' extracts are kept apart from their answers
+    stored.write_bytes(encode((*answers[:3], (b"", ())), marshal.dumps({})))
+    assert list(checked(config, cache_dir).diagnostics) == expected
+    again = decode(stored.read_bytes())
+    assert again is not None and again[1] == extracts  # written anew
+
+
+def test_an_edit_that_keeps_the_extract_writes_the_extracts_back_as_they_were(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = make_handbook("generated", tmp_path / "hb")
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    assert_same(config, cache_dir)
+    [stored] = cache_dir.glob("*.sopkit-cache")
+    before = decode(stored.read_bytes())
+    victim = discover(root / "procedures")[0]
+    victim.write_bytes(victim.read_bytes() + b"\n# a comment changes no extract\n")
+    assert_same(config, cache_dir)
+    after = decode(stored.read_bytes())
+    assert before is not None and after is not None
+    assert after[0][2] != before[0][2]  # the edited file's answer was replaced
+    assert after[2] == before[2]  # the extracts' bytes were not packed again
 
 
 def test_an_unwritable_cache_folder_only_costs_time(tmp_path: Path,

@@ -198,18 +198,25 @@ def test_hostile_files_give_one_line_and_exit_1(name: str, tmp_path: Path) -> No
 
 # Runs `sopkit ARGS` and writes the process's peak memory (KB) to the file named first.
 # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork and exec, so it would count
-# the memory of the test process that started this one.
+# the memory of the test process that started this one. `sopkit validate` ends with
+# os._exit (see sopkit.entry), so the peak is also written just before that.
 MEASURED = """\
-import runpy, sys
+import os, runpy, sys
 rss_file = sys.argv.pop(1)
 sys.argv[0] = "sopkit"
-try:
-    runpy.run_module("sopkit", run_name="__main__")
-finally:
+
+def record():
     with open("/proc/self/status") as status:
         peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
     with open(rss_file, "w") as out:
         out.write(peak)
+
+exit_now = os._exit
+os._exit = lambda code: (record(), exit_now(code))
+try:
+    runpy.run_module("sopkit", run_name="__main__")
+finally:
+    record()
 """
 
 

@@ -350,7 +350,7 @@ def test_every_hook_entry_is_a_command(hook_id: str) -> None:
     words = shlex.split(_hooks()[hook_id]["entry"])
     assert words[0] == "sopkit"
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'sopkit = "sopkit.cli:run"' in pyproject  # what `language: python` installs
+    assert 'sopkit = "sopkit.entry:run"' in pyproject  # what `language: python` installs
     help_text = _help(words[1])
     for option in words[2:]:
         assert option in help_text

@@ -1,5 +1,5 @@
 """`python -m sopkit` runs the command line."""
 
-from sopkit.cli import run
+from sopkit.entry import run
 
 run()

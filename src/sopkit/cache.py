@@ -55,12 +55,16 @@ try:  # hashlib would also load OpenSSL, a few milliseconds of a run that has li
 except ImportError:  # pragma: no cover - not CPython
     from hashlib import blake2b
 
-FORMAT = 1
-"""Bump when the layout of an entry changes."""
+FORMAT = 2
+"""Bump when the layout of the file or of an entry changes."""
 
 MAGIC = b"sopkit-cache\n"
 _CHECKSUM = 4
 """Bytes of the checksum after MAGIC: a file that does not match it is ignored whole."""
+_LENGTH = 8
+"""Bytes after the checksum that give the length of the answers; the extracts follow them."""
+STALE_EXTRACTS = 200
+"""Extracts no answer refers to any more that may stay in the file before it is repacked."""
 
 CACHE_ENV = "SOPKIT_CACHE_DIR"
 KEEP_DAYS = 30
@@ -68,7 +72,8 @@ KEEP_FILES = 200
 """Handbook files kept at most (a test suite creates many short-lived handbooks)."""
 
 Entry = tuple[Any, ...]
-"""One file's answer, as check.py builds it from marshal-able values."""
+"""One file's answer, as check.py builds it from marshal-able values: whether the file is
+clean, the digest of its extract (or None) and what else check.py needs, marshal-able."""
 
 
 def default_cache_dir() -> Path:
@@ -123,6 +128,27 @@ def _checksum(payload: bytes) -> bytes:
     return zlib.crc32(payload).to_bytes(_CHECKSUM, "little")
 
 
+def encode(answers: Any, packed_extracts: bytes) -> bytes:
+    """A cache file: MAGIC, the checksum of the rest, the length of the marshalled
+    ``answers``, the answers, and the extracts (marshalled already)."""
+    head = marshal.dumps(answers)
+    body = len(head).to_bytes(_LENGTH, "little") + head + packed_extracts
+    return MAGIC + _checksum(body) + body
+
+
+def decode(raw: bytes) -> tuple[Any, Any, bytes] | None:
+    """The answers, the extracts and the extracts' bytes of a cache file; None when it is
+    not one, or is damaged."""
+    body = raw[len(MAGIC) + _CHECKSUM:]
+    if raw[:len(MAGIC)] != MAGIC or raw[len(MAGIC):len(MAGIC) + _CHECKSUM] != _checksum(body):
+        return None
+    split = _LENGTH + int.from_bytes(body[:_LENGTH], "little")
+    try:
+        return marshal.loads(body[_LENGTH:split]), marshal.loads(body[split:]), body[split:]
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
 def content_digest(content: bytes) -> bytes:
     """What a file's bytes are known by."""
     return blake2b(content, digest_size=20).digest()
@@ -145,10 +171,6 @@ TRUST_AFTER_NS = 2_000_000_000
 (file systems with coarse times could otherwise hide a change made just after it)."""
 
 
-def stat_of(result: os.stat_result) -> Stat:
-    return (result.st_dev, result.st_ino, result.st_size, result.st_mtime_ns, result.st_ctime_ns)
-
-
 class Cache:
     """The answers kept for one handbook: read once, used, and written back once.
 
@@ -159,6 +181,10 @@ class Cache:
     TRUST_AFTER_NS when it was read. The whole is valid for one ``context``
     (the code's fingerprint and organization.yml's digest), and ignored for any
     other.
+
+    The extracts the context rules read are kept apart, under their own digest:
+    most edits leave a file's extract as it was, and then that part of the cache
+    file is written back as it was read, without being packed again.
     """
 
     def __init__(self, folder: Path, handbook: str, context: bytes) -> None:
@@ -168,6 +194,10 @@ class Cache:
         self.context = context
         self._old: dict[str, tuple[Stat | None, bytes, Entry]] = {}
         self._new: dict[str, tuple[Stat | None, bytes, Entry]] = {}
+        self._extracts: dict[bytes, bytes] = {}
+        self._packed = b""
+        """The extracts as they were read, to write back when none was added."""
+        self._added = False
         self._findings: tuple[bytes, Any] = (b"", ())
         self._changed = False
         self._read()
@@ -177,17 +207,16 @@ class Cache:
             raw = self.path.read_bytes()
         except OSError:
             return
-        header = len(MAGIC) + _CHECKSUM
-        if raw[:len(MAGIC)] != MAGIC or raw[len(MAGIC):header] != _checksum(raw[header:]):
+        decoded = decode(raw)
+        if decoded is None:
             return  # another format, truncated or corrupt: start afresh
-        try:
-            data = marshal.loads(raw[header:])
-        except (EOFError, ValueError, TypeError):
-            return
+        data, extracts, packed = decoded
         if (isinstance(data, tuple) and len(data) == 4 and data[0] == FORMAT
                 and data[1] == self.context and isinstance(data[2], dict)
-                and isinstance(data[3], tuple) and len(data[3]) == 2):
+                and isinstance(data[3], tuple) and len(data[3]) == 2
+                and isinstance(extracts, dict)):
             self._old, self._findings = data[2], data[3]
+            self._extracts, self._packed = extracts, packed
 
     def unchanged(self, file: str, stat: Stat) -> tuple[bytes, Entry] | None:
         """The digest and answer of ``file`` when its stat is the one recorded with them."""
@@ -218,6 +247,16 @@ class Cache:
             self._changed = True
         self._new[file] = kept
 
+    def extract(self, key: bytes) -> bytes | None:
+        """The extract kept under ``key`` (see :meth:`keep_extract`), if any."""
+        return self._extracts.get(key)
+
+    def keep_extract(self, key: bytes, extract: bytes) -> None:
+        """Keep ``extract`` under its digest ``key``."""
+        if key not in self._extracts:
+            self._extracts[key] = extract
+            self._added = self._changed = True
+
     def context_findings(self, key: bytes) -> Any | None:
         """The findings kept for the handbook-wide ``key`` (see check.py), if any."""
         kept_key, findings = self._findings
@@ -243,8 +282,7 @@ class Cache:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            payload = marshal.dumps((FORMAT, self.context, self._new, self._findings))
-            data = MAGIC + _checksum(payload) + payload
+            data = encode((FORMAT, self.context, self._new, self._findings), self._pack())
             temporary = self.folder / f".tmp-{os.getpid()}-{os.urandom(6).hex()}"
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
             handle = os.open(temporary, flags, 0o600)
@@ -260,6 +298,17 @@ class Cache:
             return
         self._old, self._changed = self._new, False
         _prune(self.folder, keep=self.path)
+
+    def _pack(self) -> bytes:
+        """The extracts the kept answers refer to: those read, when nothing was added and
+        at most a few went out of use (a handful of stale ones cost less than packing
+        them all again); else packed anew."""
+        used = {entry[1] for _, _, entry in self._new.values() if entry[1] is not None}
+        if (self._packed and not self._added
+                and len(self._extracts) - len(used) <= STALE_EXTRACTS):
+            return self._packed
+        return marshal.dumps({key: self._extracts[key] for key in sorted(used)
+                              if key in self._extracts})
 
 
 def _prune(folder: Path, keep: Path) -> None:

@@ -11,7 +11,6 @@ tests/test_cache.py compares it with checking everything afresh.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import operator
 import os
@@ -19,7 +18,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -116,16 +115,17 @@ def _discover(folder: str, paths: _Paths | None = None) -> list[str]:
             except OSError:
                 is_folder = False
             (folders if is_folder else files).append(entry)
-        for entry in sorted(files, key=_NAME):
-            name = entry.name
-            if name.endswith(YAML_SUFFIXES) and not name.startswith(("_", ".")):
-                path = os.path.join(top, name)
-                found.append(path)
-                if paths is not None:
-                    paths.found(path, top, name, entry.is_symlink())
+        prefix = os.path.join(top, "")
+        names = sorted(entry.name for entry in files
+                       if entry.name.endswith(YAML_SUFFIXES)
+                       and not entry.name.startswith(("_", ".")))
+        found.extend(prefix + name for name in names)
+        if paths is not None and names:
+            links = {entry.name for entry in files if entry.is_symlink()}
+            paths.found(top, prefix, names, links)
         for entry in sorted(folders, key=_NAME):
             if not entry.name.startswith((".", "_")) and not entry.is_symlink():
-                visit(os.path.join(top, entry.name))
+                visit(prefix + entry.name)
 
     visit(folder)
     return found
@@ -254,20 +254,24 @@ class _Paths:
     def __init__(self) -> None:
         self._resolved: dict[str, str] = {}
         self._displayed: dict[str, str] = {}
-        self._real: dict[str, str] = {}
         self._relative: dict[str, str | None] = {}
 
-    def found(self, path: str, folder: str, name: str, link: bool) -> None:
-        """Learn ``path``, the file ``name`` in ``folder`` (from listing the folder)."""
-        real = self._real.get(folder)
-        if real is None:
-            real = self._real[folder] = os.path.join(os.path.realpath(folder), "")
-            self._relative_folder(folder)
-        if not link:
-            self._resolved[path] = os.path.normcase(real + name)
-        relative = self._relative[folder]
-        if relative is not None:
-            self._displayed[path] = self._joined(relative, name, path)
+    def found(self, folder: str, prefix: str, names: Sequence[str],
+              links: Container[str]) -> None:
+        """Learn the files ``names`` of ``folder`` (paths ``prefix + name``), from listing
+        it; ``links`` are the symbolic links among them, resolved one by one."""
+        real = os.path.normcase(os.path.join(os.path.realpath(folder), ""))
+        resolved = self._resolved
+        for name in names:
+            if name not in links:
+                resolved[prefix + name] = real + os.path.normcase(name)
+        relative = self._relative_folder(folder)
+        if relative is None or relative.startswith(".."):
+            return  # named by their full paths: left to display()
+        shown = "" if relative == "." else Path(relative).as_posix() + "/"
+        displayed = self._displayed
+        for name in names:
+            displayed[prefix + name] = shown + name
 
     def resolve(self, path: str) -> str:
         resolved = self._resolved.get(path)
@@ -377,25 +381,25 @@ class FileResult:
     from the cache unpacks its extract only when the context rules need it.
     """
 
-    __slots__ = ("_blob", "_extract", "diagnostics", "digest", "document", "file", "findings")
+    __slots__ = ("_extract", "_packed", "diagnostics", "digest", "document", "file", "findings")
 
     def __init__(self, file: str, diagnostics: tuple[Diagnostic, ...],
                  findings: tuple[tuple[str, int, int, str], ...], extract: Extract | None,
                  document: Document | None = None, *, digest: bytes | None = None,
-                 blob: bytes | None = None) -> None:
+                 packed: bytes | None = None) -> None:
         self.file = file
         self.diagnostics = diagnostics
         self.findings = findings
         self.document = document
         self.digest = extract[2] if extract is not None else digest
         self._extract = extract
-        self._blob = blob
+        self._packed = packed
 
     @property
     def extract(self) -> Extract | None:
-        if self._extract is None and self._blob is not None and self.digest is not None:
-            _, _, extract = marshal.loads(self._blob)  # checksummed, written by this code
-            self._extract = cast(Extract, tuple(extract))
+        if self._extract is None and self._packed is not None and self.digest is not None:
+            data, positions = marshal.loads(self._packed)  # checksummed, written by this code
+            self._extract = (data, positions, self.digest)
         return self._extract
 
     @property
@@ -411,26 +415,33 @@ class FileResult:
 
     def entry(self) -> Entry:
         """The marshal-able form the cache stores: whether the file is clean, the digest
-        of its extract, and the rest packed (unpacked only when needed)."""
-        blob = marshal.dumps((tuple((d.line, d.column, d.severity, d.rule, d.message)
-                                    for d in self.diagnostics), self.findings, self.extract))
-        return (not self.diagnostics and not self.findings, self.digest, blob)
+        of its extract (kept apart: :meth:`packed_extract`), and its problems, packed."""
+        clean = not self.diagnostics and not self.findings
+        problems = None if clean else marshal.dumps((
+            tuple((d.line, d.column, d.severity, d.rule, d.message) for d in self.diagnostics),
+            self.findings))
+        return (clean, self.digest, problems)
+
+    def packed_extract(self) -> bytes | None:
+        """The extract as the cache keeps it, under :attr:`digest`."""
+        extract = self.extract
+        return None if extract is None else marshal.dumps(extract[:2])
 
     @classmethod
-    def from_entry(cls, file: str, entry: Entry) -> FileResult:
-        """The result kept in ``entry``; ValueError (or TypeError) when it is malformed."""
-        clean, digest, blob = entry
-        if not (isinstance(clean, bool) and isinstance(blob, bytes)
-                and (digest is None or isinstance(digest, bytes))):
+    def from_entry(cls, file: str, entry: Entry,
+                   extracts: Callable[[bytes], bytes | None]) -> FileResult:
+        """The result kept in ``entry``, its extract found in ``extracts``; ValueError
+        (or TypeError) when it is malformed."""
+        clean, digest, problems = entry
+        if not (isinstance(clean, bool) and (digest is None or isinstance(digest, bytes))
+                and (problems is None) is clean):
+            raise ValueError("malformed entry")
+        packed = None if digest is None else extracts(digest)
+        if digest is not None and packed is None:
             raise ValueError("malformed entry")
         if clean:
-            return cls(file, (), (), None, digest=digest, blob=blob)
-        diagnostics, findings, extract = marshal.loads(blob)
-        if extract is not None:
-            data, positions, extract_digest = extract
-            if not (isinstance(data, dict) and isinstance(positions, bytes)
-                    and extract_digest == digest):
-                raise ValueError("malformed entry")
+            return cls(file, (), (), None, digest=digest, packed=packed)
+        diagnostics, findings = marshal.loads(problems)
         return cls(
             file,
             tuple(Diagnostic(file, int(line), int(column), _severity(severity), str(rule),
@@ -438,8 +449,9 @@ class FileResult:
                   for line, column, severity, rule, message in diagnostics),
             tuple((str(rule), int(line), int(column), str(message))
                   for rule, line, column, message in findings),
-            None if extract is None else cast(Extract, tuple(extract)),
+            None,
             digest=digest,
+            packed=packed,
         )
 
 
@@ -533,7 +545,7 @@ def _extract(document: Document) -> Extract:
     positions = marshal.dumps((values, keys, numbers))
     from sopkit.cache import content_digest
 
-    return data, positions, content_digest(marshal.dumps(data) + positions)
+    return data, positions, content_digest(marshal.dumps((data, positions)))
 
 
 def _open_cache(config: Config, folder: Path | None, organization: bytes) -> Cache | None:
@@ -562,19 +574,23 @@ def _check_files(files: Sequence[tuple[str, str]], organization: Document | None
     results: list[FileResult | None] = [None] * total
     sources: list[_Source | None] = [None] * total
     missing: list[tuple[int, str, bytes, bytes | None, Stat | None, int]] = []
+    started = time.time_ns()  # before any file is stat'ed: see Cache.put
     if store is not None:
-        from sopkit.cache import content_digest, stat_of
+        from sopkit.cache import content_digest
     for index, (path, name) in enumerate(files):
         stat = digest = None
-        started = 0
         if store is not None:
-            started = time.time_ns()
-            with contextlib.suppress(OSError):
-                stat = stat_of(os.stat(path))
-            kept = store.unchanged(name, stat) if stat is not None else None
-            if kept is not None and _from_cache(store, index, name, kept[1], results):
-                sources[index] = (path, name, kept[0], None)
-                continue
+            try:
+                found = os.stat(path)
+            except OSError:
+                pass
+            else:
+                stat = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns,
+                        found.st_ctime_ns)
+                kept = store.unchanged(name, stat)
+                if kept is not None and _from_cache(store, index, name, kept[1], results):
+                    sources[index] = (path, name, kept[0], None)
+                    continue
         raw = read_file(Path(path), name)
         if isinstance(raw, Diagnostic):
             results[index] = FileResult(name, (raw,), (), None)
@@ -604,6 +620,9 @@ def _check_files(files: Sequence[tuple[str, str]], organization: Document | None
         sources[index] = (files[index][0], name, digest, result.document or raw)
         if store is not None and digest is not None:
             store.put(name, digest, stat, started, result.entry())
+            packed = result.packed_extract()
+            if packed is not None and result.digest is not None:
+                store.keep_extract(result.digest, packed)
         done += 1
         if progress is not None:
             progress(done, total)
@@ -617,7 +636,7 @@ def _check_files(files: Sequence[tuple[str, str]], organization: Document | None
 def _from_cache(store: Cache, index: int, name: str, entry: Entry,
                 results: list[FileResult | None]) -> bool:
     try:
-        results[index] = FileResult.from_entry(name, entry)
+        results[index] = FileResult.from_entry(name, entry, store.extract)
     except (ValueError, TypeError):
         store.forget(name)  # malformed: check the file again
         return False
@@ -776,9 +795,12 @@ def _context_findings(checked: Sequence[FileResult], organization: Document | No
     if store is not None:
         from sopkit.cache import context_digest
 
-        key = context_digest(today.isoformat().encode(), *(
-            part for result in checked if result.digest is not None
-            for part in (result.file.encode(), result.digest)))
+        # The names (which cannot hold NUL) and the extracts' digests (all of one size), in
+        # file order, joined: two strings digest faster than a part per file.
+        with_extract = [result for result in checked if result.digest is not None]
+        key = context_digest(today.isoformat().encode(),
+                             "\0".join(result.file for result in with_extract).encode(),
+                             b"".join(cast(bytes, result.digest) for result in with_extract))
         kept = store.context_findings(key)
         if kept is not None and all(_is_context_finding(item) for item in kept):
             return cast(Sequence[ContextFinding], kept)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -98,81 +97,15 @@ def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date
       sopkit validate --strict --today 2026-01-31
       sopkit validate --base origin/main
     """
-    from sopkit.check import PathError, check_handbook, rule_infos
-    from sopkit.config import ConfigError, load_config
-    from sopkit.report import format_report
+    from sopkit.validate import UsageProblem, validate_handbook
 
     try:
-        config = load_config(Path.cwd(), config_file)
-    except ConfigError as error:
+        code = validate_handbook(paths, fmt=fmt, strict=strict, today=today,
+                                 config_file=config_file, base=base, cache=not no_cache,
+                                 jobs=jobs)
+    except UsageProblem as error:
         _fail(str(error))
-    if not paths and not config.procedures.is_dir():
-        from sopkit.check import display_name
-
-        _fail(f"there is no procedures folder here ({display_name(config.procedures)}/): run "
-              "sopkit in the handbook's folder, pass files or folders, or start a handbook "
-              "with 'sopkit init'")
-    if fmt is None:
-        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    try:
-        result = check_handbook(config, paths, today=today, progress=_progress(fmt),
-                                cache=not no_cache, jobs=jobs)
-    except PathError as error:
-        _fail(str(error))
-    if base is not None:
-        result = _with_change_rules(result, config, base, reported=bool(paths))
-    color = fmt == "text" and _wants_color()
-    output = format_report(fmt, result.diagnostics, files=result.files, rules=rule_infos(),
-                           color=color)
-    click.echo(output, nl=False)
-    if any(diagnostic.rule == "io" for diagnostic in result.diagnostics):
-        sys.exit(EXIT_USAGE)  # a file could not be read: an I/O problem, not a finding
-    sys.exit(EXIT_PROBLEMS if result.failed(strict or config.strict) else EXIT_OK)
-
-
-def _with_change_rules(result: CheckResult, config: Config, base: str,
-                       reported: bool) -> CheckResult:
-    """Add the change rules' findings against ``base``; only for the given files, if any."""
-    import dataclasses
-
-    from sopkit.diff import change_diagnostics, diff_handbook
-    from sopkit.git import GitError
-
-    try:
-        found = change_diagnostics(config, diff_handbook(config, base, None))
-    except GitError as error:
-        _fail(str(error))
-    if reported:
-        files = {diagnostic.file for diagnostic in result.diagnostics}
-        found = [diagnostic for diagnostic in found if diagnostic.file in files]
-    # A new version without its history entry is already reported by
-    # history-version-mismatch in a full validation: say it once.
-    mismatched = {d.file for d in result.diagnostics if d.rule == "history-version-mismatch"}
-    found = [d for d in found if not (d.rule == "history-not-updated" and d.file in mismatched)]
-    merged = tuple(sorted({*result.diagnostics, *found}))
-    return dataclasses.replace(result, diagnostics=merged)
-
-
-def _wants_color() -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
-
-
-def _progress(fmt: str) -> Callable[[int, int], None] | None:
-    """A progress line on stderr for long runs on a terminal; silent in CI and pipes."""
-    if fmt != "text" or not sys.stderr.isatty() or os.environ.get("CI"):
-        return None
-
-    def show(done: int, total: int) -> None:
-        if total < 200:
-            return
-        if done == total:
-            click.echo("\r\x1b[K", nl=False, err=True)
-        elif done % 50 == 0:
-            click.echo(f"\rchecking {done}/{total} procedures…", nl=False, err=True)
-
-    return show
+    sys.exit(code)
 
 
 @main.command()
@@ -547,21 +480,3 @@ def codeowners(check: bool, output: Path | None, force: bool, config_file: Path 
     except (ConfigError, routing.CodeownersError) as error:
         _fail(str(error))
     click.echo(f"wrote {name}" if changed else f"{name} is up to date")
-
-
-def run() -> None:
-    """The console entry point: `main`, with a last line of defence against tracebacks.
-
-    An unexpected exception is a bug in sopkit, not in the handbook: say so in
-    one line and exit 2. SOPKIT_DEBUG=1 shows the traceback for a bug report.
-    Tests call `main` directly, so such bugs still fail them.
-    """
-    try:
-        main()
-    except Exception as error:
-        if os.environ.get("SOPKIT_DEBUG"):
-            raise
-        click.echo(f"sopkit: internal error ({type(error).__name__}: {error}); this is a bug "
-                   "in sopkit: please report it, with SOPKIT_DEBUG=1 set to show the details",
-                   err=True)
-        sys.exit(EXIT_USAGE)

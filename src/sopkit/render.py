@@ -32,7 +32,6 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -45,6 +44,7 @@ from sopkit.labels import Labels, labels_for
 from sopkit.load import Document
 from sopkit.markdown import FILTERS, html_text, slug
 from sopkit.model import Department, Handbook, Procedure, build_handbook, split_duration
+from sopkit.packaged import data_folder
 
 __all__ = [
     "PAGE_TEMPLATES",
@@ -85,10 +85,7 @@ class RenderedSite:
 
 def package_templates() -> Path:
     """sopkit's own templates: inside the installed package, or the source checkout's."""
-    candidate = resources.files("sopkit") / "templates"
-    if candidate.is_dir():
-        return Path(str(candidate))
-    return Path(__file__).resolve().parents[2] / "templates"
+    return data_folder("templates")
 
 
 def environment(config: Config) -> jinja2.Environment:

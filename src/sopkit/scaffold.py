@@ -18,13 +18,13 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import sopkit
 from sopkit.config import Config
 from sopkit.load import Document, load_bytes, load_file
+from sopkit.packaged import data_folder
 from sopkit.words import did_you_mean
 
 Language = Literal["en", "zh"]
@@ -55,10 +55,7 @@ class ScaffoldError(Exception):
 
 def template_folder() -> Path:
     """sopkit's ``templates/scaffold`` folder, in the wheel or in a source checkout."""
-    packaged = Path(str(resources.files("sopkit"))) / "templates" / "scaffold"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates" / "scaffold"  # editable install
+    return data_folder("templates") / "scaffold"
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sopkit.diagnostics import Diagnostic
 from sopkit.load import Document, JsonPath
+from sopkit.packaged import data_folder
 from sopkit.words import did_you_mean
 
 if TYPE_CHECKING:
@@ -68,12 +69,7 @@ _TYPE_WORDS: dict[str, str] = {
 
 
 def _schema_folder() -> Path:
-    from importlib import resources
-
-    packaged = Path(str(resources.files("sopkit"))) / "schemas"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "schemas"  # an editable install
+    return data_folder("schemas")
 
 
 def schema_path(kind: SchemaKind) -> Path:

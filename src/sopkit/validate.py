@@ -1,0 +1,110 @@
+"""What `sopkit validate` does: find the handbook, check it, add the change rules when
+asked, print the report, and say which exit code it earned.
+
+Both ways into the command use it: the click command in sopkit.cli (any option,
+``--help``) and the quick way in sopkit.entry (``sopkit validate [PATH...]``),
+so neither imports click here: output goes straight to the standard streams.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sopkit.check import CheckResult
+    from sopkit.config import Config
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageProblem(Exception):
+    """The command cannot run as asked (exit 2); the message says what to change."""
+
+
+def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
+                      strict: bool = False, today: date | None = None,
+                      config_file: Path | None = None, base: str | None = None,
+                      cache: bool = True, jobs: int | None = None) -> int:
+    """Check the handbook in the current folder (reporting on ``paths`` only, when given),
+    print the report on stdout, and return the exit code: 0 clean, 1 problems, 2 a file
+    could not be read. UsageProblem when there is no handbook or no such path."""
+    from sopkit.check import PathError, check_handbook, display_name, rule_infos
+    from sopkit.config import ConfigError, load_config
+    from sopkit.report import format_report
+
+    try:
+        config = load_config(Path.cwd(), config_file)
+    except ConfigError as error:
+        raise UsageProblem(str(error)) from None
+    if not paths and not config.procedures.is_dir():
+        raise UsageProblem(
+            f"there is no procedures folder here ({display_name(config.procedures)}/): run "
+            "sopkit in the handbook's folder, pass files or folders, or start a handbook "
+            "with 'sopkit init'")
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    try:
+        result = check_handbook(config, paths, today=today, progress=_progress(fmt),
+                                cache=cache, jobs=jobs)
+    except PathError as error:
+        raise UsageProblem(str(error)) from None
+    if base is not None:
+        result = _with_change_rules(result, config, base, reported=bool(paths))
+    color = fmt == "text" and _wants_color()
+    sys.stdout.write(format_report(fmt, result.diagnostics, files=result.files,
+                                   rules=rule_infos(), color=color))
+    sys.stdout.flush()
+    if any(diagnostic.rule == "io" for diagnostic in result.diagnostics):
+        return EXIT_USAGE  # a file could not be read: an I/O problem, not a finding
+    return EXIT_PROBLEMS if result.failed(strict or config.strict) else EXIT_OK
+
+
+def _with_change_rules(result: CheckResult, config: Config, base: str,
+                       reported: bool) -> CheckResult:
+    """Add the change rules' findings against ``base``; only for the given files, if any."""
+    import dataclasses
+
+    from sopkit.diff import change_diagnostics, diff_handbook
+    from sopkit.git import GitError
+
+    try:
+        found = change_diagnostics(config, diff_handbook(config, base, None))
+    except GitError as error:
+        raise UsageProblem(str(error)) from None
+    if reported:
+        files = {diagnostic.file for diagnostic in result.diagnostics}
+        found = [diagnostic for diagnostic in found if diagnostic.file in files]
+    # A new version without its history entry is already reported by
+    # history-version-mismatch in a full validation: say it once.
+    mismatched = {d.file for d in result.diagnostics if d.rule == "history-version-mismatch"}
+    found = [d for d in found if not (d.rule == "history-not-updated" and d.file in mismatched)]
+    merged = tuple(sorted({*result.diagnostics, *found}))
+    return dataclasses.replace(result, diagnostics=merged)
+
+
+def _wants_color() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _progress(fmt: str) -> Callable[[int, int], None] | None:
+    """A progress line on stderr for long runs on a terminal; silent in CI and pipes."""
+    if fmt != "text" or not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < 200:
+            return
+        if done == total:
+            sys.stderr.write("\r\x1b[K")
+        elif done % 50 == 0:
+            sys.stderr.write(f"\rchecking {done}/{total} procedures…")
+        sys.stderr.flush()
+
+    return show

@@ -1,0 +1,100 @@
+"""The console entry point: `sopkit validate [PATH...]` takes the quick way (no click),
+and says exactly what the click command says; no command imports what it does not use."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DATA, REPO
+
+from sopkit.entry import _is_plain_validate
+
+
+def sopkit(*args: str, cwd: Path, importtime: bool = False) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "NO_COLOR": "1"}
+    environment.pop("GITHUB_ACTIONS", None)  # the default format is then text
+    flags = ["-X", "importtime"] if importtime else []
+    return subprocess.run([sys.executable, *flags, "-m", "sopkit", *args], cwd=cwd,
+                          env=environment, capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+def imported(stderr: str) -> set[str]:
+    """The top-level packages in `python -X importtime`'s report."""
+    return {line.rsplit("|", 1)[1].strip().split(".")[0]
+            for line in stderr.splitlines() if line.startswith("import time:") and "|" in line}
+
+
+@pytest.fixture
+def handbook(tmp_path: Path) -> Path:
+    root = tmp_path / "hb"
+    shutil.copytree(DATA / "cli" / "handbook", root)
+    return root
+
+
+def test_which_arguments_take_the_quick_way() -> None:
+    assert _is_plain_validate(["validate"])
+    assert _is_plain_validate(["validate", "procedures/a.yml", "procedures"])
+    assert not _is_plain_validate([])
+    assert not _is_plain_validate(["validate", "--strict"])
+    assert not _is_plain_validate(["validate", "a.yml", "-f", "json"])
+    assert not _is_plain_validate(["validate", "--"])
+    assert not _is_plain_validate(["validate", "--help"])
+    assert not _is_plain_validate(["rules"])
+    assert not _is_plain_validate(["render", "validate"])
+
+
+@pytest.mark.parametrize("arguments", [
+    [],                                          # problems: exit 1
+    ["procedures"],                              # a folder
+    ["procedures/HR-001-good.yml"],              # a clean file: exit 0
+    ["no-such-file.yml"],                        # exit 2, one line on stderr
+])
+def test_the_quick_way_says_what_the_click_command_says(arguments: list[str],
+                                                        handbook: Path) -> None:
+    quick = sopkit("validate", *arguments, cwd=handbook)
+    # `--format text` is the default here: it only sends the same request through click.
+    through_click = sopkit("validate", "--format", "text", *arguments, cwd=handbook)
+    assert (quick.returncode, quick.stdout, quick.stderr) == (
+        through_click.returncode, through_click.stdout, through_click.stderr)
+    assert "Traceback" not in quick.stderr
+
+
+def test_the_quick_way_outside_a_handbook(tmp_path: Path) -> None:
+    quick = sopkit("validate", cwd=tmp_path)
+    through_click = sopkit("validate", "--format", "text", cwd=tmp_path)
+    assert quick.returncode == through_click.returncode == 2
+    assert quick.stderr == through_click.stderr
+    assert quick.stderr.startswith("sopkit: there is no procedures folder here")
+
+
+def test_the_quick_way_with_a_broken_configuration(handbook: Path) -> None:
+    (handbook / "mkdocs.yml").write_text("plugins:\n  - sopkit:\n      rules: [\n",
+                                         encoding="utf-8")
+    quick = sopkit("validate", cwd=handbook)
+    through_click = sopkit("validate", "--format", "text", cwd=handbook)
+    assert quick.returncode == through_click.returncode == 2
+    assert quick.stderr == through_click.stderr and quick.stderr.count("\n") == 1
+
+
+def test_validate_imports_neither_click_nor_the_publishing_stack() -> None:
+    done = sopkit("validate", cwd=REPO, importtime=True)
+    assert done.returncode == 0, done.stdout
+    modules = imported(done.stderr)
+    assert {"sopkit", "yaml"} <= modules  # the report is read right
+    assert not modules & {"click", "mkdocs", "jinja2", "material", "markdown", "nh3",
+                          "jsonschema", "platformdirs"}
+
+
+def test_one_file_with_an_option_imports_click_but_not_the_publishing_stack() -> None:
+    done = sopkit("validate", "--strict", "procedures/it/IT-001-incident-response.yml",
+                  cwd=REPO, importtime=True)
+    assert done.returncode == 0, done.stdout
+    modules = imported(done.stderr)
+    assert "click" in modules
+    assert not modules & {"mkdocs", "jinja2", "material", "markdown", "nh3", "jsonschema"}
