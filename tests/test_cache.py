@@ -358,7 +358,8 @@ def test_a_malformed_entry_is_ignored(tmp_path: Path, cache_dir: Path,
     decoded = decode(stored.read_bytes())
     assert decoded is not None
     (fmt, context, entries, (key, _)), _, packed = decoded
-    broken = {name: (stat, digest, ("nonsense",)) for name, (stat, digest, _) in entries.items()}
+    answer = 40 + 20  # after the stat and the content's digest
+    broken = {name: kept[:answer] + b"nonsense" for name, kept in entries.items()}
     stored.write_bytes(encode((fmt, context, broken, (key, (("nonsense",), 1))), packed))
     assert list(checked(config, cache_dir).diagnostics) == expected
     assert list(checked(config, cache_dir).diagnostics) == expected
@@ -509,17 +510,23 @@ def test_documents_from_the_cache_are_the_checked_ones(
 
 
 def test_the_cache_keeps_answers_per_file_and_context(tmp_path: Path) -> None:
+    file = tmp_path / "a.yml"
+    file.write_text("id: A\n", encoding="utf-8")
+    old = file.stat().st_mtime_ns - 10**10
+    os.utime(file, ns=(old, old))
+    stat = file.stat()
     store = Cache(tmp_path, "handbook", b"context")
-    stat = (1, 2, 3, 4, 5)
-    store.put("a.yml", b"digest", stat, 4 + 10**10, ((), (), None))
+    store.put("a.yml", b"d" * 20, stat, old + 10**10, b"answer")
     store.save()
     again = Cache(tmp_path, "handbook", b"context")
-    assert again.unchanged("a.yml", stat) == (b"digest", ((), (), None))
-    assert again.unchanged("a.yml", (1, 2, 3, 4, 6)) is None
-    assert again.get("a.yml", b"other", None, 0) is None
-    assert Cache(tmp_path, "handbook", b"another context").get("a.yml", b"digest", None, 0) is None
+    assert again.unchanged("a.yml", stat) == (b"d" * 20, b"answer")
+    os.utime(file, ns=(old + 1, old + 1))
+    assert again.unchanged("a.yml", file.stat()) is None
+    assert again.get("a.yml", b"o" * 20, None, 0) is None
+    assert again.get("a.yml", b"d" * 20, None, 0) == b"answer"
+    assert Cache(tmp_path, "handbook", b"another context").get("a.yml", b"d" * 20, None, 0) is None
     recent = Cache(tmp_path, "recent", b"context")
-    recent.put("a.yml", b"digest", stat, 5, ((), (), None))  # modified just now: stat not kept
+    recent.put("a.yml", b"d" * 20, stat, old + 1, b"answer")  # modified just now: stat not kept
     recent.save()
     assert Cache(tmp_path, "recent", b"context").unchanged("a.yml", stat) is None
 

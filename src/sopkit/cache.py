@@ -41,9 +41,11 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import struct
 import sys
 import time
 import zlib
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -71,9 +73,8 @@ KEEP_DAYS = 30
 KEEP_FILES = 200
 """Handbook files kept at most (a test suite creates many short-lived handbooks)."""
 
-Entry = tuple[Any, ...]
-"""One file's answer, as check.py builds it from marshal-able values: whether the file is
-clean, the digest of its extract (or None) and what else check.py needs, marshal-able."""
+Entry = bytes
+"""One file's answer, packed by check.py (the cache does not look inside)."""
 
 
 def default_cache_dir() -> Path:
@@ -122,24 +123,27 @@ def _origin(module: str) -> Path | None:
     return Path(spec.origin)
 
 
-def _checksum(payload: bytes) -> bytes:
+def _checksum(payload: bytes | memoryview) -> bytes:
     """CRC-32 of the payload: it catches a damaged file (no protection against forgery,
     which the cache does not need: it lives in the user's own folder)."""
     return zlib.crc32(payload).to_bytes(_CHECKSUM, "little")
 
 
-def encode(answers: Any, packed_extracts: bytes) -> bytes:
+def encode(answers: Any, packed_extracts: bytes | memoryview) -> bytes:
     """A cache file: MAGIC, the checksum of the rest, the length of the marshalled
     ``answers``, the answers, and the extracts (marshalled already)."""
     head = marshal.dumps(answers)
-    body = len(head).to_bytes(_LENGTH, "little") + head + packed_extracts
-    return MAGIC + _checksum(body) + body
+    length = len(head).to_bytes(_LENGTH, "little")
+    checksum = zlib.crc32(packed_extracts, zlib.crc32(head, zlib.crc32(length)))
+    return b"".join((MAGIC, checksum.to_bytes(_CHECKSUM, "little"), length, head,
+                     packed_extracts))
 
 
-def decode(raw: bytes) -> tuple[Any, Any, bytes] | None:
+def decode(raw: bytes) -> tuple[Any, Any, memoryview] | None:
     """The answers, the extracts and the extracts' bytes of a cache file; None when it is
     not one, or is damaged."""
-    body = raw[len(MAGIC) + _CHECKSUM:]
+    view = memoryview(raw)
+    body = view[len(MAGIC) + _CHECKSUM:]
     if raw[:len(MAGIC)] != MAGIC or raw[len(MAGIC):len(MAGIC) + _CHECKSUM] != _checksum(body):
         return None
     split = _LENGTH + int.from_bytes(body[:_LENGTH], "little")
@@ -151,7 +155,7 @@ def decode(raw: bytes) -> tuple[Any, Any, bytes] | None:
 
 def content_digest(content: bytes) -> bytes:
     """What a file's bytes are known by."""
-    return blake2b(content, digest_size=20).digest()
+    return blake2b(content, digest_size=DIGEST_SIZE).digest()
 
 
 def context_digest(*parts: bytes) -> bytes:
@@ -163,12 +167,22 @@ def context_digest(*parts: bytes) -> bytes:
     return hasher.digest()
 
 
-Stat = tuple[int, int, int, int, int]
-"""A file's device, inode, size, modification and change times (ns)."""
+_STAT = struct.Struct("<QQqqq")
+"""A file's device, inode, size, modification and change times (ns), packed."""
+_NO_STAT = bytes(_STAT.size)
+DIGEST_SIZE = 20
+"""Bytes of :func:`content_digest`."""
+_ANSWER = _STAT.size + DIGEST_SIZE
+"""Where a file's answer starts in what is kept for it."""
 
 TRUST_AFTER_NS = 2_000_000_000
 """A file's stat stands for its content only once it is this much older than the check
 (file systems with coarse times could otherwise hide a change made just after it)."""
+
+
+def _packed_stat(stat: os.stat_result) -> bytes:
+    return _STAT.pack(stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns,
+                      stat.st_ctime_ns)
 
 
 class Cache:
@@ -187,15 +201,21 @@ class Cache:
     file is written back as it was read, without being packed again.
     """
 
-    def __init__(self, folder: Path, handbook: str, context: bytes) -> None:
+    def __init__(self, folder: Path, handbook: str, context: bytes,
+                 refers_to: Callable[[Entry], Iterable[bytes]] = lambda entry: ()) -> None:
+        """``refers_to`` names the extracts an answer refers to (the others are dropped
+        when the extracts are packed again)."""
         self.folder = folder
+        self._refers_to = refers_to
         name = blake2b(handbook.encode(), digest_size=12).hexdigest()
         self.path = folder / f"{name}.v{FORMAT}.sopkit-cache"
         self.context = context
-        self._old: dict[str, tuple[Stat | None, bytes, Entry]] = {}
-        self._new: dict[str, tuple[Stat | None, bytes, Entry]] = {}
+        self._old: dict[str, bytes] = {}
+        self._new: dict[str, bytes] = {}
+        """File name -> its packed stat (zeros when not to be trusted), the digest of its
+        content, and its answer: one bytes object each, quick to read and compare."""
         self._extracts: dict[bytes, bytes] = {}
-        self._packed = b""
+        self._packed: bytes | memoryview = b""
         """The extracts as they were read, to write back when none was added."""
         self._added = False
         self._findings: tuple[bytes, Any] = (b"", ())
@@ -213,36 +233,37 @@ class Cache:
         data, extracts, packed = decoded
         if (isinstance(data, tuple) and len(data) == 4 and data[0] == FORMAT
                 and data[1] == self.context and isinstance(data[2], dict)
+                and all(isinstance(kept, bytes) and len(kept) >= _ANSWER
+                        for kept in data[2].values())
                 and isinstance(data[3], tuple) and len(data[3]) == 2
                 and isinstance(extracts, dict)):
             self._old, self._findings = data[2], data[3]
             self._extracts, self._packed = extracts, packed
 
-    def unchanged(self, file: str, stat: Stat) -> tuple[bytes, Entry] | None:
+    def unchanged(self, file: str, stat: os.stat_result) -> tuple[bytes, Entry] | None:
         """The digest and answer of ``file`` when its stat is the one recorded with them."""
         kept = self._old.get(file)
-        if kept is None or kept[0] != stat:
+        if kept is None or kept[:_STAT.size] != _packed_stat(stat):
             return None
         self._new[file] = kept
-        return kept[1], kept[2]
+        return kept[_STAT.size:_ANSWER], kept[_ANSWER:]
 
-    def get(self, file: str, digest: bytes, stat: Stat | None,
+    def get(self, file: str, digest: bytes, stat: os.stat_result | None,
             started_ns: int) -> Entry | None:
         """The answer for ``file`` with content ``digest`` (stat'ed as ``stat`` at
         ``started_ns``), if one is kept."""
         kept = self._old.get(file)
-        if kept is None or kept[1] != digest:
+        if kept is None or kept[_STAT.size:_ANSWER] != digest:
             return None
-        self.put(file, digest, stat, started_ns, kept[2])
-        return kept[2]
+        self.put(file, digest, stat, started_ns, kept[_ANSWER:])
+        return kept[_ANSWER:]
 
-    def put(self, file: str, digest: bytes, stat: Stat | None, started_ns: int,
+    def put(self, file: str, digest: bytes, stat: os.stat_result | None, started_ns: int,
             entry: Entry) -> None:
         """Keep ``entry`` as the answer for ``file`` with content ``digest``. The stat is
         kept only if the file had not been modified for TRUST_AFTER_NS when stat'ed."""
-        if stat is not None and stat[3] >= started_ns - TRUST_AFTER_NS:
-            stat = None
-        kept = (stat, digest, entry)
+        trusted = stat is not None and stat.st_mtime_ns < started_ns - TRUST_AFTER_NS
+        kept = (_packed_stat(stat) if trusted and stat is not None else _NO_STAT) + digest + entry
         if self._old.get(file) != kept:
             self._changed = True
         self._new[file] = kept
@@ -299,11 +320,11 @@ class Cache:
         self._old, self._changed = self._new, False
         _prune(self.folder, keep=self.path)
 
-    def _pack(self) -> bytes:
+    def _pack(self) -> bytes | memoryview:
         """The extracts the kept answers refer to: those read, when nothing was added and
         at most a few went out of use (a handful of stale ones cost less than packing
         them all again); else packed anew."""
-        used = {entry[1] for _, _, entry in self._new.values() if entry[1] is not None}
+        used = {key for kept in self._new.values() for key in self._refers_to(kept[_ANSWER:])}
         if (self._packed and not self._added
                 and len(self._extracts) - len(used) <= STALE_EXTRACTS):
             return self._packed

@@ -11,19 +11,18 @@ tests/test_cache.py compares it with checking everything afresh.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import operator
 import os
 import sys
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, cast, overload
 
 from sopkit.config import Config
 from sopkit.diagnostics import Diagnostic, RuleInfo, Severity
@@ -32,7 +31,7 @@ from sopkit.rules import Handbook, HandbookCheck, Problem, ProcedureCheck, Rule,
 from sopkit.schema import SchemaKind, check_schema
 
 if TYPE_CHECKING:
-    from sopkit.cache import Cache, Entry, Stat
+    from sopkit.cache import Cache, Entry
 
 YAML_SUFFIXES = (".yml", ".yaml")
 
@@ -50,8 +49,7 @@ class PathError(Exception):
     """A path given on the command line does not exist or cannot be listed."""
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(NamedTuple):
     diagnostics: tuple[Diagnostic, ...]
     procedures: Sequence[Document]
     """The procedure documents that passed the schema, in file order (loaded when first
@@ -414,13 +412,14 @@ class FileResult:
                         keys=_Packed(packed, 1), numbers=_Packed(packed, 2))
 
     def entry(self) -> Entry:
-        """The marshal-able form the cache stores: whether the file is clean, the digest
-        of its extract (kept apart: :meth:`packed_extract`), and its problems, packed."""
-        clean = not self.diagnostics and not self.findings
-        problems = None if clean else marshal.dumps((
+        """The form the cache keeps: a clean file's is the digest of its extract (kept
+        apart: :meth:`packed_extract`); any other's also has its problems, marshalled."""
+        if not self.diagnostics and not self.findings and self.digest is not None:
+            return _CLEAN + self.digest
+        return _PROBLEMS + marshal.dumps((
+            self.digest,
             tuple((d.line, d.column, d.severity, d.rule, d.message) for d in self.diagnostics),
             self.findings))
-        return (clean, self.digest, problems)
 
     def packed_extract(self) -> bytes | None:
         """The extract as the cache keeps it, under :attr:`digest`."""
@@ -432,27 +431,41 @@ class FileResult:
                    extracts: Callable[[bytes], bytes | None]) -> FileResult:
         """The result kept in ``entry``, its extract found in ``extracts``; ValueError
         (or TypeError) when it is malformed."""
-        clean, digest, problems = entry
-        if not (isinstance(clean, bool) and (digest is None or isinstance(digest, bytes))
-                and (problems is None) is clean):
+        if entry[:1] == _CLEAN:
+            digest: bytes | None = entry[1:]
+            diagnostics: tuple[Diagnostic, ...] = ()
+            findings: tuple[tuple[str, int, int, str], ...] = ()
+        elif entry[:1] == _PROBLEMS:
+            digest, kept_diagnostics, kept_findings = marshal.loads(entry[1:])
+            diagnostics = tuple(
+                Diagnostic(file, int(line), int(column), _severity(severity), str(rule),
+                           str(message))
+                for line, column, severity, rule, message in kept_diagnostics)
+            findings = tuple((str(rule), int(line), int(column), str(message))
+                             for rule, line, column, message in kept_findings)
+        else:
             raise ValueError("malformed entry")
-        packed = None if digest is None else extracts(digest)
-        if digest is not None and packed is None:
-            raise ValueError("malformed entry")
-        if clean:
-            return cls(file, (), (), None, digest=digest, packed=packed)
-        diagnostics, findings = marshal.loads(problems)
-        return cls(
-            file,
-            tuple(Diagnostic(file, int(line), int(column), _severity(severity), str(rule),
-                             str(message))
-                  for line, column, severity, rule, message in diagnostics),
-            tuple((str(rule), int(line), int(column), str(message))
-                  for rule, line, column, message in findings),
-            None,
-            digest=digest,
-            packed=packed,
-        )
+        packed = None
+        if digest is not None:
+            packed = extracts(digest) if isinstance(digest, bytes) else None
+            if packed is None:
+                raise ValueError("malformed entry")
+        return cls(file, diagnostics, findings, None, digest=digest, packed=packed)
+
+
+_CLEAN, _PROBLEMS = b"c", b"p"
+"""The first byte of a kept answer."""
+
+
+def _extracts_of(entry: Entry) -> Iterable[bytes]:
+    """The digest of the extract a kept answer refers to, if any (for the cache)."""
+    if entry[:1] == _CLEAN:
+        return (entry[1:],)
+    if entry[:1] == _PROBLEMS:
+        with contextlib.suppress(ValueError, TypeError, EOFError):
+            digest = marshal.loads(entry[1:])[0]
+            return (digest,) if isinstance(digest, bytes) else ()
+    return ()
 
 
 class _Positions:
@@ -560,7 +573,8 @@ def _open_cache(config: Config, folder: Path | None, organization: bytes) -> Cac
     try:
         handbook = f"{config.procedures.resolve()}|{Path.cwd()}"
         context = context_digest(code_fingerprint(), content_digest(organization))
-        return Cache(folder if folder is not None else default_cache_dir(), handbook, context)
+        return Cache(folder if folder is not None else default_cache_dir(), handbook, context,
+                     refers_to=_extracts_of)
     except (OSError, RuntimeError):  # no home folder, no working folder: run without
         return None
 
@@ -573,7 +587,7 @@ def _check_files(files: Sequence[tuple[str, str]], organization: Document | None
     total = len(files)
     results: list[FileResult | None] = [None] * total
     sources: list[_Source | None] = [None] * total
-    missing: list[tuple[int, str, bytes, bytes | None, Stat | None, int]] = []
+    missing: list[tuple[int, str, bytes, bytes | None, os.stat_result | None, int]] = []
     started = time.time_ns()  # before any file is stat'ed: see Cache.put
     if store is not None:
         from sopkit.cache import content_digest
@@ -581,12 +595,10 @@ def _check_files(files: Sequence[tuple[str, str]], organization: Document | None
         stat = digest = None
         if store is not None:
             try:
-                found = os.stat(path)
+                stat = os.stat(path)
             except OSError:
                 pass
             else:
-                stat = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns,
-                        found.st_ctime_ns)
                 kept = store.unchanged(name, stat)
                 if kept is not None and _from_cache(store, index, name, kept[1], results):
                     sources[index] = (path, name, kept[0], None)
@@ -637,7 +649,7 @@ def _from_cache(store: Cache, index: int, name: str, entry: Entry,
                 results: list[FileResult | None]) -> bool:
     try:
         results[index] = FileResult.from_entry(name, entry, store.extract)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, EOFError):
         store.forget(name)  # malformed: check the file again
         return False
     return True
@@ -653,8 +665,12 @@ def _workers(count: int, jobs: int | None) -> int:
         jobs = int(os.environ[JOBS_ENV])
     if jobs is not None:
         return max(1, min(jobs, count))
-    if count < PARALLEL_MIN_FILES or threading.active_count() > 1:
-        return 1  # few files; or threads (mkdocs serve), which forking could deadlock
+    if count < PARALLEL_MIN_FILES:
+        return 1  # few files
+    import threading
+
+    if threading.active_count() > 1:
+        return 1  # threads (mkdocs serve), which forking could deadlock
     return max(1, min(_idle_cores(), count // 50))
 
 

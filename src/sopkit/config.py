@@ -7,10 +7,9 @@ importing MkDocs) and the MkDocs plugin (which receives them from MkDocs).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -34,23 +33,25 @@ class ConfigError(Exception):
     """The handbook's configuration cannot be used; the message says how to fix it."""
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Where a handbook lives and how to check and publish it."""
 
     root: Path
     procedures: Path
     organization: Path
     templates: Path
-    rules: Mapping[str, str] = field(default_factory=dict)
+    rules: Mapping[str, str] = {}  # shared: never changed (Mapping)
     strict: bool = False
     today: date | None = None
     language: str = "en"
     section: str = ""
     config_file: Path | None = None
     site_dir: Path | None = None
-    mkdocs: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    mkdocs: Mapping[str, Any] = {}  # shared: never changed (Mapping)
     """The whole mkdocs.yml as read (empty when there is none)."""
+
+    def __repr__(self) -> str:  # without the whole of mkdocs.yml
+        return f"Config(root={self.root!r}, procedures={self.procedures!r})"
 
 
 class _TolerantLoader(yaml.SafeLoader):

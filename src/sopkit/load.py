@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 import stat
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import yaml
 
@@ -59,16 +58,18 @@ _MAX_DIGITS = 64
 _TAG = "tag:yaml.org,2002:"
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """A loaded YAML file: plain data plus where each part of it was written."""
 
     file: str
     data: dict[str, Any]
-    values: Mapping[JsonPath, tuple[int, int]] = field(repr=False)
-    keys: Mapping[JsonPath, tuple[int, int]] = field(repr=False)
-    numbers: Mapping[JsonPath, str] = field(repr=False)
+    values: Mapping[JsonPath, tuple[int, int]]
+    keys: Mapping[JsonPath, tuple[int, int]]
+    numbers: Mapping[JsonPath, str]
     """Source text of plain scalars read as numbers, so messages can quote `1.10`."""
+
+    def __repr__(self) -> str:  # the positions would fill the screen
+        return f"Document(file={self.file!r}, data={self.data!r})"
 
     def position(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``, or of its key.

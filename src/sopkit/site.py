@@ -452,6 +452,4 @@ def serve_site(config: Config, *, dev_addr: str | None = None, strict: bool = Fa
 
 def with_options(config: Config, *, today: date | None, strict: bool) -> Config:
     """``config`` with the command line's --today and --strict laid over it."""
-    from dataclasses import replace
-
-    return replace(config, today=today or config.today, strict=strict or config.strict)
+    return config._replace(today=today or config.today, strict=strict or config.strict)

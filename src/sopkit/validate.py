@@ -67,8 +67,6 @@ def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
 def _with_change_rules(result: CheckResult, config: Config, base: str,
                        reported: bool) -> CheckResult:
     """Add the change rules' findings against ``base``; only for the given files, if any."""
-    import dataclasses
-
     from sopkit.diff import change_diagnostics, diff_handbook
     from sopkit.git import GitError
 
@@ -84,7 +82,7 @@ def _with_change_rules(result: CheckResult, config: Config, base: str,
     mismatched = {d.file for d in result.diagnostics if d.rule == "history-version-mismatch"}
     found = [d for d in found if not (d.rule == "history-not-updated" and d.file in mismatched)]
     merged = tuple(sorted({*result.diagnostics, *found}))
-    return dataclasses.replace(result, diagnostics=merged)
+    return result._replace(diagnostics=merged)
 
 
 def _wants_color() -> bool:

@@ -83,3 +83,16 @@ def test_spec_example_passes(name: str) -> None:
     organization = "# organization.yml\n" + (DATA / "organization.yml").read_text("utf-8")
     related = "# procedures/hr/offboarding.yml\nid: HR-002\n"
     assert problems(name, procedure, organization, related) == []
+
+
+def test_rule_docs_are_cleaned_as_inspect_cleans_them() -> None:
+    import inspect
+
+    from sopkit.rules import clean_doc
+
+    for rule in all_rules():
+        doc = rule.check.__doc__
+        assert doc, rule.name
+        assert rule.info.doc == clean_doc(doc) == inspect.cleandoc(doc), rule.name
+    assert clean_doc("One line.") == "One line."
+    assert clean_doc("\n    First.\n\n      indented\n    last\n\n") == "First.\n\n  indented\nlast"

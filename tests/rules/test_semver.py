@@ -21,7 +21,8 @@ def test_semver_precedence() -> None:
 
 def test_parse() -> None:
     assert v("1.2.3") == Version(1, 2, 3)
-    assert str(v("1.2.3-rc.1+build.5")) == "1.2.3-rc.1+build.5"
+    assert str(v("1.2.3-rc.1+build.5")) == "1.2.3-rc.1"  # build metadata has no precedence
+    assert v("1.2.3+build.5") == v("1.2.3+build.6") == v("1.2.3")
     assert v("1.2.3+a") == v("1.2.3+b")
     assert v("1.0.0-rc.1").is_prerelease and not v("1.0.0").is_prerelease
     for bad in ["1.2", "01.2.3", "1.2.3-", "v1.2.3", "1.2.3-01", "", None, 1.2]:

@@ -10,11 +10,10 @@ the severity the handbook's config gives the rule.
 
 from __future__ import annotations
 
-import inspect
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sopkit.diagnostics import RuleInfo, Severity
 from sopkit.load import Document, JsonPath
@@ -31,8 +30,7 @@ Reads = Literal["procedure", "organization", "context", "handbook"]
 """
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """A rule's finding: where (document and JSON path) and what, in plain words."""
 
     document: Document
@@ -42,19 +40,17 @@ class Problem:
     """Point at the key rather than the value (for example, a duplicate key)."""
 
 
-@dataclass(frozen=True)
-class Handbook:
+class Handbook(NamedTuple):
     """Everything a rule may look at. Documents here passed the schema."""
 
     procedures: Sequence[Document]
     organization: Document | None
     today: date
-    by_id: Mapping[str, Sequence[Document]] = field(default_factory=dict)
+    by_id: Mapping[str, Sequence[Document]] = {}  # shared: never changed (Mapping)
     """Procedure id -> the documents that declare it (more than one is a duplicate)."""
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One procedure at a base revision and now (pull-request review).
 
     ``base`` is None for an added procedure, ``head`` None for a removed one.
@@ -70,8 +66,7 @@ HandbookCheck = Callable[[Handbook], Iterable[Problem]]
 ChangeCheck = Callable[[Change], Iterable[Problem]]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     info: RuleInfo
     scope: Scope
     check: ProcedureCheck | HandbookCheck | ChangeCheck
@@ -133,7 +128,14 @@ def change_rule(name: str, severity: Severity, summary: str) -> Callable[
 
 def _info(name: str, severity: Severity, summary: str, check: Callable[..., object]) -> RuleInfo:
     return RuleInfo(name=name, severity=severity, summary=summary,
-                    doc=inspect.cleandoc(check.__doc__ or summary))
+                    doc=clean_doc(check.__doc__ or summary))
+
+
+def clean_doc(doc: str) -> str:
+    """A docstring without its indentation, as inspect.cleandoc gives it (importing inspect
+    costs `sopkit validate` 4 ms at every start)."""
+    first, _, rest = doc.expandtabs().partition("\n")
+    return f"{first.strip()}\n{textwrap.dedent(rest)}".strip()
 
 
 def _register(rule: Rule) -> None:

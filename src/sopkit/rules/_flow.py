@@ -17,21 +17,19 @@ is used twice (``duplicate-step-id`` reports that).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sopkit.load import JsonPath
 
 Graph = Mapping[str, Sequence[str]]
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     """One way the flow can go from ``source`` to ``target``."""
 
     source: str
     target: str
-    index: int
+    step_index: int
     """Position of the source step in ``steps``."""
     label: str | None = None
     """The branch's ``when`` for a decision, else None."""
@@ -76,7 +74,7 @@ def successors(steps: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
             first[step["id"]] = index
             graph[step["id"]] = []
     for edge in edges(steps):
-        if first[edge.source] == edge.index and edge.target not in graph[edge.source]:
+        if first[edge.source] == edge.step_index and edge.target not in graph[edge.source]:
             graph[edge.source].append(edge.target)
     return graph
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sopkit.load import Document, JsonPath
 
 
-@dataclass(frozen=True)
-class RoleUse:
+class RoleUse(NamedTuple):
     """One place a procedure names a role."""
 
     path: JsonPath

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 _SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
@@ -12,9 +12,9 @@ _SEMVER = re.compile(
 )
 
 
-@dataclass(frozen=True, order=True)
-class Version:
-    """A parsed version; comparison follows semver precedence, ignoring build metadata.
+class Version(NamedTuple):
+    """A parsed version; comparison follows semver precedence, so build metadata (which
+    takes no part in it) is not kept.
 
     ``1.0.0-alpha < 1.0.0-alpha.1 < 1.0.0-beta.2 < 1.0.0-beta.11 < 1.0.0 < 1.0.1``.
     """
@@ -22,16 +22,18 @@ class Version:
     major: int
     minor: int
     patch: int
-    release: tuple[tuple[int, int | str], ...] = field(default=((1, 0),))
+    release: tuple[tuple[int, int | str], ...] = ((1, 0),)
     """Sort key of the pre-release part: a release sorts after every pre-release."""
-    text: str = field(default="", compare=False)
 
     @property
     def is_prerelease(self) -> bool:
         return self.release[0][0] == 0
 
     def __str__(self) -> str:
-        return self.text or f"{self.major}.{self.minor}.{self.patch}"
+        core = f"{self.major}.{self.minor}.{self.patch}"
+        if not self.is_prerelease:
+            return core
+        return core + "-" + ".".join(str(part) for _, part in self.release[1:])
 
 
 def parse(text: object) -> Version | None:
@@ -49,4 +51,4 @@ def parse(text: object) -> Version | None:
         release = ((0, 0), *(
             (0, int(part)) if part.isdigit() else (1, part) for part in pre.split(".")
         ))
-    return Version(int(major), int(minor), int(patch), release, text.strip())
+    return Version(int(major), int(minor), int(patch), release)

@@ -76,12 +76,14 @@ def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
         above, entry = entries[index - 1], entries[index]
         newer, older = parse(above.get("version")), parse(entry.get("version"))
         if newer is not None and older is not None and not older < newer:
+            written = str(entry.get("version")).strip()  # as written, build metadata and all
             if older == newer:
-                message = (f"version '{older}' is listed twice in history (entries {index} "
+                message = (f"version '{written}' is listed twice in history (entries {index} "
                            f"and {index + 1}): keep one entry per version")
             else:
-                message = (f"history entry {index + 1} (version '{older}') is newer than the "
-                           f"entry above it ('{newer}'): list history newest first")
+                message = (f"history entry {index + 1} (version '{written}') is newer than "
+                           f"the entry above it ('{str(above.get('version')).strip()}'): "
+                           "list history newest first")
             yield Problem(document, ("history", index, "version"), message)
             continue
         later, earlier = _date(above.get("date")), _date(entry.get("date"))
