@@ -44,15 +44,16 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CParser = None
 
 # YAML 1.2 core schema, narrowed as the spec says: only true/false are booleans,
-# and nothing resolves to a date (dates stay strings for `format: date`).
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+# and nothing resolves to a date (dates stay strings for `format: date`). `\Z`, not `$`:
+# "1\n" is text (`$` would also match before a final newline).
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)\Z")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT10 = re.compile(r"^[-+]?[0-9]+$")
-_INT8 = re.compile(r"^0o[0-7]+$")
-_INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
-_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
-_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+_INT10 = re.compile(r"^[-+]?[0-9]+\Z")
+_INT8 = re.compile(r"^0o[0-7]+\Z")
+_INT16 = re.compile(r"^0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)\Z")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)\Z")
 _MAX_DIGITS = 64
 
 _TAG = "tag:yaml.org,2002:"
