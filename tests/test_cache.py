@@ -430,6 +430,25 @@ def test_the_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     import platformdirs
 
     assert default_cache_dir() == Path(platformdirs.user_cache_dir("sopkit"))
+    assert default_cache_dir(tmp_path / "named") == tmp_path / "named"
+    monkeypatch.setenv("SOPKIT_CACHE_DIR", str(tmp_path / "mine"))
+    assert default_cache_dir(tmp_path / "named") == tmp_path / "mine"  # the variable wins
+
+
+def test_the_cache_folder_named_in_mkdocs_yml(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_handbook("cli", tmp_path / "hb")
+    mkdocs_yml = root / "mkdocs.yml"
+    mkdocs_yml.write_text(mkdocs_yml.read_text(encoding="utf-8").replace(
+        "  - sopkit:\n", "  - sopkit:\n      cache_dir: .sopkit-cache\n", 1), encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("SOPKIT_CACHE_DIR")
+    config = load_config(root)
+    assert config.cache_dir == root / ".sopkit-cache"
+    expected = reference(config)
+    assert list(check_handbook(config, today=TODAY).diagnostics) == expected
+    assert list((root / ".sopkit-cache").glob("*.sopkit-cache"))
+    assert list(check_handbook(config, today=TODAY).diagnostics) == expected
 
 
 def test_old_handbook_files_are_pruned(tmp_path: Path, cache_dir: Path,

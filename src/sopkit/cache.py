@@ -31,7 +31,7 @@ file and ``os.replace``: two runs sharing the cache never see half a file, and
 the last one to finish wins, which is harmless because every answer says what
 it depends on. A file that cannot be read back (truncated, damaged, from
 another version or context) is ignored and replaced. The cache folder is the
-one passed in, or ``$SOPKIT_CACHE_DIR``, or
+one passed in, or ``$SOPKIT_CACHE_DIR``, or the ``cache_dir`` option in mkdocs.yml, or
 ``platformdirs.user_cache_dir("sopkit")``; handbook files not used for 30 days
 are removed, and at most KEEP_FILES are kept.
 """
@@ -77,11 +77,14 @@ Entry = bytes
 """One file's answer, packed by check.py (the cache does not look inside)."""
 
 
-def default_cache_dir() -> Path:
-    """``$SOPKIT_CACHE_DIR`` if set, else the platform's cache folder for sopkit."""
+def default_cache_dir(configured: Path | None = None) -> Path:
+    """``$SOPKIT_CACHE_DIR`` if set, else the folder mkdocs.yml names (``configured``),
+    else the platform's cache folder for sopkit."""
     folder = os.environ.get(CACHE_ENV)
     if folder:
         return Path(folder)
+    if configured is not None:
+        return configured
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("sopkit"))

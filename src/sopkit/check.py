@@ -166,9 +166,10 @@ def check_handbook(
 
     ``cache=False`` neither reads nor writes the cache (see :mod:`sopkit.cache`);
     ``cache_dir`` overrides its folder (default: ``$SOPKIT_CACHE_DIR``, else the
-    platform's cache folder). ``jobs`` is the number of processes to spread the
-    files over (default: ``$SOPKIT_JOBS``, else one per core once there are
-    PARALLEL_MIN_FILES files to check); the result is the same whatever it is.
+    config's ``cache_dir``, else the platform's cache folder). ``jobs`` is the
+    number of processes to spread the files over (default: ``$SOPKIT_JOBS``, else
+    one per core once there are PARALLEL_MIN_FILES files to check); the result is
+    the same whatever it is.
     """
     files = _Paths()
     organization_path = os.path.normcase(os.path.realpath(config.organization))
@@ -573,7 +574,8 @@ def _open_cache(config: Config, folder: Path | None, organization: bytes) -> Cac
     try:
         handbook = f"{config.procedures.resolve()}|{Path.cwd()}"
         context = context_digest(code_fingerprint(), content_digest(organization))
-        return Cache(folder if folder is not None else default_cache_dir(), handbook, context,
+        folder = folder if folder is not None else default_cache_dir(config.cache_dir)
+        return Cache(folder, handbook, context,
                      refers_to=_extracts_of)
     except (OSError, RuntimeError):  # no home folder, no working folder: run without
         return None

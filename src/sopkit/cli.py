@@ -72,7 +72,8 @@ def main() -> None:
                    "changed procedures must raise their version and add a history entry.")
 @click.option("--no-cache", is_flag=True,
               help="Check every file afresh; by default results of unchanged files are reused "
-                   "from the cache folder ($SOPKIT_CACHE_DIR, else the user cache folder).")
+                   "from the cache folder ($SOPKIT_CACHE_DIR, else mkdocs.yml's cache_dir, "
+                   "else the user cache folder).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
               help="Check files in N processes (default: the idle cores, for large handbooks).")
 def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date | None,

@@ -26,6 +26,8 @@ OPTIONS: Mapping[str, str] = {
     "strict": "fail on warnings too (default: false)",
     "today": "the date the review rule counts from, YYYY-MM-DD (default: the real date)",
     "section": "the folder of the site the handbook pages go into (default: the site root)",
+    "cache_dir": "the folder of sopkit validate's cache, relative to mkdocs.yml (default: "
+                 "the user's cache folder; $SOPKIT_CACHE_DIR overrides both)",
 }
 
 
@@ -47,6 +49,8 @@ class Config(NamedTuple):
     section: str = ""
     config_file: Path | None = None
     site_dir: Path | None = None
+    cache_dir: Path | None = None
+    """The cache folder mkdocs.yml names, if any (see sopkit.cache.default_cache_dir)."""
     mkdocs: Mapping[str, Any] = {}  # shared: never changed (Mapping)
     """The whole mkdocs.yml as read (empty when there is none)."""
 
@@ -168,6 +172,10 @@ def build_config(
         raise ConfigError(f"{where}: sopkit option 'strict' must be true or false")
     today = _today(options.get("today"), where)
     section = str(options.get("section") or "").strip("/")
+    cache_dir = options.get("cache_dir")
+    if cache_dir is not None and not isinstance(cache_dir, str):
+        raise ConfigError(f"{where}: sopkit option 'cache_dir' must be a folder name, like "
+                          ".sopkit-cache")
     return Config(
         root=root,
         procedures=root / str(options.get("procedures") or "procedures"),
@@ -180,6 +188,7 @@ def build_config(
         section=section,
         config_file=config_file,
         site_dir=site_dir if site_dir is not None else root / "site",
+        cache_dir=root / cache_dir if cache_dir else None,
         mkdocs=mkdocs or {},
     )
 

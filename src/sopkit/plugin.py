@@ -73,6 +73,8 @@ class SopkitPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     """The date the review rule counts from, YYYY-MM-DD (default: the real date)."""
     section = c.Optional(c.Type(str))
     """The folder of the site the handbook pages go into (default: the site root)."""
+    cache_dir = c.Optional(c.Type(str))
+    """The folder of `sopkit validate`'s cache, relative to mkdocs.yml."""
 
 
 class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-call]
