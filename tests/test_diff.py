@@ -31,7 +31,7 @@ from sopkit.diff import (
     same,
 )
 from sopkit.load import Document, load_bytes
-from sopkit.report_diff import format_diff, md_code, md_text
+from sopkit.report_diff import COMMENT_LIMIT, fit_comment, format_diff, md_code, md_text
 
 ONBOARDING = "procedures/hr/onboarding.yml"
 OFFBOARDING = "procedures/hr/offboarding.yml"
@@ -481,6 +481,21 @@ def test_hostile_text_stays_inert(repo: Repo) -> None:
     assert len(table) == 1 and table[0].count(" | ") == 4  # the title's '|' is escaped
     text = invoke("-f", "text").stdout
     assert "\x1b" not in text
+
+
+def test_long_markdown_is_cut_to_fit_a_github_comment() -> None:
+    lines = [f"| `HR-{number:03}` | a procedure | modified | 1.0.0 → 1.1.0 | yes |"
+             for number in range(5000)]
+    markdown = "\n".join(["## sopkit: procedure changes", "", *lines]) + "\n"
+    assert len(markdown) > COMMENT_LIMIT
+    cut = fit_comment(markdown)
+    assert len(cut) <= COMMENT_LIMIT
+    kept = cut.splitlines()
+    assert kept[:-2] == markdown.splitlines()[:len(kept) - 2]  # whole lines, in order
+    left_out = len(markdown.splitlines()) - (len(kept) - 2)
+    assert kept[-2] == "" and kept[-1].startswith(f"**The report is cut here**: {left_out} more")
+    assert fit_comment("short\n") == "short\n"
+    assert len(fit_comment(markdown, limit=300)) <= 300
 
 
 def test_format_diff_rejects_unknown_formats(repo: Repo) -> None:

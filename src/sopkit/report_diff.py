@@ -26,6 +26,10 @@ FORMATS = ("markdown", "json", "text")
 WIDTH = 60
 """Longest value shown, in characters; longer ones are shortened around the change."""
 
+COMMENT_LIMIT = 65_536
+"""Characters GitHub takes in a pull-request comment or a step summary: longer Markdown is
+cut at a line (see :func:`fit_comment`)."""
+
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$])")
 _LABELS = {"added": "added", "removed": "removed", "modified": "modified",
@@ -39,7 +43,30 @@ def format_diff(diff: HandbookDiff, fmt: str, diagnostics: Sequence[Diagnostic] 
     }
     if fmt not in formatters:
         raise ValueError(f"unknown diff format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    return formatters[fmt](diff, diagnostics)
+    text = formatters[fmt](diff, diagnostics)
+    return fit_comment(text) if fmt == "markdown" else text
+
+
+def fit_comment(markdown: str, limit: int = COMMENT_LIMIT) -> str:
+    """``markdown`` as it is when it fits in ``limit`` characters; else its first lines
+    and a last one that says the rest was left out and how to see it."""
+    if len(markdown) <= limit:
+        return markdown
+    lines = markdown.splitlines()
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        note = _cut_note(len(lines) - len(kept))
+        if size + len(line) + 1 + len(note) > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept) + "\n" + _cut_note(len(lines) - len(kept))
+
+
+def _cut_note(left_out: int) -> str:
+    return (f"\n**The report is cut here**: {left_out} more lines do not fit in a GitHub "
+            "comment. Run `sopkit diff --format text` with the same revisions for all of it.\n")
 
 
 # -- shared ------------------------------------------------------------------------------------
