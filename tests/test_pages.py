@@ -18,9 +18,9 @@ from conftest import DATA, REPO
 
 from sopkit.check import check_handbook
 from sopkit.config import build_config, load_config
+from sopkit.flow import edges
 from sopkit.labels import labels_for
 from sopkit.render import render_handbook
-from sopkit.rules._flow import edges
 
 SVG = "{http://www.w3.org/2000/svg}"
 

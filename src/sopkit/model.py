@@ -7,12 +7,8 @@ resolved to :class:`Role` values with a title (the procedure's own, else the
 organization's, else the id), steps are numbered, the review date is computed,
 and the flow of the steps is worked out once.
 
-How a step continues (the same reading as ``sopkit.rules._flow``):
-
-- ``end: true`` ends the flow;
-- a decision goes to the ``next`` of each branch, labelled with its ``when``;
-- a plain step goes to its ``next``, or else to the step below it;
-- the last step ends the flow, unless it names a ``next`` or is a decision.
+The transitions between steps are read by :func:`sopkit.flow.edges`, as the flow
+rules read them, and a decision's are labelled with each branch's ``when``.
 
 Text is kept exactly as written: escaping is the templates' business
 (``sopkit.markdown``).
@@ -27,6 +23,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any, Literal
 
+from sopkit import flow
 from sopkit.dates import add_months, parse_date
 from sopkit.load import Document
 
@@ -584,19 +581,10 @@ def split_duration(minutes: float) -> tuple[tuple[str, int], ...]:
 # --- flow ---------------------------------------------------------------------------
 
 
-def flow_edges(steps: Sequence[Step]) -> tuple[FlowEdge, ...]:
+def flow_edges(raw_steps: Sequence[Mapping[str, Any]]) -> tuple[FlowEdge, ...]:
     """Every transition, in step order then branch order (targets as written)."""
-    edges: list[FlowEdge] = []
-    for index, step in enumerate(steps):
-        if step.end:
-            continue
-        if step.decision is not None:
-            edges.extend(FlowEdge(step.id, b.next, b.when) for b in step.decision.branches)
-        elif step.next is not None:
-            edges.append(FlowEdge(step.id, step.next))
-        elif index + 1 < len(steps):
-            edges.append(FlowEdge(step.id, steps[index + 1].id))
-    return tuple(edges)
+    return tuple(FlowEdge(edge.source, edge.target, edge.label or "")
+                 for edge in flow.edges(raw_steps))
 
 
 def _ends(raw_steps: Sequence[Mapping[str, Any]]) -> set[int]:
@@ -606,13 +594,12 @@ def _ends(raw_steps: Sequence[Mapping[str, Any]]) -> set[int]:
             or (i == last and s.get("next") is None and s.get("decision") is None)}
 
 
-def usual_path(steps: Sequence[Step]) -> UsualPath:
+def usual_path(steps: Sequence[Step], edges: Sequence[FlowEdge]) -> UsualPath:
     """From the first step along ``next`` (or the step below), taking each decision's first
     branch, until a step that ends the flow; cut where the path would loop."""
     by_id: dict[str, Step] = {}
     for step in steps:
         by_id.setdefault(step.id, step)
-    edges = flow_edges(steps)
     first_edge: dict[str, str] = {}
     for edge in edges:
         first_edge.setdefault(edge.source, edge.target)
@@ -798,7 +785,9 @@ def build_procedure(data: Mapping[str, Any], organization: Organization | None, 
                     file: str = "") -> Procedure:
     """One procedure from its schema-valid data."""
     roles = _Roles(_maps(data.get("roles")), organization)
-    steps = _build_steps(_maps(data.get("steps")), roles)
+    raw_steps = _maps(data.get("steps"))
+    steps = _build_steps(raw_steps, roles)
+    edges = flow_edges(raw_steps)
     department_id = _text(data.get("department"))
     department = None
     if department_id is not None:
@@ -857,9 +846,9 @@ def build_procedure(data: Mapping[str, Any], organization: Organization | None, 
         history=tuple(HistoryEntry(str(h.get("version", "")), str(h.get("date", "")),
                                    _text(h.get("author")), str(h.get("summary", "")))
                       for h in _maps(data.get("history"))),
-        edges=flow_edges(steps),
+        edges=edges,
         ends=tuple(s.id for s in steps if s.kind == "end"),
-        usual_path=usual_path(steps),
+        usual_path=usual_path(steps, edges),
         file=file,
     )
 

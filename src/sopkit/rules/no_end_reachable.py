@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sopkit.flow import successors, traps
 from sopkit.load import Document
 from sopkit.rules import Handbook, Problem, procedure_rule
 from sopkit.rules._common import quoted
-from sopkit.rules._flow import successors, traps
 
 
 @procedure_rule("no-end-reachable", "error",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sopkit.flow import edges
 from sopkit.load import Document
 from sopkit.rules import Handbook, Problem, procedure_rule
 from sopkit.rules._common import Suggestions, ids
-from sopkit.rules._flow import edges
 
 
 @procedure_rule("unknown-step", "error",

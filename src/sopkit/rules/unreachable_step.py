@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from sopkit.flow import predecessors, reachable, successors
 from sopkit.load import Document
 from sopkit.rules import Handbook, Problem, procedure_rule
 from sopkit.rules._common import quoted
-from sopkit.rules._flow import predecessors, reachable, successors
 
 
 @procedure_rule("unreachable-step", "error",

@@ -1,8 +1,8 @@
 """The flow of a procedure's steps as a graph: which step can follow which.
 
 Pure functions over the ``steps`` list of a schema-valid procedure, shared by
-the flow rules and meant for any other part of sopkit that draws or compares
-flows. How a step continues:
+the flow rules and the handbook model (its flowcharts and usual path), so that
+a flow is read one way only. How a step continues:
 
 - ``end: true`` ends the flow;
 - a ``decision`` goes to the ``next`` of each of its branches, and only there;

@@ -1,14 +1,15 @@
-"""The flow graph helpers that the flow rules (and the renderer) share."""
+"""sopkit.flow: the reading of a procedure's steps as a graph, which the flow rules and
+the handbook model share."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from sopkit.flow import Edge, edges, ending, predecessors, reachable, successors, traps
 from sopkit.load import Document, load_bytes
-from sopkit.rules._flow import Edge, edges, ending, predecessors, reachable, successors, traps
 
-SPEC = Path(__file__).parent.parent / "data" / "rules" / "spec-procedure.yml"
+SPEC = Path(__file__).parent / "data" / "rules" / "spec-procedure.yml"
 
 
 def steps_of_spec() -> list[dict[str, Any]]:
