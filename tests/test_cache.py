@@ -454,17 +454,18 @@ def test_the_cache_folder_named_in_mkdocs_yml(tmp_path: Path,
 def test_old_handbook_files_are_pruned(tmp_path: Path, cache_dir: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     cache_dir.mkdir()
-    old = cache_dir / "old.v1.sopkit-cache"
-    old.write_bytes(b"")
-    os.utime(old, (1, 1))
-    leftover = cache_dir / ".tmp-left-behind"
-    leftover.write_bytes(b"")
-    os.utime(leftover, (1, 1))
+    old = cache_dir / ("0" * 24 + ".v1.sopkit-cache")
+    leftover = cache_dir / ".tmp-123-0123456789ab"
+    theirs = [cache_dir / "notes.sopkit-cache", cache_dir / ".tmp-mine", cache_dir / "a.txt"]
+    for path in (old, leftover, *theirs):
+        path.write_bytes(b"")
+        os.utime(path, (1, 1))
     root = make_handbook("cli", tmp_path / "hb")
     monkeypatch.chdir(root)
     checked(load_config(root), cache_dir)
     assert not old.exists() and not leftover.exists()
-    assert len(list(cache_dir.glob("*.sopkit-cache"))) == 1
+    assert all(path.exists() for path in theirs)  # not sopkit's: never touched
+    assert len(list(cache_dir.glob("*.v*.sopkit-cache"))) == 1
 
 
 def test_two_processes_sharing_the_cache_both_succeed(tmp_path: Path, cache_dir: Path) -> None:

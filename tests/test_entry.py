@@ -98,3 +98,45 @@ def test_one_file_with_an_option_imports_click_but_not_the_publishing_stack() ->
     modules = imported(done.stderr)
     assert "click" in modules
     assert not modules & {"mkdocs", "jinja2", "material", "markdown", "nh3", "jsonschema"}
+
+
+def test_ctrl_c_on_the_quick_way_says_what_click_says(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], handbook: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    import sopkit.validate
+    from sopkit.cli import main
+    from sopkit.entry import _validate
+
+    def interrupted(*_args: object, **_options: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sopkit.validate, "validate_handbook", interrupted)
+    monkeypatch.chdir(handbook)
+    assert _validate([]) == 1
+    quick = capsys.readouterr()
+    through_click = CliRunner().invoke(main, ["validate", "--format", "text"])
+    assert through_click.exit_code == 1
+    assert quick.out == "" and quick.err == through_click.stderr == "\nAborted!\n"
+
+
+def test_a_terminal_that_cannot_show_chinese_gets_question_marks_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "hb"
+    shutil.copytree(DATA / "render" / "zh", root)
+    victim = next((root / "procedures").rglob("*.yml"))
+    renamed = victim.with_name("采购流程.yml")  # the report names it: not ASCII
+    renamed.write_text(victim.read_text(encoding="utf-8").replace("title:", "titel:", 1),
+                       encoding="utf-8")
+    victim.unlink()
+    environment = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "ascii"}
+    environment.pop("GITHUB_ACTIONS", None)
+    for extra in ([], ["--format", "text"]):
+        done = subprocess.run([sys.executable, "-m", "sopkit", "validate", *extra], cwd=root,
+                              env=environment, capture_output=True, timeout=120, check=False)
+        assert done.returncode == 1, done.stderr
+        assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr
+        assert b"titel" in done.stdout and b"????.yml:" in done.stdout
+        assert done.stdout.isascii()

@@ -41,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import re
 import struct
 import sys
 import time
@@ -170,8 +171,10 @@ def context_digest(*parts: bytes) -> bytes:
     return hasher.digest()
 
 
-_STAT = struct.Struct("<QQqqq")
-"""A file's device, inode, size, modification and change times (ns), packed."""
+_STAT = struct.Struct("<QQQQQ")
+"""A file's device, inode, size, modification and change times (ns), packed, each cut to
+64 bits: some file systems give 128-bit inodes or negative devices, which would not fit."""
+_BITS = (1 << 64) - 1
 _NO_STAT = bytes(_STAT.size)
 DIGEST_SIZE = 20
 """Bytes of :func:`content_digest`."""
@@ -184,8 +187,8 @@ TRUST_AFTER_NS = 2_000_000_000
 
 
 def _packed_stat(stat: os.stat_result) -> bytes:
-    return _STAT.pack(stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns,
-                      stat.st_ctime_ns)
+    return _STAT.pack(stat.st_dev & _BITS, stat.st_ino & _BITS, stat.st_size & _BITS,
+                      stat.st_mtime_ns & _BITS, stat.st_ctime_ns & _BITS)
 
 
 class Cache:
@@ -335,11 +338,17 @@ class Cache:
                               if key in self._extracts})
 
 
+_OURS = re.compile(r"\.tmp-\d+-[0-9a-f]{12}|[0-9a-f]{24}\.v\d+\.sopkit-cache")
+"""The names of the files sopkit writes in the cache folder: nothing else there is touched
+(the folder may be one the user named, holding other files)."""
+
+
 def _prune(folder: Path, keep: Path) -> None:
     """Remove handbook files unused for KEEP_DAYS and the oldest beyond KEEP_FILES, and
     temporary files that a run left behind more than an hour ago."""
     try:
-        found = [(entry.stat().st_mtime, Path(entry.path)) for entry in os.scandir(folder)]
+        found = [(entry.stat().st_mtime, Path(entry.path)) for entry in os.scandir(folder)
+                 if _OURS.fullmatch(entry.name)]
     except OSError:
         return
     now = time.time()
@@ -347,7 +356,7 @@ def _prune(folder: Path, keep: Path) -> None:
     for mtime, path in sorted(found, reverse=True):
         if path.name.startswith(".tmp-"):
             remove = now - mtime > 3600
-        elif path.name.endswith(".sopkit-cache") and path != keep:
+        elif path != keep:
             kept += 1
             remove = kept >= KEEP_FILES or now - mtime > KEEP_DAYS * 86400
         else:

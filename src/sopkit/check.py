@@ -449,7 +449,7 @@ class FileResult:
         packed = None
         if digest is not None:
             packed = extracts(digest) if isinstance(digest, bytes) else None
-            if packed is None:
+            if not isinstance(packed, bytes):
                 raise ValueError("malformed entry")
         return cls(file, diagnostics, findings, None, digest=digest, packed=packed)
 

@@ -6,7 +6,7 @@ importing MkDocs) and the MkDocs plugin (which receives them from MkDocs).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -172,15 +172,16 @@ def build_config(
         raise ConfigError(f"{where}: sopkit option 'strict' must be true or false")
     today = _today(options.get("today"), where)
     section = str(options.get("section") or "").strip("/")
-    cache_dir = options.get("cache_dir")
-    if cache_dir is not None and not isinstance(cache_dir, str):
-        raise ConfigError(f"{where}: sopkit option 'cache_dir' must be a folder name, like "
-                          ".sopkit-cache")
+    procedures = root / str(options.get("procedures") or "procedures")
+    templates = root / str(options.get("templates") or "templates")
+    cache_dir = _cache_dir(options.get("cache_dir"), root, where,
+                           watched=(procedures, templates, root / str(
+                               (mkdocs or {}).get("docs_dir") or "docs")))
     return Config(
         root=root,
-        procedures=root / str(options.get("procedures") or "procedures"),
+        procedures=procedures,
         organization=root / str(options.get("organization") or "organization.yml"),
-        templates=root / str(options.get("templates") or "templates"),
+        templates=templates,
         rules=rules,
         strict=strict,
         today=today,
@@ -188,9 +189,26 @@ def build_config(
         section=section,
         config_file=config_file,
         site_dir=site_dir if site_dir is not None else root / "site",
-        cache_dir=root / cache_dir if cache_dir else None,
+        cache_dir=cache_dir,
         mkdocs=mkdocs or {},
     )
+
+
+def _cache_dir(value: Any, root: Path, where: str, watched: Sequence[Path]) -> Path | None:
+    """The ``cache_dir`` option as a folder; not one that `sopkit serve` or MkDocs watch,
+    where each write of the cache would start another build."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: sopkit option 'cache_dir' must be a folder name, like "
+                          ".sopkit-cache")
+    folder = root / Path(value).expanduser()
+    for watched_folder in watched:
+        if folder.resolve().is_relative_to(watched_folder.resolve()):
+            raise ConfigError(f"{where}: sopkit option 'cache_dir' ({value}) is inside "
+                              f"{watched_folder.name}/, which is watched for changes: use "
+                              "a folder of its own, like .sopkit-cache")
+    return folder
 
 
 def _language(language: str) -> str:

@@ -11,8 +11,8 @@ nothing heavy, and:
   command) goes through the click application in :mod:`sopkit.cli`, which
   defines and documents every command; tests/test_entry.py checks that both
   ways give the same output and exit code.
-* The garbage collector runs less often, as mypy does: a check allocates many
-  small objects and almost no cycles.
+* For `validate`, the garbage collector runs less often, as mypy does: a check
+  allocates many small objects and almost no cycles.
 * The quick way ends with ``os._exit`` once the output is flushed, as mypy
   does: tearing the interpreter down object by object costs another 10 ms and
   has nothing left to do (the cache is written, no file or process is open).
@@ -33,8 +33,9 @@ EXIT_PROBLEMS, EXIT_USAGE = 1, 2
 
 def run() -> NoReturn:
     """Run the command line in ``sys.argv``."""
-    gc.set_threshold(100_000, 50, 100)
     arguments = sys.argv[1:]
+    if arguments[:1] == ["validate"]:  # a short run: not `serve`, which lives for hours
+        gc.set_threshold(100_000, 50, 100)
     try:
         if _is_plain_validate(arguments):
             _exit_now(_validate(arguments[1:]))
@@ -44,9 +45,11 @@ def run() -> NoReturn:
     except Exception as error:
         if os.environ.get("SOPKIT_DEBUG"):
             raise
-        sys.stderr.write(f"sopkit: internal error ({type(error).__name__}: {error}); this is a "
-                         "bug in sopkit: please report it, with SOPKIT_DEBUG=1 set to show the "
-                         "details\n")
+        from sopkit.validate import write
+
+        write(sys.stderr, f"sopkit: internal error ({type(error).__name__}: {error}); this is "
+                          "a bug in sopkit: please report it, with SOPKIT_DEBUG=1 set to show "
+                          "the details\n")
         sys.exit(EXIT_USAGE)
     sys.exit(0)  # pragma: no cover - click's main exits itself
 
@@ -62,15 +65,15 @@ def _validate(arguments: list[str]) -> int:
     """`sopkit validate PATH...` as the click command would run it, to the exit code."""
     from pathlib import Path
 
-    from sopkit.validate import UsageProblem, validate_handbook
+    from sopkit.validate import UsageProblem, validate_handbook, write
 
     try:
         return validate_handbook(tuple(Path(argument) for argument in arguments))
     except UsageProblem as error:
-        sys.stderr.write(f"sopkit: {error}\n")
+        write(sys.stderr, f"sopkit: {error}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        sys.stderr.write("Aborted!\n")  # as click says it
+        write(sys.stderr, "\nAborted!\n")  # as click says it
         return EXIT_PROBLEMS
     except BrokenPipeError:
         return EXIT_PROBLEMS  # the reader went away (`| head`): as click exits then
@@ -78,8 +81,9 @@ def _validate(arguments: list[str]) -> int:
 
 def _exit_now(code: int) -> NoReturn:
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
     except BrokenPipeError:
         code = EXIT_PROBLEMS
     os._exit(code)

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from sopkit.check import CheckResult
@@ -56,12 +56,24 @@ def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
     if base is not None:
         result = _with_change_rules(result, config, base, reported=bool(paths))
     color = fmt == "text" and _wants_color()
-    sys.stdout.write(format_report(fmt, result.diagnostics, files=result.files,
-                                   rules=rule_infos(), color=color))
-    sys.stdout.flush()
+    write(sys.stdout, format_report(fmt, result.diagnostics, files=result.files,
+                                    rules=rule_infos(), color=color))
     if any(diagnostic.rule == "io" for diagnostic in result.diagnostics):
         return EXIT_USAGE  # a file could not be read: an I/O problem, not a finding
     return EXIT_PROBLEMS if result.failed(strict or config.strict) else EXIT_OK
+
+
+def write(stream: TextIO | None, text: str) -> None:
+    """``text`` on ``stream``, as click.echo would: nothing when there is no stream, and
+    characters its encoding cannot hold (``PYTHONIOENCODING=ascii``) replaced, not fatal."""
+    if stream is None:
+        return
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = stream.encoding or "utf-8"
+        stream.write(text.encode(encoding, "replace").decode(encoding))
+    stream.flush()
 
 
 def _with_change_rules(result: CheckResult, config: Config, base: str,
@@ -100,9 +112,8 @@ def _progress(fmt: str) -> Callable[[int, int], None] | None:
         if total < 200:
             return
         if done == total:
-            sys.stderr.write("\r\x1b[K")
+            write(sys.stderr, "\r\x1b[K")
         elif done % 50 == 0:
-            sys.stderr.write(f"\rchecking {done}/{total} procedures…")
-        sys.stderr.flush()
+            write(sys.stderr, f"\rchecking {done}/{total} procedures…")
 
     return show

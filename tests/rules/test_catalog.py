@@ -94,5 +94,7 @@ def test_rule_docs_are_cleaned_as_inspect_cleans_them() -> None:
         doc = rule.check.__doc__
         assert doc, rule.name
         assert rule.info.doc == clean_doc(doc) == inspect.cleandoc(doc), rule.name
-    assert clean_doc("One line.") == "One line."
-    assert clean_doc("\n    First.\n\n      indented\n    last\n\n") == "First.\n\n  indented\nlast"
+    for doc in ("One line.", "\n    First.\n\n      indented\n    last\n\n", "",
+                "  Ragged.\n        deeper first\n    then less\n      \n\tand a tab\n",
+                "\n\n", "Summary\n\n    body   \n   \n"):
+        assert clean_doc(doc) == inspect.cleandoc(doc), repr(doc)

@@ -10,7 +10,6 @@ the severity the handbook's config gives the rule.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Literal, NamedTuple
@@ -134,8 +133,15 @@ def _info(name: str, severity: Severity, summary: str, check: Callable[..., obje
 def clean_doc(doc: str) -> str:
     """A docstring without its indentation, as inspect.cleandoc gives it (importing inspect
     costs `sopkit validate` 4 ms at every start)."""
-    first, _, rest = doc.expandtabs().partition("\n")
-    return f"{first.strip()}\n{textwrap.dedent(rest)}".strip()
+    lines = doc.expandtabs().split("\n")
+    margin = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()),
+                 default=0)
+    lines = [lines[0].lstrip(), *(line[margin:] for line in lines[1:])]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 def _register(rule: Rule) -> None:
