@@ -218,6 +218,7 @@ class Bench:
         self.rows: dict[str, Row] = {}
         self.notes: list[str] = []
         self.site_table = ""
+        self.site_targets: list[str] = []
         """The render/build table of benchmarks/site.py, when it did the measuring."""
 
     def _snapshot(self) -> Path:
@@ -443,6 +444,7 @@ def report(bench: Bench, args: argparse.Namespace, started: str, loads: list[str
             "",
             bench.site_table.rstrip(),
         ]
+        targets += bench.site_targets
     elif builds:
         lines += [
             "",
@@ -545,6 +547,8 @@ def main(argv: list[str] | None = None) -> int:
                 loads = samples
             elif name == "site_table":
                 bench.site_table = samples
+            elif name == "site_targets":
+                bench.site_targets = samples
         for name, samples in saved.items():
             bench.rows[name] = Row(name, [Sample(**sample) for sample in samples])
         args.out.write_text(report(bench, args, started, loads), encoding="utf-8")
@@ -566,7 +570,8 @@ def main(argv: list[str] | None = None) -> int:
     loads.append(load_average())
     args.out.write_text(report(bench, args, started, loads), encoding="utf-8")
     (work / "samples.json").write_text(json.dumps(
-        {"_meta": {"started": started, "loads": loads, "site_table": bench.site_table},
+        {"_meta": {"started": started, "loads": loads, "site_table": bench.site_table,
+                   "site_targets": bench.site_targets},
          **{name: [sample.__dict__ for sample in row.samples]
             for name, row in bench.rows.items()}}, indent=1), encoding="utf-8")
     print(f"wrote {args.out} (raw samples in {work / 'samples.json'})")
@@ -596,6 +601,7 @@ def _site_rows(bench: Bench, site: ModuleType, args: argparse.Namespace) -> None
     results = site.measure_sizes(args.build_size_list, runs=runs, work=bench.work / "site",
                                  settings=args.build_settings, log=sys.stdout)
     bench.site_table = str(site.markdown_table(results, runs, args.build_settings))
+    bench.site_targets = list(site.target_rows(results))
 
 
 def _has_build(bench: Bench) -> bool:
