@@ -73,6 +73,7 @@ def reference(config: Config, today: date = TODAY) -> list[Diagnostic]:
             found.extend(problems)
             organization = None if problems else loaded
     procedures: list[Document] = []
+    invalid: set[str] = set()
     for path in discover(config.procedures):
         loaded = load_file(path, display_name(path))
         if isinstance(loaded, Diagnostic):
@@ -82,7 +83,9 @@ def reference(config: Config, today: date = TODAY) -> list[Diagnostic]:
         found.extend(problems)
         if not problems:
             procedures.append(loaded)
-    book = whole_handbook(procedures, organization, today)
+        elif isinstance(loaded.data.get("id"), str):
+            invalid.add(loaded.data["id"])
+    book = whole_handbook(procedures, organization, today)._replace(invalid_ids=frozenset(invalid))
     broken = config.organization.is_file() and organization is None
     for rule in all_rules():
         if rule.scope == "change" or (broken and rule.name in organization_rules()):

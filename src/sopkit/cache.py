@@ -58,7 +58,7 @@ try:  # hashlib would also load OpenSSL, a few milliseconds of a run that has li
 except ImportError:  # pragma: no cover - not CPython
     from hashlib import blake2b
 
-FORMAT = 2
+FORMAT = 3
 """Bump when the layout of the file or of an entry changes."""
 
 MAGIC = b"sopkit-cache\n"

@@ -218,7 +218,8 @@ def check_handbook(
         in _context_findings(checked, organization, handbook_day, store)
         if rule in levels
     )
-    diagnostics.extend(_whole_document_rules(procedures, organization, handbook_day, levels))
+    diagnostics.extend(_whole_document_rules(procedures, organization, handbook_day, levels,
+                                             _invalid_ids(checked)))
     if store is not None:
         store.save()
 
@@ -380,13 +381,16 @@ class FileResult:
     from the cache unpacks its extract only when the context rules need it.
     """
 
-    __slots__ = ("_extract", "_packed", "diagnostics", "digest", "document", "file", "findings")
+    __slots__ = ("_extract", "_packed", "diagnostics", "digest", "document", "file", "findings",
+                 "invalid_id")
 
     def __init__(self, file: str, diagnostics: tuple[Diagnostic, ...],
                  findings: tuple[tuple[str, int, int, str], ...], extract: Extract | None,
                  document: Document | None = None, *, digest: bytes | None = None,
-                 packed: bytes | None = None) -> None:
+                 packed: bytes | None = None, invalid_id: str | None = None) -> None:
         self.file = file
+        self.invalid_id = invalid_id
+        """The id of a procedure that failed the schema, if it has one."""
         self.diagnostics = diagnostics
         self.findings = findings
         self.document = document
@@ -420,7 +424,7 @@ class FileResult:
         return _PROBLEMS + marshal.dumps((
             self.digest,
             tuple((d.line, d.column, d.severity, d.rule, d.message) for d in self.diagnostics),
-            self.findings))
+            self.findings, self.invalid_id))
 
     def packed_extract(self) -> bytes | None:
         """The extract as the cache keeps it, under :attr:`digest`."""
@@ -432,12 +436,15 @@ class FileResult:
                    extracts: Callable[[bytes], bytes | None]) -> FileResult:
         """The result kept in ``entry``, its extract found in ``extracts``; ValueError
         (or TypeError) when it is malformed."""
+        invalid_id = None
         if entry[:1] == _CLEAN:
             digest: bytes | None = entry[1:]
             diagnostics: tuple[Diagnostic, ...] = ()
             findings: tuple[tuple[str, int, int, str], ...] = ()
         elif entry[:1] == _PROBLEMS:
-            digest, kept_diagnostics, kept_findings = marshal.loads(entry[1:])
+            digest, kept_diagnostics, kept_findings, invalid_id = marshal.loads(entry[1:])
+            if not (invalid_id is None or isinstance(invalid_id, str)):
+                raise ValueError("malformed entry")
             diagnostics = tuple(
                 Diagnostic(file, int(line), int(column), _severity(severity), str(rule),
                            str(message))
@@ -451,7 +458,8 @@ class FileResult:
             packed = extracts(digest) if isinstance(digest, bytes) else None
             if not isinstance(packed, bytes):
                 raise ValueError("malformed entry")
-        return cls(file, diagnostics, findings, None, digest=digest, packed=packed)
+        return cls(file, diagnostics, findings, None, digest=digest, packed=packed,
+                   invalid_id=invalid_id)
 
 
 _CLEAN, _PROBLEMS = b"c", b"p"
@@ -518,9 +526,12 @@ def _severity(value: object) -> Severity:
 def check_file(file: str, raw: bytes, organization: Document | None,
                keep_document: bool = False) -> FileResult:
     """Load one procedure, check it against the schema and run the rules kept with it."""
-    document, diagnostics = _validate(load_bytes(raw, file), "procedure")
+    loaded = load_bytes(raw, file)
+    document, diagnostics = _validate(loaded, "procedure")
     if document is None:
-        return FileResult(file, tuple(diagnostics), (), None)
+        named = loaded.data.get("id") if isinstance(loaded, Document) else None
+        return FileResult(file, tuple(diagnostics), (), None,
+                          invalid_id=named if isinstance(named, str) else None)
     alone = _handbook([document], organization, date.today())
     findings: list[tuple[str, int, int, str]] = []
     for rule in _cached_rules():
@@ -792,12 +803,16 @@ def _document(source: _Source) -> Document:
 
 
 def _handbook(procedures: Sequence[Document], organization: Document | None,
-              today: date) -> Handbook:
+              today: date, invalid_ids: frozenset[str] = frozenset()) -> Handbook:
     by_id: dict[str, list[Document]] = defaultdict(list)
     for document in procedures:
         by_id[document.data["id"]].append(document)
     return Handbook(procedures=tuple(procedures), organization=organization, today=today,
-                    by_id=dict(by_id))
+                    by_id=dict(by_id), invalid_ids=invalid_ids)
+
+
+def _invalid_ids(checked: Sequence[FileResult]) -> frozenset[str]:
+    return frozenset(result.invalid_id for result in checked if result.invalid_id is not None)
 
 
 ContextFinding = tuple[str, str, int, int, str]
@@ -808,7 +823,9 @@ def _context_findings(checked: Sequence[FileResult], organization: Document | No
                       today: date, store: Cache | None) -> Sequence[ContextFinding]:
     """What the context_rules() find over the extracts, and the rules kept with the files
     find about organization.yml, whatever their level. These depend on nothing but the
-    extracts, the date and organization.yml, so the cache keeps the last answer too."""
+    extracts, the date and organization.yml (and the ids of the procedures that break
+    the format), so the cache keeps the last answer too."""
+    invalid = _invalid_ids(checked)
     key = b""
     if store is not None:
         from sopkit.cache import context_digest
@@ -818,12 +835,14 @@ def _context_findings(checked: Sequence[FileResult], organization: Document | No
         with_extract = [result for result in checked if result.digest is not None]
         key = context_digest(today.isoformat().encode(),
                              "\0".join(result.file for result in with_extract).encode(),
-                             b"".join(cast(bytes, result.digest) for result in with_extract))
+                             b"".join(cast(bytes, result.digest) for result in with_extract),
+                             "\0".join(sorted(invalid)).encode())
         kept = store.context_findings(key)
         if kept is not None and all(_is_context_finding(item) for item in kept):
             return cast(Sequence[ContextFinding], kept)
     extracts = _handbook([context for result in checked
-                          if (context := result.context) is not None], organization, today)
+                          if (context := result.context) is not None], organization, today,
+                         invalid)
     alone = _handbook([], organization, today)
     found: list[ContextFinding] = []
     for rule in all_rules():
@@ -849,7 +868,8 @@ def _is_context_finding(item: object) -> bool:
 
 
 def _whole_document_rules(procedures: Documents, organization: Document | None, today: date,
-                          levels: Mapping[str, Severity]) -> Iterator[Diagnostic]:
+                          levels: Mapping[str, Severity],
+                          invalid: frozenset[str]) -> Iterator[Diagnostic]:
     """The rules in none of the lists above: over whole documents, every time."""
     whole: Handbook | None = None
     for rule in all_rules():
@@ -857,7 +877,7 @@ def _whole_document_rules(procedures: Documents, organization: Document | None, 
                 or rule.name in document_rules() or rule.name in organization_rules()):
             continue
         if whole is None:
-            whole = _handbook(list(procedures), organization, today)
+            whole = _handbook(list(procedures), organization, today, invalid)
         for problem in _problems(rule, whole):
             file, line, column = problem.document.at(problem.path, key=problem.key)
             yield Diagnostic(file, line, column, levels[rule.name], rule.name, problem.message)

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from .helpers import examples, problems
+
+DATA = Path(__file__).parent.parent / "data" / "rules"
 
 RULE = "unknown-related"
 
@@ -26,3 +30,21 @@ def test_each_unknown_id_is_reported() -> None:
     found = problems(RULE, "id: HR-001\nrelated: [HR-001, X-1, HR-002, X-2]\n",
                      "# b.yml\nid: HR-002\n")
     assert [(line, col) for _, _, line, col, _ in found] == [(2, 19), (2, 32)]
+
+
+def test_a_procedure_that_breaks_the_format_still_exists(tmp_path: Path) -> None:
+    from sopkit.check import check_handbook
+    from sopkit.config import build_config
+
+    (tmp_path / "procedures").mkdir()
+    (tmp_path / "procedures" / "a.yml").write_bytes(
+        (DATA / "spec-procedure.yml").read_bytes().replace(b"related: [", b"related: [X-9, ", 1))
+    broken = (DATA / "spec-procedure.yml").read_text(encoding="utf-8").replace(
+        "id: HR-001", "id: X-9", 1).replace("title:", "titel:", 1)
+    (tmp_path / "procedures" / "b.yml").write_text(broken, encoding="utf-8")
+    for cache in (False, True, True):  # afresh, then writing and reading the cache
+        result = check_handbook(build_config(tmp_path, {}), cache=cache,
+                                cache_dir=tmp_path / "cache")
+        assert any(d.file.endswith("b.yml") and d.rule == "schema" for d in result.diagnostics)
+        unknown = [d.message for d in result.diagnostics if d.rule == RULE]
+        assert unknown and not any("'X-9'" in message for message in unknown)  # only broken

@@ -47,6 +47,9 @@ class Handbook(NamedTuple):
     today: date
     by_id: Mapping[str, Sequence[Document]] = {}  # shared: never changed (Mapping)
     """Procedure id -> the documents that declare it (more than one is a duplicate)."""
+    invalid_ids: frozenset[str] = frozenset()
+    """The ids of the procedures that are in the handbook but break the format: they are
+    not in ``procedures`` (their own errors say what is wrong), yet they exist."""
 
 
 class Change(NamedTuple):
