@@ -34,19 +34,18 @@ import sopkit.cache
 import sopkit.check
 import sopkit.schema
 from sopkit.cache import Cache, decode, default_cache_dir, encode
-from sopkit.check import (
-    CheckResult,
-    FileChangedError,
-    check_handbook,
-    context_keys,
-    context_rules,
-    discover,
-    display_name,
-    document_rules,
-    organization_rules,
-)
+from sopkit.check import CheckResult, FileChangedError, check_handbook
 from sopkit.config import Config, build_config, load_config
 from sopkit.diagnostics import Diagnostic, Severity
+from sopkit.discover import discover, display_name
+from sopkit.file_check import (
+    FileResult,
+    context_keys,
+    context_rules,
+    document_rules,
+    extract_of,
+    organization_rules,
+)
 from sopkit.load import Document, load_file
 from sopkit.rules import Handbook, HandbookCheck, Problem, ProcedureCheck, Rule, all_rules
 from sopkit.schema import check_schema
@@ -644,8 +643,8 @@ def test_rules_kept_with_a_file_read_nothing_else(tmp_path: Path) -> None:
 
 def test_context_rules_read_only_their_keys(tmp_path: Path) -> None:
     for procedures, organization in corpus(tmp_path):
-        extracts = [context for document in procedures if (context := sopkit.check.FileResult(
-            document.file, (), (), sopkit.check._extract(document)).context) is not None]
+        extracts = [context for document in procedures if (context := FileResult(
+            document.file, (), (), extract_of(document)).context) is not None]
         assert all(set(e.data) <= context_keys() for e in extracts)
         for today in (TODAY, date(2035, 1, 1)):
             book = whole_handbook(procedures, organization, today)

@@ -75,7 +75,7 @@ KEEP_FILES = 200
 """Handbook files kept at most (a test suite creates many short-lived handbooks)."""
 
 Entry = bytes
-"""One file's answer, packed by check.py (the cache does not look inside)."""
+"""One file's answer, packed by sopkit.file_check (the cache does not look inside)."""
 
 
 def default_cache_dir(configured: Path | None = None) -> Path:

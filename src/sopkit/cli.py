@@ -264,7 +264,7 @@ def build(force: bool, strict: bool, today: date | None, config_file: Path | Non
         sys.exit(EXIT_PROBLEMS)
     except OSError as error:
         _fail(str(error))
-    from sopkit.check import display_name
+    from sopkit.discover import display_name
 
     click.echo(f"Built the site in {display_name(site)}")
 
@@ -416,8 +416,8 @@ def new(procedure_id: str, title: str, department: str | None, owner: str | None
       sopkit new HR-002 --title "Employee offboarding" --department hr --owner hr-manager
       sopkit new IT-010 --title 变更管理 --department it
     """
-    from sopkit.check import display_name
     from sopkit.config import ConfigError, load_config
+    from sopkit.discover import display_name
     from sopkit.scaffold import ScaffoldError, plan_procedure, write_procedure
 
     try:
@@ -453,8 +453,8 @@ def codeowners(check: bool, output: Path | None, force: bool, config_file: Path 
     2 a usage or file problem, or a CODEOWNERS file sopkit did not write.
     """
     from sopkit import codeowners as routing
-    from sopkit.check import display_name
     from sopkit.config import ConfigError, load_config
+    from sopkit.discover import display_name
 
     try:
         config = load_config(Path.cwd(), config_file)

@@ -72,7 +72,7 @@ def repository_root(output: Path) -> Path:
 
 def generate(config: Config, repo_root: Path) -> str:
     """The CODEOWNERS text for the handbook of ``config``, paths relative to ``repo_root``."""
-    from sopkit.check import discover
+    from sopkit.discover import discover
 
     holders = _holders(config)
     files = discover(config.procedures) if config.procedures.is_dir() else []

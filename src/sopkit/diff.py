@@ -27,9 +27,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal, cast
 
 from sopkit import git
-from sopkit.check import YAML_SUFFIXES, discover, display_name
 from sopkit.config import Config
 from sopkit.diagnostics import Diagnostic, Severity
+from sopkit.discover import YAML_SUFFIXES, discover, display_name
 from sopkit.load import MAX_BYTES, Document, JsonPath, load_bytes, load_file
 from sopkit.rules import Change, ChangeCheck, Problem, all_rules
 from sopkit.schema import check_schema

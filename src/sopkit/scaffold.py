@@ -163,7 +163,7 @@ def init_handbook(target: Path, language: Language = "en", *,
 
 
 def _has_procedures(folder: Path) -> bool:
-    from sopkit.check import discover
+    from sopkit.discover import discover
 
     return folder.is_dir() and bool(discover(folder))
 
@@ -373,7 +373,7 @@ def _check_owner(owner: str, organization: Document | None) -> None:
 
 
 def _check_unique(config: Config, procedure_id: str) -> None:
-    from sopkit.check import discover, display_name
+    from sopkit.discover import discover, display_name
 
     if not config.procedures.is_dir():
         return

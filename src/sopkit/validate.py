@@ -33,8 +33,9 @@ def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
     """Check the handbook in the current folder (reporting on ``paths`` only, when given),
     print the report on stdout, and return the exit code: 0 clean, 1 problems, 2 a file
     could not be read. UsageProblem when there is no handbook or no such path."""
-    from sopkit.check import PathError, check_handbook, display_name, rule_infos
+    from sopkit.check import check_handbook, rule_infos
     from sopkit.config import ConfigError, load_config
+    from sopkit.discover import PathError, display_name
     from sopkit.report import format_report
 
     try:
