@@ -652,3 +652,13 @@ def test_context_rules_read_only_their_keys(tmp_path: Path) -> None:
             for rule in all_rules():
                 if rule.name in context_rules():
                     assert findings(rule, small) == findings(rule, book), rule.name
+
+
+def test_stats_beyond_64_bits_are_kept_too(tmp_path: Path) -> None:
+    # 128-bit inodes (Windows ReFS), negative devices, times before 1970.
+    odd = os.stat_result((0o100644, 2**70 + 5, -5, 1, 0, 0, 10, 1, 2, 3, 1.0, 2.0, 3.0,
+                          10**9, -2 * 10**9, 3 * 10**9))
+    store = Cache(tmp_path, "odd", b"context")
+    store.put("a.yml", b"d" * 20, odd, 10**12, b"answer")
+    store.save()
+    assert Cache(tmp_path, "odd", b"context").unchanged("a.yml", odd) == (b"d" * 20, b"answer")

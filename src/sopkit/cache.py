@@ -187,8 +187,11 @@ TRUST_AFTER_NS = 2_000_000_000
 
 
 def _packed_stat(stat: os.stat_result) -> bytes:
-    return _STAT.pack(stat.st_dev & _BITS, stat.st_ino & _BITS, stat.st_size & _BITS,
-                      stat.st_mtime_ns & _BITS, stat.st_ctime_ns & _BITS)
+    fields = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    try:
+        return _STAT.pack(*fields)
+    except struct.error:  # out of 64 bits (or negative): cut, as most stats need not be
+        return _STAT.pack(*(field & _BITS for field in fields))
 
 
 class Cache:
