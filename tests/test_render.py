@@ -122,6 +122,7 @@ def test_english_handbook_pages(golden: Golden) -> None:
     for page in ("roles.md", "raci.md", "index.md", "reviews.md", "changes.md"):
         golden(f"render/en/{page}", site.files[page])
     golden("render/en/department.md", site.files["departments/hr.md"])
+    golden("render/en/role.md", site.files["roles/hr-manager.md"])
     golden("render/en/nav.json", json.dumps(site.nav, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -129,6 +130,7 @@ def test_chinese_pages(golden: Golden) -> None:
     site = _render(DATA / "zh", "zh")
     golden("render/zh/procedure.md", _without_svg(site.files["procedures/cs/CS-001.md"]))
     golden("render/zh/roles.md", site.files["roles.md"])
+    golden("render/zh/role.md", site.files["roles/cs-lead.md"])
     golden("render/zh/raci.md", site.files["raci.md"])
     golden("render/zh/nav.json", json.dumps(site.nav, ensure_ascii=False, indent=2) + "\n")
 
@@ -170,6 +172,8 @@ def test_every_page_kind_is_rendered() -> None:
     site = _render(DATA / "en")
     assert sorted(site.files) == sorted([
         *PAGES, "departments/hr.md", "departments/it.md",
+        "roles/coo.md", "roles/hr-manager.md", "roles/hr-specialist.md",
+        "roles/it-admin.md",
         "procedures/hr/HR-001.md", "procedures/hr/HR-001.svg",
         "procedures/hr/HR-002.md", "procedures/hr/HR-002.svg",
     ])

@@ -113,8 +113,8 @@ EN: Mapping[str, str] = {
     "raci": "RACI",
     "raci_legend": "R = responsible (does the work), A = accountable (answers for the result; "
                    "a procedure's owner is accountable for it), C = consulted, I = informed.",
-    "raci_intro": "Who does what in each procedure: one row per role, one column per "
-                  "procedure.",
+    "raci_intro": "Who does what in each procedure, department by department: one row per "
+                  "procedure, one column per role that takes part.",
     # monitoring and control
     "metrics": "Metrics",
     "metric": "Metric",
@@ -160,9 +160,9 @@ EN: Mapping[str, str] = {
     "more_pages": "More",
     "no_procedures": "No procedures yet.",
     "department_roles": "Roles in this department",
-    "roles_intro": "Every role of the handbook and what it does: responsibilities and "
-                   "authority, the procedures it owns or approves, and every step it takes "
-                   "part in.",
+    "roles_intro": "Every role of the handbook. A role's page says what it does: its "
+                   "responsibilities and authority, the procedures it owns or approves, and "
+                   "every step it takes part in.",
     "people": "People",
     "owns": "Owns",
     "approves": "Approves",
@@ -277,7 +277,7 @@ ZH: Mapping[str, str] = {
     "raci": "RACI",
     "raci_legend": "R = 执行（完成工作），A = 问责（对结果负责；流程负责人对整个流程问责），"
                    "C = 咨询，I = 知会。",
-    "raci_intro": "各流程中谁做什么：每行一个角色，每列一个流程。",
+    "raci_intro": "各部门的流程中谁做什么：每行一个流程，每列一个参与的角色。",
     "metrics": "指标",
     "metric": "指标",
     "frequency": "频率",
@@ -320,7 +320,8 @@ ZH: Mapping[str, str] = {
     "more_pages": "更多",
     "no_procedures": "暂无流程。",
     "department_roles": "本部门角色",
-    "roles_intro": "手册中的每个角色及其工作：职责与权限、负责或审批的流程，以及参与的每个步骤。",
+    "roles_intro": "手册中的每个角色。角色页面说明其工作：职责与权限、负责或审批的流程，"
+                   "以及参与的每个步骤。",
     "people": "人员",
     "owns": "负责的流程",
     "approves": "审批的流程",

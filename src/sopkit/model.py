@@ -407,6 +407,16 @@ class DepartmentGroup:
     department: Department | None
     procedures: tuple[Procedure, ...]
 
+    @cached_property
+    def raci_roles(self) -> tuple[Role, ...]:
+        """The roles with a RACI letter in these procedures (the columns of the department's
+        RACI matrix), in order of first appearance."""
+        seen: dict[str, Role] = {}
+        for procedure in self.procedures:
+            for role in (procedure.owner, *procedure.raci_roles):  # the owner holds A
+                seen.setdefault(role.id, role)
+        return tuple(seen.values())
+
 
 @dataclass(frozen=True)
 class Handbook:

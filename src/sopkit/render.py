@@ -43,7 +43,15 @@ from sopkit.flowchart import Edge, Flow, Lane, Node, render_flowchart
 from sopkit.labels import Labels, labels_for
 from sopkit.load import Document
 from sopkit.markdown import FILTERS, html_text, slug
-from sopkit.model import Department, Handbook, Procedure, build_handbook, split_duration
+from sopkit.model import (
+    Department,
+    Handbook,
+    Procedure,
+    Role,
+    RoleEntry,
+    build_handbook,
+    split_duration,
+)
 from sopkit.packaged import data_folder
 
 __all__ = [
@@ -167,6 +175,9 @@ class _Paths:
     def department(self, department: Department) -> str:
         return f"departments/{slug(department.id)}.md"
 
+    def role(self, role_id: str) -> str:
+        return f"roles/{slug(role_id) or 'role'}.md"
+
 
 def _relative(target: str, page: str, anchor: str = "") -> str:
     link = _relpath(target, posixpath.dirname(page))
@@ -244,6 +255,9 @@ class _Renderer:
     def department_path(self, department: Department | None) -> str | None:
         return None if department is None else self.paths.department(department)
 
+    def role_path(self, role: Role | RoleEntry | str) -> str:
+        return self.paths.role(role if isinstance(role, str) else role.id)
+
     def context(self, page: str, **extra: Any) -> dict[str, Any]:
         def href(target: str, anchor: str = "") -> str:
             return _relative(target, page, anchor)
@@ -257,6 +271,7 @@ class _Renderer:
             "href": href,
             "procedure_path": self.procedure_path,
             "department_path": self.department_path,
+            "role_path": self.role_path,
             "duration": self.duration,
             "review_window": REVIEW_WINDOW_DAYS,
             "changes_limit": CHANGES_LIMIT,
@@ -280,6 +295,13 @@ class _Renderer:
                 jobs.append(_Job((path,), functools.partial(
                     self._simple, path, "department.md.j2", department=group.department,
                     procedures=group.procedures)))
+        roles: set[str] = set()
+        for role in self.handbook.roles:
+            path = self.paths.role(role.id)
+            if path not in roles:  # ids that differ only in case or punctuation share one
+                roles.add(path)
+                jobs.append(_Job((path,), functools.partial(
+                    self._simple, path, "role.md.j2", role=role)))
         done: set[str] = set()
         for procedure in self.handbook.procedures:
             path = self.paths.procedure(procedure)
@@ -321,9 +343,10 @@ class _Renderer:
                     seen.add(path)
                     children.append(prefix + path)
             nav.append({title: children})
-        for key, path in (("roles_page", "roles.md"), ("raci_page", "raci.md"),
-                          ("reviews_page", "reviews.md"), ("changes_page", "changes.md"),
-                          ("tags_page", "tags.md")):
+        role_pages = sorted({prefix + self.paths.role(role.id) for role in self.handbook.roles})
+        nav.append({labels["roles_page"]: [prefix + "roles.md", *role_pages]})
+        for key, path in (("raci_page", "raci.md"), ("reviews_page", "reviews.md"),
+                          ("changes_page", "changes.md"), ("tags_page", "tags.md")):
             nav.append({labels[key]: prefix + path})
         return nav
 
