@@ -279,6 +279,18 @@ def test_handbook_template_can_extend_sopkits(tmp_path: Path) -> None:
     assert "## Revision history" in page  # the rest is sopkit's
 
 
+def test_role_pages_can_be_left_out_of_search(tmp_path: Path) -> None:
+    root = _handbook_copy(tmp_path)
+    (root / "templates" / "role.md.j2").write_text(
+        '{% extends "sopkit/role.md.j2" %}\n'
+        "{% block front_matter %}\n---\nsearch:\n  exclude: true\n---\n{% endblock %}\n",
+        encoding="utf-8")
+    site = _render(root)
+    plain = _render(DATA / "en")
+    page = site.files["roles/hr-manager.md"]
+    assert page == "---\nsearch:\n  exclude: true\n---\n" + plain.files["roles/hr-manager.md"]
+
+
 def test_missing_label_is_a_key_error(tmp_path: Path) -> None:
     root = _handbook_copy(tmp_path)
     (root / "templates" / "tags.md.j2").write_text("{{ labels.no_such_label }}",
