@@ -501,3 +501,66 @@ def test_long_markdown_is_cut_to_fit_a_github_comment() -> None:
 def test_format_diff_rejects_unknown_formats(repo: Repo) -> None:
     with pytest.raises(ValueError, match="unknown diff format"):
         format_diff(diff_handbook(load_config(repo.path), None, None), "html")
+
+
+# -- organization.yml --------------------------------------------------------------------------
+
+ORGANIZATION = """departments:
+  - id: hr
+    name: Human Resources
+roles:
+  - id: hr-manager
+    title: HR Manager
+    department: hr
+  - id: hr-specialist
+    title: HR Specialist
+    department: hr
+people:
+  - id: li-na
+    name: Li Na
+    roles: [hr-manager]
+"""
+
+
+def with_organization(repo: Repo) -> None:
+    repo.git("checkout", "-q", "main")
+    repo.write("organization.yml", ORGANIZATION)
+    repo.commit("organization.yml")
+    repo.git("checkout", "-q", "-B", "feature", "main")
+
+
+def test_organization_changes_are_shown(repo: Repo) -> None:
+    with_organization(repo)
+    repo.edit("organization.yml", "title: HR Specialist", "title: People Partner")
+    repo.edit("organization.yml", "    roles: [hr-manager]\n",
+              "    roles: [hr-manager]\n  - id: wang-wei\n    name: Wang Wei\n"
+              "    roles: [hr-specialist]\n")
+    markdown = invoke("--format", "markdown").stdout
+    assert "No procedure changed" in markdown
+    assert "### `organization.yml` changed" in markdown
+    assert "- `roles[hr-specialist].title`: `HR Specialist` → `People Partner`" in markdown
+    assert "- `people[wang-wei]` added:" in markdown
+    report = json.loads(invoke("--format", "json").stdout)
+    assert report["organization"]["change"] == "modified"
+    assert [c["path"] for c in report["organization"]["changes"]] == [
+        "roles[hr-specialist].title", "people[wang-wei]"]
+    text = invoke("--format", "text").stdout
+    assert "organization.yml changed\n  roles[hr-specialist].title: HR Specialist → People " \
+           "Partner\n" in text
+
+
+def test_organization_unchanged_added_or_broken(repo: Repo) -> None:
+    assert json.loads(invoke("--format", "json").stdout)["organization"] is None  # none yet
+    repo.write("organization.yml", ORGANIZATION)
+    assert json.loads(invoke("--format", "json").stdout)["organization"]["change"] == "added"
+    repo.commit("organization.yml")
+    repo.git("checkout", "-q", "-B", "feature")
+    report = json.loads(invoke("--format", "json", "main").stdout)
+    assert report["organization"]["change"] == "added"  # main has none
+    with_organization(repo)
+    assert json.loads(invoke("--format", "json").stdout)["organization"]["change"] == "unchanged"
+    assert "organization.yml" not in invoke("--format", "markdown").stdout
+    repo.edit("organization.yml", "title: HR Manager", "titel: HR Manager")
+    broken = json.loads(invoke("--format", "json").stdout)["organization"]
+    assert broken["change"] == "invalid" and broken["problems"]["head"]
+    assert "### `organization.yml` is not valid" in invoke("--format", "markdown").stdout

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, cast
 
@@ -30,7 +30,7 @@ from sopkit import git
 from sopkit.config import Config
 from sopkit.diagnostics import Diagnostic, Severity
 from sopkit.discover import YAML_SUFFIXES, discover, display_name
-from sopkit.load import MAX_BYTES, Document, JsonPath, load_bytes, load_file
+from sopkit.load import MAX_BYTES, Document, JsonPath, load_bytes, load_file, read_file
 from sopkit.rules import Change, ChangeCheck, Problem, all_rules
 from sopkit.schema import check_schema
 
@@ -122,8 +122,21 @@ class ProcedureDiff:
 
 
 @dataclass(frozen=True)
+class OrganizationDiff:
+    """organization.yml at the base revision and at HEAD: departments, roles and people
+    added, removed or changed (a role's title, its department, a person's roles)."""
+
+    file: str
+    """As messages name it."""
+    change: ChangeKind
+    changes: tuple[FieldChange, ...] = ()
+    base_problems: tuple[Diagnostic, ...] = ()
+    head_problems: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
 class HandbookDiff:
-    """The handbook's procedures at two revisions."""
+    """The handbook's procedures (and organization.yml) at two revisions."""
 
     base: str
     """The base as named (a branch, tag or commit)."""
@@ -134,6 +147,12 @@ class HandbookDiff:
     head_commit: str | None
     procedures: tuple[ProcedureDiff, ...]
     """Every procedure found at either revision, by id (files without one last)."""
+    organization: OrganizationDiff | None = None
+    """organization.yml, when it is in the repository at either revision."""
+
+    @property
+    def organization_changed(self) -> bool:
+        return self.organization is not None and self.organization.change != "unchanged"
 
     @property
     def changed(self) -> tuple[ProcedureDiff, ...]:
@@ -368,11 +387,12 @@ class _Entry:
         return self.document if not self.problems else None
 
 
-def _loaded(raw: bytes, file: str, path: str) -> _Entry:
+def _loaded(raw: bytes, file: str, path: str,
+            kind: Literal["procedure", "organization"] = "procedure") -> _Entry:
     document = load_bytes(raw, file)
     if isinstance(document, Diagnostic):
         return _Entry(path, file, None, (document,))
-    return _Entry(path, file, document, tuple(check_schema(document, "procedure")))
+    return _Entry(path, file, document, tuple(check_schema(document, kind)))
 
 
 def _is_procedure(path: str, folder: str) -> bool:
@@ -543,7 +563,42 @@ def diff_handbook(config: Config, base: str | None = None,
     procedures = [_procedure(a, b) for a, b in _match(old, new)]
     procedures.sort(key=lambda p: (p.id is None, p.id or "", p.head_file or p.base_file or ""))
     return HandbookDiff(base=base_name, base_commit=base_commit, head=head,
-                        head_commit=head_commit, procedures=tuple(procedures))
+                        head_commit=head_commit, procedures=tuple(procedures),
+                        organization=_organization(root, config.organization, base_commit,
+                                                   head_commit))
+
+
+def _organization(root: Path, path: Path, base_commit: str,
+                  head_commit: str | None) -> OrganizationDiff | None:
+    """organization.yml compared, field by field, as procedures are."""
+    try:
+        relative = (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None  # outside the repository: nothing to compare with
+    file = display_name(path)
+    old_raw = git.read_files(root, base_commit, [relative]).get(relative)
+    new_raw: bytes | Diagnostic | None
+    if head_commit is not None:
+        new_raw = git.read_files(root, head_commit, [relative]).get(relative)
+    else:
+        new_raw = read_file(path, file) if path.exists() else None
+    if old_raw is None and new_raw is None:
+        return None
+    old = _loaded(old_raw, file, relative, "organization") if old_raw is not None else None
+    new = (None if new_raw is None
+           else _Entry(relative, file, None, (new_raw,)) if isinstance(new_raw, Diagnostic)
+           else _loaded(new_raw, file, relative, "organization"))
+    base_problems = old.problems if old is not None else ()
+    head_problems = new.problems if new is not None else ()
+    if old is None or new is None:
+        return OrganizationDiff(file, "added" if old is None else "removed",
+                                base_problems=base_problems, head_problems=head_problems)
+    if old.valid is None or new.valid is None:
+        return OrganizationDiff(file, "invalid", base_problems=base_problems,
+                                head_problems=head_problems)
+    changes = tuple(replace(change, material="")
+                    for change in compare(old.valid.data, new.valid.data))
+    return OrganizationDiff(file, "modified" if changes else "unchanged", changes)
 
 
 # -- the change rules --------------------------------------------------------------------------

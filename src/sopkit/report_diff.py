@@ -201,6 +201,24 @@ def _md_change(change: FieldChange) -> str:
     return f"{path} {change.change}: {md_code(_shorten(_plain(value)))}"
 
 
+def _md_organization(diff: HandbookDiff) -> list[str]:
+    """organization.yml's changes, when it changed: who holds which role, which
+    departments there are. Procedures that name a removed role are reported by
+    validation (unknown-role)."""
+    org = diff.organization
+    if org is None or org.change == "unchanged":
+        return []
+    lines = ["", f"### {md_code(org.file)} {_ORGANIZATION_CHANGE[org.change]}", ""]
+    lines += _md_problems("at the base revision", org.base_problems)
+    lines += _md_problems("now", org.head_problems)
+    lines += [f"- {_md_change(change)}" for change in org.changes]
+    return lines
+
+
+_ORGANIZATION_CHANGE = {"added": "added", "removed": "removed", "modified": "changed",
+                        "invalid": "is not valid", "unchanged": "unchanged"}
+
+
 def _md_table(changed: Sequence[ProcedureDiff]) -> list[str]:
     lines = ["| Procedure | Title | Change | Version | Material |",
              "| --- | --- | --- | --- | --- |"]
@@ -260,6 +278,7 @@ def _markdown(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
     if not changed:
         lines += ["", f"No procedure changed ({_plural(len(diff.unchanged), 'procedure')} "
                       "compared)."]
+        lines += _md_organization(diff)
         return "\n".join(lines) + "\n"
     errors, warnings = _counts(diagnostics)
     summary = f"{_plural(len(changed), 'procedure')} changed, {len(diff.unchanged)} unchanged"
@@ -275,6 +294,7 @@ def _markdown(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
         if p.change == "removed" and not p.base_problems:
             continue
         lines += _md_procedure(p, found)
+    lines += _md_organization(diff)
     rest = [d for d in diagnostics if d not in shown]
     if rest:
         lines += ["", "### Other findings", ""]
@@ -317,6 +337,12 @@ def _json(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
                  "working_tree": diff.head is None},
         "procedures": [_json_procedure(p) for p in diff.changed],
         "unchanged": [p.id for p in diff.unchanged],
+        "organization": None if diff.organization is None else {
+            "file": diff.organization.file, "change": diff.organization.change,
+            "changes": [_json_change(c) for c in diff.organization.changes],
+            "problems": {"base": [_json_diagnostic(d) for d in diff.organization.base_problems],
+                         "head": [_json_diagnostic(d) for d in diff.organization.head_problems]},
+        },
         "diagnostics": [_json_diagnostic(d) for d in diagnostics],
         "summary": {"changed": len(diff.changed), "unchanged": len(diff.unchanged),
                     "material": sum(1 for p in diff.changed if p.is_material),
@@ -359,6 +385,14 @@ def _text(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
                       for d in problems]
         lines += [f"  material: {_text_change(c)}" for c in p.material]
         lines += [f"  {_text_change(c)}" for c in p.other]
+    org = diff.organization
+    if org is not None and org.change != "unchanged":
+        lines += ["", f"{_visible(org.file)} {_ORGANIZATION_CHANGE[org.change]}"]
+        for side, problems in (("at the base revision", org.base_problems),
+                               ("now", org.head_problems)):
+            lines += [f"  {side}: {_visible(_where(d))}: {_visible(d.message)}"
+                      for d in problems]
+        lines += [f"  {_text_change(c)}" for c in org.changes]
     if diagnostics:
         lines.append("")
         lines += [f"{_visible(_where(d))}: {d.severity} {d.rule}: {_visible(d.message)}"
