@@ -239,3 +239,20 @@ def test_a_file_that_cannot_be_read_is_reported_and_exits_2(tmp_path: Path) -> N
     code, out, _ = run(["validate", "--no-cache"], tmp_path)
     assert code == 2
     assert out.startswith("procedures/pipe.yml: error io: not a regular file")
+
+
+def test_a_file_named_twice_or_organization_yml_named_is_counted_once(
+    handbook: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(handbook)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+    def count(*paths: str) -> int:
+        done = CliRunner().invoke(main, ["validate", "--format", "json", *paths])
+        return int(json.loads(done.stdout)["summary"]["files"])
+
+    everything = count()
+    one = "procedures/HR-001-good.yml"
+    assert count(one, one) == count(one) == 1
+    assert count("organization.yml") == 1
+    assert count(".") == everything  # the folder holds the procedures and organization.yml

@@ -63,3 +63,19 @@ def test_command_line_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         Path("procedures/it/b.yml"), Path("procedures/a.yml")]
     with pytest.raises(PathError, match=r"procedures/nope\.yml: no such file or folder"):
         expand_paths([Path("procedures/nope.yml")])
+
+
+def test_a_folder_holding_the_handbook_means_its_procedures_and_organization(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tree(tmp_path, ["procedures/a.yml", "procedures/it/b.yml", "organization.yml",
+                    "mkdocs.yml", "templates/x.yml", "drafts/c.yml"])
+    monkeypatch.chdir(tmp_path)
+    handbook = (tmp_path / "procedures", tmp_path / "organization.yml")
+    found = [display_name(path) for path in expand_paths([Path(".")], handbook)]
+    assert found == ["procedures/a.yml", "procedures/it/b.yml", "organization.yml"]
+    assert [display_name(path) for path in expand_paths([Path("drafts")], handbook)] == [
+        "drafts/c.yml"]  # any other folder: every YAML file in it
+    inside = expand_paths([Path("procedures/it")], handbook)
+    assert [display_name(path) for path in inside] == ["procedures/it/b.yml"]
+    assert expand_paths([Path("mkdocs.yml")], handbook) == [Path("mkdocs.yml")]  # as given

@@ -98,7 +98,8 @@ def check_handbook(
     organization_path = os.path.normcase(os.path.realpath(config.organization))
     handbook_files = (discover_names(os.fspath(config.procedures), files)
                       if config.procedures.is_dir() else [])
-    selected = expand_names(paths, files) if paths else handbook_files
+    selected = (expand_names(paths, files, handbook=(config.procedures, config.organization))
+                if paths else handbook_files)
     report_on = {files.resolve(path) for path in selected}
     wants_organization = not paths or organization_path in report_on
 
@@ -154,7 +155,8 @@ def check_handbook(
         diagnostics=tuple(kept),
         procedures=procedures,
         organization=organization,
-        files=len(selected) + (1 if wants_organization and config.organization.is_file() else 0),
+        files=len(report_on - {organization_path})  # a file named twice is one file
+        + (1 if wants_organization and config.organization.is_file() else 0),
     )
 
 

@@ -84,7 +84,9 @@ def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date
     With no PATHS, checks the handbook in the current folder: the procedures
     folder and organization.yml named by mkdocs.yml's sopkit plugin options
     (default: procedures/ and organization.yml). PATHS may be files or folders;
-    only they are reported on, with the rest of the handbook as context.
+    only they are reported on, with the rest of the handbook as context. A folder
+    that holds the procedures folder, such as ".", means the whole handbook (not
+    mkdocs.yml or other YAML files next to it).
 
     \b
     Exit codes: 0 no errors; 1 errors (or warnings with --strict);

@@ -77,21 +77,44 @@ def discover_names(folder: str, paths: Paths | None = None) -> list[str]:
 _NAME = operator.attrgetter("name")
 
 
-def expand_paths(paths: Sequence[Path]) -> list[Path]:
-    """Files and folders from the command line, as a list of files."""
-    return [Path(path) for path in expand_names(paths)]
+def expand_paths(paths: Sequence[Path], handbook: Handbook | None = None) -> list[Path]:
+    """Files and folders from the command line, as a list of files (see expand_names)."""
+    return [Path(path) for path in expand_names(paths, handbook=handbook)]
 
 
-def expand_names(paths: Sequence[Path], known: Paths | None = None) -> list[str]:
+Handbook = tuple[Path, Path]
+"""A handbook's procedures folder and organization file."""
+
+
+def expand_names(paths: Sequence[Path], known: Paths | None = None, *,
+                 handbook: Handbook | None = None) -> list[str]:
+    """Files and folders from the command line, as a list of files: a file as given, a
+    folder as the procedure files under it. A folder that holds the ``handbook``'s
+    procedures folder (``.``, say) means the handbook: its procedures and organization
+    file, not every YAML file under it (mkdocs.yml, templates, workflows)."""
     files: list[str] = []
     for path in paths:
         if path.is_dir():
-            files.extend(discover_names(os.fspath(path), known))
+            if handbook is not None and _holds(path, handbook[0]):
+                procedures, organization = handbook
+                files.extend(discover_names(os.fspath(procedures), known))
+                if organization.is_file() and _holds(path, organization.parent):
+                    files.append(os.fspath(organization))
+            else:
+                files.extend(discover_names(os.fspath(path), known))
         elif path.is_file() or path.exists():
             files.append(os.fspath(path))
         else:
             raise PathError(f"{path}: no such file or folder")
     return files
+
+
+def _holds(folder: Path, inner: Path) -> bool:
+    """``inner`` is ``folder`` or lies under it (links resolved)."""
+    try:
+        return inner.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
 
 
 def unique(paths: Iterable[str], resolve: Callable[[str], str]) -> list[str]:
