@@ -515,6 +515,20 @@ def test_spreading_the_files_over_processes_changes_nothing(
         assert document.values and document.position(("id",)) != (1, 1)
 
 
+def test_documents_from_the_cache_load_the_same_in_worker_processes(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = make_handbook("generated", tmp_path / "hb")
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    serial = list(checked(config, None, jobs=1).procedures)
+    checked(config, cache_dir)
+    monkeypatch.setenv("SOPKIT_JOBS", "2")  # load them in two processes, few as they are
+    spread = list(checked(config, cache_dir).procedures)
+    assert spread == serial
+    assert [document.keys for document in spread] == [document.keys for document in serial]
+
+
 def test_documents_from_the_cache_are_the_checked_ones(
     tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

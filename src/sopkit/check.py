@@ -35,7 +35,7 @@ from sopkit.file_check import (
 )
 from sopkit.load import Document, load_bytes, read_file
 from sopkit.rules import Handbook, HandbookCheck, Problem, ProcedureCheck, Rule, all_rules
-from sopkit.workers import PARALLEL_MIN_FILES, in_parallel, workers_for
+from sopkit.workers import PARALLEL_MIN_FILES, in_parallel, map_in_processes, workers_for
 
 if TYPE_CHECKING:
     from sopkit.cache import Cache, Entry
@@ -292,7 +292,14 @@ class Documents(Sequence[Document]):
 
     def _documents(self) -> tuple[Document, ...]:
         if self._loaded is None:
-            self._loaded = tuple(_document(source) for source in self._sources)
+            pending = [source for source in self._sources if not isinstance(source[3], Document)]
+            workers = workers_for(len(pending), None)
+            if workers > 1:  # a large handbook from the cache: load it on every idle core
+                loaded = iter(map_in_processes(_documents_of, pending, workers))
+                self._loaded = tuple(source[3] if isinstance(source[3], Document)
+                                     else next(loaded) for source in self._sources)
+            else:
+                self._loaded = tuple(_document(source) for source in self._sources)
             self._sources = []
         return self._loaded
 
@@ -320,6 +327,10 @@ class Documents(Sequence[Document]):
 
     def __repr__(self) -> str:
         return f"Documents({len(self)} procedures)"
+
+
+def _documents_of(sources: list[_Source]) -> list[Document]:
+    return [_document(source) for source in sources]
 
 
 def _document(source: _Source) -> Document:

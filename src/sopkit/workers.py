@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from sopkit.file_check import FileResult, check_file
 from sopkit.load import Document
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 PARALLEL_MIN_FILES = 200
 """Fewer files to check than this are checked in this process: starting workers costs more."""
@@ -59,16 +63,25 @@ def _idle_cores() -> int:
 def in_parallel(jobs: list[tuple[str, bytes]], organization: Document | None,
                 workers: int) -> Iterator[FileResult]:
     """check_file over ``jobs`` in ``workers`` processes, in order."""
+    return map_in_processes(_check_chunk, jobs, workers, _start_worker, (organization,))
+
+
+def map_in_processes(work: Callable[[list[Item]], list[Result]], items: Sequence[Item],
+                     workers: int, start: Callable[..., None] | None = None,
+                     start_with: tuple[Any, ...] = ()) -> Iterator[Result]:
+    """``work`` over chunks of ``items`` in ``workers`` processes (each started with
+    ``start(*start_with)``), the results in the order of the items. ``work`` and what it
+    is given must be picklable, unless the processes are forked (Linux)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if sys.platform == "linux" else None
     context = multiprocessing.get_context(method)
-    size = max(8, min(64, len(jobs) // (workers * 4) or 1))
-    chunks = [jobs[start:start + size] for start in range(0, len(jobs), size)]
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(organization,)) as pool:
-        for results in pool.map(_check_chunk, chunks):
+    size = max(8, min(64, len(items) // (workers * 4) or 1))
+    chunks = [list(items[first:first + size]) for first in range(0, len(items), size)]
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=start,
+                             initargs=start_with) as pool:
+        for results in pool.map(work, chunks):
             yield from results
 
 
