@@ -30,13 +30,11 @@ from __future__ import annotations
 
 import functools
 import gc
-import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import nh3
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -48,6 +46,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
 from sopkit.config import OPTIONS, ConfigError, build_config
+from sopkit.sanitize import sanitize_html
 
 if TYPE_CHECKING:
     from sopkit.render import LazySite
@@ -126,7 +125,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         model = build_model(handbook, result.procedures, result.organization)
         # The pages are rendered when MkDocs reads them; when building (not serving),
         # a second process renders them ahead while MkDocs converts the ones before.
-        self._site = LazySite(handbook, model)
+        self._site = LazySite(handbook, model, clean_flowcharts=True)
         if self._command != "serve":
             self._site.start_worker()
             # What is alive now (the checked documents, the model, MkDocs' settings) lives
@@ -185,7 +184,9 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
         if page.file.src_uri in self._pages:
-            return sanitize_html(html)
+            # The flowchart was cleaned by the process that rendered the page, ahead.
+            cleaned = self._site.cleaned_part(page.file.src_uri) if self._site else None
+            return sanitize_html(html, cleaned)
         return html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -244,94 +245,3 @@ def _page_order(src_uri: str) -> tuple[Any, ...]:
     parts = src_uri.split("/")
     return (*(part for part in parts[:-1]), not parts[-1].startswith(("index.", "README.")),
             parts[-1])
-
-
-# -- the second wall ---------------------------------------------------------------------------
-
-_HTML_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
-    "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "img", "input", "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "s",
-    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
-    "thead", "time", "tr", "u", "ul",
-}
-_SVG_TAGS = {
-    "svg", "g", "path", "rect", "circle", "ellipse", "polygon", "line", "polyline", "text",
-    "tspan", "title", "desc", "defs", "marker", "a",
-}
-# SVG attribute names are case-sensitive (viewBox, refX): nh3 compares them exactly.
-_SVG_ATTRIBUTES = {
-    "xmlns", "viewBox", "preserveAspectRatio", "width", "height", "x", "y", "x1", "y1", "x2",
-    "y2", "cx", "cy", "r", "rx", "ry", "dx", "dy", "d", "points", "transform", "fill",
-    "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-linejoin", "stroke-linecap",
-    "stroke-dasharray", "stroke-opacity", "opacity", "marker-start", "marker-mid",
-    "marker-end", "text-anchor", "dominant-baseline", "font-family", "font-size",
-    "font-weight", "font-style", "refX", "refY", "markerWidth", "markerHeight",
-    "markerUnits", "orient", "style", "href",
-}
-_GENERIC_ATTRIBUTES = {"class", "id", "title", "role", "lang", "dir"}
-_HTML_ATTRIBUTES: dict[str, set[str]] = {
-    "a": {"href", "name"},
-    "img": {"src", "alt", "width", "height", "loading"},
-    "input": {"checked"},
-    "th": {"align", "colspan", "rowspan", "scope", "style"},
-    "td": {"align", "colspan", "rowspan", "style"},
-    "col": {"span"},
-    "colgroup": {"span"},
-    "ol": {"start", "type", "reversed"},
-    "li": {"value"},
-    "details": {"open"},
-    "time": {"datetime"},
-}
-_URL_VALUE = re.compile(r"url\s*\(", re.IGNORECASE)
-_LOCAL_URL_VALUE = re.compile(r"^\s*url\(\s*#[\w.:-]+\s*\)\s*$")
-
-
-def _attributes() -> dict[str, set[str]]:
-    attributes: dict[str, set[str]] = {"*": set(_GENERIC_ATTRIBUTES)}
-    for tag in _SVG_TAGS - {"a"}:
-        attributes[tag] = set(_SVG_ATTRIBUTES) - {"href"}
-    for tag, names in _HTML_ATTRIBUTES.items():
-        attributes[tag] = set(names)
-    attributes["a"] = {"href", "name"}
-    return attributes
-
-
-def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
-    """Paint and marker references may point into the page (``url(#id)``), nowhere else."""
-    if "(" not in value:  # most values: no regular expression needed
-        return value
-    if _URL_VALUE.search(value) and not _LOCAL_URL_VALUE.match(value):
-        return None
-    return value
-
-
-@functools.lru_cache(maxsize=1)
-def _cleaner() -> nh3.Cleaner:
-    """The sanitiser, set up once: a large handbook has thousands of pages to clean."""
-    return nh3.Cleaner(
-        tags=_HTML_TAGS | _SVG_TAGS,
-        clean_content_tags={"script", "style"},
-        attributes=_attributes(),
-        attribute_filter=_filter_attribute,
-        generic_attribute_prefixes={"data-", "aria-"},
-        tag_attribute_values={"input": {"type": {"checkbox"}}},
-        set_tag_attribute_values={"input": {"disabled": "disabled"}},
-        url_schemes={"http", "https", "mailto"},
-        filter_style_properties={"text-align", "max-width"},
-        link_rel=None,
-        strip_comments=True,
-    )
-
-
-def sanitize_html(html: str) -> str:
-    """The HTML of a rendered page, with only what sopkit's Markdown legitimately produces.
-
-    Kept: headings with ids, tables, lists, disabled task-list checkboxes, admonitions,
-    details, code, links to http, https, mailto and relative URLs, and the inline
-    flowchart SVG with its geometry, ``viewBox``, ids, classes, ``data-*``, ``role``
-    and ``aria-*``. Gone: scripts and styles with their content, event handlers,
-    ``javascript:`` and other URL schemes, forms, frames, embedded objects.
-    """
-    cleaned: str = _cleaner().clean(html)
-    return cleaned

@@ -230,10 +230,16 @@ def flowchart(procedure: Procedure, labels: Mapping[str, str]) -> str:
     return render_flowchart(flow, link_prefix="#step-", labels={"end": labels["flow_end"]})
 
 
+_INLINE, _CLEANED = "\0inline-svg:", "\0cleaned-svg:"
+"""Not files: with ``clean_flowcharts``, a procedure job also returns its page's inline
+flowchart (under ``_INLINE + path``) and that markup cleaned (``_CLEANED + path``)."""
+
+
 class _Renderer:
-    def __init__(self, config: Config, handbook: Handbook) -> None:
+    def __init__(self, config: Config, handbook: Handbook, clean_flowcharts: bool = False) -> None:
         self.config = config
         self.handbook = handbook
+        self.clean_flowcharts = clean_flowcharts
         self.labels: Labels = labels_for(config.language)
         self.env = environment(config)
         self.paths = _Paths()
@@ -319,11 +325,18 @@ class _Renderer:
 
     def _procedure(self, procedure: Procedure, path: str, svg_path: str) -> dict[str, str]:
         svg = flowchart(procedure, self.labels)
-        return {
+        inline = _inline_svg(svg)
+        files = {
             path: self.page(path, "procedure.md.j2", procedure=procedure,
-                            svg=_inline_svg(svg), svg_file=posixpath.basename(svg_path)),
+                            svg=inline, svg_file=posixpath.basename(svg_path)),
             svg_path: svg.strip() + "\n",
         }
+        if self.clean_flowcharts:  # for the plugin's second wall (sopkit.sanitize)
+            from sopkit.sanitize import sanitize_html
+
+            files[_INLINE + path] = inline
+            files[_CLEANED + path] = sanitize_html(inline)
+        return files
 
     def nav(self, prefix: str) -> list[Any]:
         labels = self.labels
@@ -385,8 +398,11 @@ class LazySite:
     template is raised as usual). Call :meth:`close` when done.
     """
 
-    def __init__(self, config: Config, handbook: Handbook) -> None:
-        self._renderer = _Renderer(config, handbook)
+    def __init__(self, config: Config, handbook: Handbook, *,
+                 clean_flowcharts: bool = False) -> None:
+        """``clean_flowcharts``: also clean each page's inline flowchart, as the plugin
+        cleans pages (see :meth:`cleaned_part`), in the render process when there is one."""
+        self._renderer = _Renderer(config, handbook, clean_flowcharts)
         self.procedures = len(handbook.procedures)
         self.prefix = f"{config.section}/" if config.section else ""
         self._jobs = self._renderer.jobs()
@@ -398,6 +414,7 @@ class LazySite:
         """Every file of the site, with the section folder, sorted."""
         self.nav: list[Any] = self._renderer.nav(self.prefix)
         self._texts: dict[str, str] = {}
+        self._cleaned: dict[str, tuple[str, str]] = {}
         self._done: set[int] = set()
         self._worker: _Worker | None = None
 
@@ -425,10 +442,19 @@ class LazySite:
         if index not in self._done:
             self._store(index, self._jobs[index].run())
 
+    def cleaned_part(self, path: str) -> tuple[str, str] | None:
+        """The inline flowchart of page ``path`` and the same markup cleaned, when the page
+        was rendered with ``clean_flowcharts`` (asked once: then forgotten)."""
+        return self._cleaned.pop(path, None)
+
     def _store(self, index: int, files: Mapping[str, str] | None) -> None:
         if files is not None:
             for output, text in files.items():
-                self._texts[self.prefix + output] = text
+                if output.startswith(_INLINE):
+                    page = self.prefix + output[len(_INLINE):]
+                    self._cleaned[page] = (text, files[_CLEANED + output[len(_INLINE):]])
+                elif not output.startswith(_CLEANED):
+                    self._texts[self.prefix + output] = text
             self._done.add(index)
 
     def start_worker(self) -> bool:
