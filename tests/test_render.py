@@ -554,3 +554,16 @@ def test_relative_paths_match_posixpath() -> None:
         if target:
             assert _relpath(target, folder) == posixpath.relpath(target, folder or "."), (
                 target, folder)
+
+
+def test_a_role_named_index_does_not_take_the_roles_page_url(tmp_path: Path) -> None:
+    root = _handbook_copy(tmp_path)
+    for path in (root / "procedures").rglob("*.yml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("hr-manager", "index"),
+                        encoding="utf-8")
+    organization = root / "organization.yml"
+    organization.write_text(organization.read_text(encoding="utf-8").replace(
+        "hr-manager", "index"), encoding="utf-8")
+    site = _render(root)
+    assert "roles/index-role.md" in site.files and "roles/index.md" not in site.files
+    assert "](../../roles/index-role.md)" in site.files["procedures/hr/HR-001.md"]

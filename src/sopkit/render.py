@@ -176,7 +176,10 @@ class _Paths:
         return f"departments/{slug(department.id)}.md"
 
     def role(self, role_id: str) -> str:
-        return f"roles/{slug(role_id) or 'role'}.md"
+        name = slug(role_id)
+        if name in ("index", "readme"):  # roles/index.md would be the page of roles.md's URL
+            name += "-role"
+        return f"roles/{name}.md"
 
 
 def _relative(target: str, page: str, anchor: str = "") -> str:
