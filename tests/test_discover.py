@@ -79,3 +79,13 @@ def test_a_folder_holding_the_handbook_means_its_procedures_and_organization(
     inside = expand_paths([Path("procedures/it")], handbook)
     assert [display_name(path) for path in inside] == ["procedures/it/b.yml"]
     assert expand_paths([Path("mkdocs.yml")], handbook) == [Path("mkdocs.yml")]  # as given
+
+
+def test_a_handbook_with_no_procedures_folder_leaves_folders_as_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tree(tmp_path, ["hr/a.yml", "hr/b.yml"])
+    monkeypatch.chdir(tmp_path / "hr")
+    nowhere = (tmp_path / "hr" / "procedures", tmp_path / "hr" / "organization.yml")
+    found = expand_paths([Path("..")], nowhere)
+    assert [path.name for path in found] == ["a.yml", "b.yml"]

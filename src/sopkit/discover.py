@@ -95,7 +95,7 @@ def expand_names(paths: Sequence[Path], known: Paths | None = None, *,
     files: list[str] = []
     for path in paths:
         if path.is_dir():
-            if handbook is not None and _holds(path, handbook[0]):
+            if handbook is not None and handbook[0].is_dir() and _holds(path, handbook[0]):
                 procedures, organization = handbook
                 files.extend(discover_names(os.fspath(procedures), known))
                 if organization.is_file() and _holds(path, organization.parent):
