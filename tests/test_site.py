@@ -426,3 +426,34 @@ def test_offline_check_catches_web_fonts(tmp_path: Path,
         """)
     assert run(root, "build", "--today", TODAY, monkeypatch=monkeypatch).exit_code == 0
     assert any("fonts.googleapis" in found for found in external_references(root / "site"))
+
+
+def test_the_demo_builds_with_mkdocs_strict_every_link_found(tmp_path: Path) -> None:
+    """MkDocs' strict mode turns a link to a missing page or anchor into an error: the
+    generated pages (procedures, departments, roles, RACI) link only to what exists."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    for name in ("procedures", "docs", "organization.yml", "mkdocs.yml"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            shutil.copy(source, tmp_path / name)
+    mkdocs_yml = tmp_path / "mkdocs.yml"
+    mkdocs_yml.write_text(mkdocs_yml.read_text(encoding="utf-8") + textwrap.dedent("""
+        validation:
+          links:
+            not_found: warn
+            anchors: warn
+            unrecognized_links: warn
+        """), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          check=False, env={**os.environ, "NO_COLOR": "1"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (tmp_path / "site" / "roles" / "coo" / "index.html").is_file()
