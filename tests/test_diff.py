@@ -564,3 +564,14 @@ def test_organization_unchanged_added_or_broken(repo: Repo) -> None:
     broken = json.loads(invoke("--format", "json").stdout)["organization"]
     assert broken["change"] == "invalid" and broken["problems"]["head"]
     assert "### `organization.yml` is not valid" in invoke("--format", "markdown").stdout
+
+
+def test_hostile_organization_text_stays_inert(repo: Repo) -> None:
+    with_organization(repo)
+    repo.edit("organization.yml", "title: HR Specialist",
+              'title: "A | B <img src=x onerror=alert(1)> `x` @octocat"')
+    out = invoke("--format", "markdown").stdout
+    outside_code = re.sub(r"(`+).*?\1", "", out)
+    assert "roles[hr-specialist].title" in out
+    assert not re.search(r"(?<!\\)[<>]", outside_code) and "@octocat" not in outside_code
+    assert "\x1b" not in invoke("--format", "text").stdout
