@@ -527,6 +527,12 @@ def test_documents_from_the_cache_load_the_same_in_worker_processes(
     spread = list(checked(config, cache_dir).procedures)
     assert spread == serial
     assert [document.keys for document in spread] == [document.keys for document in serial]
+    contents = checked(config, cache_dir).contents()  # for publishing: data, no positions
+    assert [(d.file, d.data) for d in contents] == [(d.file, d.data) for d in serial]
+    assert not any(d.values or d.keys or d.numbers for d in contents)
+    monkeypatch.setenv("SOPKIT_JOBS", "1")
+    assert checked(config, cache_dir).contents() == contents
+    assert checked(config, None).contents() == contents  # from documents at hand
 
 
 def test_documents_from_the_cache_are_the_checked_ones(

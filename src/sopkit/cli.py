@@ -230,7 +230,7 @@ def render(out: Path, force: bool, strict: bool, today: date | None,
     from sopkit.site import SiteError, write_render
 
     config, result = _checked_for_publishing(config_file, strict, today)
-    rendered = render_handbook(config, result.procedures, result.organization)
+    rendered = render_handbook(config, result.contents(), result.organization)
     try:
         written = write_render(rendered, out, force=force)
     except (SiteError, OSError) as error:

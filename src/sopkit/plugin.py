@@ -122,7 +122,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             if line:
                 log.warning(line)
 
-        model = build_model(handbook, result.procedures, result.organization)
+        model = build_model(handbook, result.contents(), result.organization)
         # The pages are rendered when MkDocs reads them; when building (not serving),
         # a second process renders them ahead while MkDocs converts the ones before.
         self._site = LazySite(handbook, model, clean_flowcharts=True)
