@@ -140,3 +140,16 @@ def test_a_terminal_that_cannot_show_chinese_gets_question_marks_not_a_crash(
         assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr
         assert b"titel" in done.stdout and b"????.yml:" in done.stdout
         assert done.stdout.isascii()
+
+
+@pytest.mark.parametrize("extra", [[], ["--format", "text"]])
+def test_closed_standard_streams_are_not_a_crash(extra: list[str], handbook: Path) -> None:
+    environment = {**os.environ, "NO_COLOR": "1"}
+    environment.pop("GITHUB_ACTIONS", None)
+    for closed in (">&-", "2>&-"):
+        done = subprocess.run(
+            ["sh", "-c", f'exec "$@" {closed}', "sh", sys.executable, "-m", "sopkit",
+             "validate", *extra], cwd=handbook, env=environment, capture_output=True,
+            text=True, timeout=120, check=False)
+        assert done.returncode == 1, (closed, done.stdout, done.stderr)  # the problems
+        assert "internal error" not in done.stderr + done.stdout

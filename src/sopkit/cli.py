@@ -183,7 +183,7 @@ def _checked_for_publishing(config_file: Path | None, strict: bool,
 
 
 def _wants_color_err() -> bool:
-    return not os.environ.get("NO_COLOR") and sys.stderr.isatty()
+    return not os.environ.get("NO_COLOR") and sys.stderr is not None and sys.stderr.isatty()
 
 
 _publish_options = [

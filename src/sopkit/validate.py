@@ -99,14 +99,14 @@ def _with_change_rules(result: CheckResult, config: Config, base: str,
 
 
 def _wants_color() -> bool:
-    if os.environ.get("NO_COLOR"):
+    if os.environ.get("NO_COLOR") or sys.stdout is None:  # None: started with stdout closed
         return False
     return sys.stdout.isatty()
 
 
 def _progress(fmt: str) -> Callable[[int, int], None] | None:
     """A progress line on stderr for long runs on a terminal; silent in CI and pipes."""
-    if fmt != "text" or not sys.stderr.isatty() or os.environ.get("CI"):
+    if fmt != "text" or sys.stderr is None or not sys.stderr.isatty() or os.environ.get("CI"):
         return None
 
     def show(done: int, total: int) -> None:
