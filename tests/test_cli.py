@@ -256,3 +256,22 @@ def test_a_file_named_twice_or_organization_yml_named_is_counted_once(
     assert count(one, one) == count(one) == 1
     assert count("organization.yml") == 1
     assert count(".") == everything  # the folder holds the procedures and organization.yml
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(fmt: str, tmp_path: Path) -> None:
+    (tmp_path / "procedures").mkdir()
+    name = os.fsdecode(b"bad\xffname.yml")  # Linux allows any bytes in a name
+    (tmp_path / "procedures" / name).write_text("id: X-1\n", encoding="utf-8")
+    environment = {**os.environ, "NO_COLOR": "1"}
+    environment.pop("GITHUB_ACTIONS", None)
+    done = subprocess.run([sys.executable, "-m", "sopkit", "validate", "--format", fmt],
+                          cwd=tmp_path, env=environment, capture_output=True, timeout=120,
+                          check=False)
+    assert done.returncode == 1, done.stderr
+    assert b"internal error" not in done.stderr and b"Traceback" not in done.stderr
+    if fmt in ("json", "sarif"):
+        report = json.loads(done.stdout)
+        if fmt == "sarif":
+            location = report["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+            assert location["artifactLocation"]["uri"] == "procedures/bad%FFname.yml"

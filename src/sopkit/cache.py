@@ -102,7 +102,8 @@ def code_fingerprint() -> bytes:
         for name in sorted(files):
             if name.endswith(".py"):
                 stat = os.stat(os.path.join(folder, name))
-                digest.update(f"{folder}/{name}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+                digest.update(f"{folder}/{name}|{stat.st_size}|{stat.st_mtime_ns}".encode(
+                    "utf-8", "surrogateescape"))
     from sopkit.schema import schema_path
 
     for kind in ("procedure", "organization"):
@@ -111,7 +112,8 @@ def code_fingerprint() -> bytes:
         origin = _origin(module)
         if origin is not None:
             stat = origin.stat()
-            digest.update(f"{module}|{origin}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+            digest.update(f"{module}|{origin}|{stat.st_size}|{stat.st_mtime_ns}".encode(
+                "utf-8", "surrogateescape"))
     return digest.digest()
 
 
@@ -216,7 +218,7 @@ class Cache:
         when the extracts are packed again)."""
         self.folder = folder
         self._refers_to = refers_to
-        name = blake2b(handbook.encode(), digest_size=12).hexdigest()
+        name = blake2b(handbook.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
         self.path = folder / f"{name}.v{FORMAT}.sopkit-cache"
         self.context = context
         self._old: dict[str, bytes] = {}

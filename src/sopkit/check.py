@@ -398,10 +398,12 @@ def _context_findings(checked: Sequence[FileResult], organization: Document | No
         from sopkit.cache import context_digest
 
         # The names (which cannot hold NUL) and the extracts' digests (all of one size), in
-        # file order, joined: two strings digest faster than a part per file.
+        # file order, joined: two strings digest faster than a part per file. A name may
+        # hold bytes that are not UTF-8 (as Python reads them: surrogateescape).
         with_extract = [result for result in checked if result.digest is not None]
         key = context_digest(today.isoformat().encode(),
-                             "\0".join(result.file for result in with_extract).encode(),
+                             "\0".join(result.file for result in with_extract).encode(
+                                 "utf-8", "surrogateescape"),
                              b"".join(cast(bytes, result.digest) for result in with_extract),
                              "\0".join(sorted(invalid)).encode())
         kept = store.context_findings(key)

@@ -54,15 +54,26 @@ def format_report(
     if fmt == "text":
         return _text(diagnostics, files, color)
     if fmt == "json":
-        return _json(diagnostics, files)
+        return _unicode(_json(diagnostics, files))
     if fmt == "github":
-        return _github(diagnostics, files)
+        return _unicode(_github(diagnostics, files))
     if fmt == "sarif":
-        return _sarif(diagnostics, rules, tool_version)
+        return _unicode(_sarif(diagnostics, rules, tool_version))
     raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
 # -- shared -----------------------------------------------------------------------------------
+
+
+def _unicode(text: str) -> str:
+    """``text`` as valid Unicode for machines: a file name whose bytes are not UTF-8 (kept
+    by Python as lone surrogates) shows a replacement character, as a UTF-8 stream must.
+    SARIF's artifact URIs keep the exact bytes, percent-encoded."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # another lone surrogate (a "\\ud800" escape in the YAML)
+        raw = text.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
 
 
 def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
@@ -176,10 +187,16 @@ def artifact_location(path: str) -> dict[str, str]:
     """A SARIF ``artifactLocation`` for ``path``: relative to ``%SRCROOT%`` when it can be."""
     posix = path.replace("\\", "/")
     if _ABSOLUTE.match(posix):
-        return {"uri": "file:///" + quote(posix.lstrip("/"), safe="/:")}
+        return {"uri": "file:///" + quote(_raw(posix.lstrip("/")), safe="/:")}
     while posix.startswith("./"):
         posix = posix[2:]
-    return {"uri": quote(posix, safe="/"), "uriBaseId": "%SRCROOT%"}
+    return {"uri": quote(_raw(posix), safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+def _raw(name: str) -> bytes:
+    """A file name's bytes, also when they are not UTF-8 (Python's surrogateescape): the
+    URI then names the very file."""
+    return name.encode("utf-8", "surrogateescape")
 
 
 def _first_paragraph(doc: str) -> str:
