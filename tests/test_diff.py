@@ -575,3 +575,18 @@ def test_hostile_organization_text_stays_inert(repo: Repo) -> None:
     assert "roles[hr-specialist].title" in out
     assert not re.search(r"(?<!\\)[<>]", outside_code) and "@octocat" not in outside_code
     assert "\x1b" not in invoke("--format", "text").stdout
+
+
+def test_a_file_name_that_is_not_utf8_gives_valid_utf8(repo: Repo) -> None:
+    import os
+
+    name = os.fsdecode(b"procedures/hr/x\xff.yml")
+    (repo.path / name).write_bytes((repo.path / ONBOARDING).read_bytes().replace(
+        b"id: HR-001", b"id: HR-009"))
+    repo.commit("a file whose name is not UTF-8")
+    repo.edit(name, "title: New employee onboarding", "title: Changed")
+    for fmt in ("json", "markdown", "text"):
+        out = invoke("--format", fmt).stdout
+        assert out.encode("utf-8")  # no lone surrogates left
+    report = json.loads(invoke("--format", "json").stdout)
+    assert [p["head_file"] for p in report["procedures"]] == ["procedures/hr/x\ufffd.yml"]

@@ -54,21 +54,21 @@ def format_report(
     if fmt == "text":
         return _text(diagnostics, files, color)
     if fmt == "json":
-        return _unicode(_json(diagnostics, files))
+        return valid_unicode(_json(diagnostics, files))
     if fmt == "github":
-        return _unicode(_github(diagnostics, files))
+        return valid_unicode(_github(diagnostics, files))
     if fmt == "sarif":
-        return _unicode(_sarif(diagnostics, rules, tool_version))
+        return valid_unicode(_sarif(diagnostics, rules, tool_version))
     raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
 # -- shared -----------------------------------------------------------------------------------
 
 
-def _unicode(text: str) -> str:
-    """``text`` as valid Unicode for machines: a file name whose bytes are not UTF-8 (kept
-    by Python as lone surrogates) shows a replacement character, as a UTF-8 stream must.
-    SARIF's artifact URIs keep the exact bytes, percent-encoded."""
+def valid_unicode(text: str) -> str:
+    """``text`` as valid Unicode for machines and pull requests: a file name whose bytes
+    are not UTF-8 (kept by Python as lone surrogates) shows a replacement character, as a
+    UTF-8 stream must. SARIF's artifact URIs keep the exact bytes, percent-encoded."""
     try:
         raw = text.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # another lone surrogate (a "\\ud800" escape in the YAML)

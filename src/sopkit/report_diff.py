@@ -20,6 +20,7 @@ from typing import Any
 
 from sopkit.diagnostics import Diagnostic
 from sopkit.diff import FieldChange, HandbookDiff, ProcedureDiff
+from sopkit.report import valid_unicode
 
 FORMATS = ("markdown", "json", "text")
 
@@ -43,7 +44,7 @@ def format_diff(diff: HandbookDiff, fmt: str, diagnostics: Sequence[Diagnostic] 
     }
     if fmt not in formatters:
         raise ValueError(f"unknown diff format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    text = formatters[fmt](diff, diagnostics)
+    text = valid_unicode(formatters[fmt](diff, diagnostics))
     return fit_comment(text) if fmt == "markdown" else text
 
 
