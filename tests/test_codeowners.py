@@ -180,3 +180,20 @@ def test_the_demo_handbook_is_routed() -> None:
     text = generate(config, config.root)
     assert text.startswith(HEADER)
     assert "/procedures/hr/HR-001-new-employee-onboarding.yml @lina-hr\n" in text
+
+
+def test_a_file_name_codeowners_cannot_match_gets_a_comment(
+    handbook: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    source = next((handbook / "procedures").rglob("*.yml"))
+    for name in (os.fsdecode(b"x\xff.yml"), "a[1].yml"):
+        shutil.copy(source, source.parent / name)
+    result = sopkit(["codeowners"], handbook, monkeypatch)
+    assert result.exit_code == 0, result.output
+    text = read(handbook / ".github" / "CODEOWNERS")
+    folder = source.parent.relative_to(handbook).as_posix()
+    assert f"# /{folder}/x\ufffd.yml: the file name has a character" in text
+    assert f"# /{folder}/a[1].yml: the file name has a character" in text
+    assert sopkit(["codeowners", "--check"], handbook, monkeypatch).exit_code == 0

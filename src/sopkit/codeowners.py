@@ -55,7 +55,9 @@ class Entry:
     def line(self) -> str:
         if self.owners:
             return f"/{escape(self.path)} {' '.join('@' + owner for owner in self.owners)}"
-        return f"# /{self.path}: {self.reason}"
+        # A name that is not UTF-8 (surrogateescape) is shown, not written byte for byte.
+        shown = self.path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return f"# /{shown}: {self.reason}"
 
 
 def escape(path: str) -> str:
@@ -100,7 +102,8 @@ def _entry(path: Path, repo_root: Path, holders: Mapping[str, tuple[str, ...]] |
         )
     if any(char in _UNSAFE or not char.isprintable() for char in relative):
         return Entry(relative, (), "the file name has a character CODEOWNERS cannot match "
-                                   "(* ? [ ] ! \\ # or a control character): rename the file")
+                                   "(* ? [ ] ! \\ #, a control character or a byte that is "
+                                   "not UTF-8): rename the file")
     document = load_file(path, relative)
     if not isinstance(document, Document):
         return Entry(relative, (), "not routed: the file does not load (run sopkit validate)")
