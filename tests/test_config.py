@@ -52,3 +52,10 @@ def test_cache_dir_may_start_at_home(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     config = build_config(tmp_path / "hb", {"cache_dir": "~/.cache/sops"})
     assert config.cache_dir == tmp_path / "home" / ".cache" / "sops"
+
+
+def test_organization_must_be_a_file(tmp_path: Path) -> None:
+    (tmp_path / "org").mkdir()
+    with pytest.raises(ConfigError) as raised:
+        build_config(tmp_path, {"organization": "org"})
+    assert "names the folder org/: name the organization file" in str(raised.value)

@@ -174,13 +174,18 @@ def build_config(
     section = str(options.get("section") or "").strip("/")
     procedures = root / str(options.get("procedures") or "procedures")
     templates = root / str(options.get("templates") or "templates")
+    organization = root / str(options.get("organization") or "organization.yml")
+    if organization.is_dir():
+        raise ConfigError(f"{where}: sopkit option 'organization' names the folder "
+                          f"{organization.name}/: name the organization file, like "
+                          "organization.yml")
     cache_dir = _cache_dir(options.get("cache_dir"), root, where,
                            watched=(procedures, templates, root / str(
                                (mkdocs or {}).get("docs_dir") or "docs")))
     return Config(
         root=root,
         procedures=procedures,
-        organization=root / str(options.get("organization") or "organization.yml"),
+        organization=organization,
         templates=templates,
         rules=rules,
         strict=strict,
