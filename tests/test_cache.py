@@ -173,6 +173,20 @@ def cache_dir(tmp_path: Path) -> Path:
     return tmp_path / "cache"
 
 
+def opened(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Config]:
+    """A handbook of ``kind`` (see make_handbook), made the current folder, and its config."""
+    root = make_handbook(kind, tmp_path / "hb")
+    monkeypatch.chdir(root)
+    return root, load_config(root)
+
+
+def backdated(path: Path) -> os.stat_result:
+    """``path`` made ten seconds old, old enough for the cache to trust its stat."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10**10))
+    return path.stat()
+
+
 def checked(config: Config, cache_dir: Path | None, today: date = TODAY,
             **options: object) -> CheckResult:
     if cache_dir is None:
@@ -241,9 +255,7 @@ def test_after_one_file_changes_only_that_file_is_checked_again(
 
 def test_after_organization_yml_changes(tmp_path: Path, cache_dir: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_handbook("generated", tmp_path / "hb")
-    monkeypatch.chdir(root)
-    config = load_config(root)
+    root, config = opened("generated", tmp_path, monkeypatch)
     assert_same(config, cache_dir)
     organization = root / "organization.yml"
     text = organization.read_text(encoding="utf-8")
@@ -260,9 +272,7 @@ def test_after_organization_yml_changes(tmp_path: Path, cache_dir: Path,
 
 def test_after_a_rule_setting_changes(tmp_path: Path, cache_dir: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_handbook("rule-examples", tmp_path / "hb")
-    monkeypatch.chdir(root)
-    config = load_config(root)
+    root, config = opened("rule-examples", tmp_path, monkeypatch)
     before = assert_same(config, cache_dir)
     names = sorted({d.rule for d in before if d.rule not in ("schema", "syntax")})
     assert len(names) > 5
@@ -275,9 +285,7 @@ def test_after_a_rule_setting_changes(tmp_path: Path, cache_dir: Path,
 
 def test_after_the_schema_changes(tmp_path: Path, cache_dir: Path,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_handbook("generated", tmp_path / "hb")
-    monkeypatch.chdir(root)
-    config = load_config(root)
+    _, config = opened("generated", tmp_path, monkeypatch)
     before = assert_same(config, cache_dir)
 
     schemas = tmp_path / "schemas"
@@ -304,12 +312,9 @@ def clear_schema_caches() -> None:
 def test_a_file_edited_without_changing_its_size_or_time_is_read_again(
     tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    root = make_handbook("cli", tmp_path / "hb")
-    monkeypatch.chdir(root)
-    config = load_config(root)
+    root, config = opened("cli", tmp_path, monkeypatch)
     good = root / "procedures" / "HR-001-good.yml"
-    old = good.stat()
-    os.utime(good, ns=(old.st_atime_ns, old.st_mtime_ns - 10**10))  # old enough to be trusted
+    backdated(good)
     assert_same(config, cache_dir)
     text = good.read_text(encoding="utf-8")
     broken = text.replace("title:", "titel:", 1)
@@ -338,9 +343,7 @@ def damage(path: Path, how: str) -> None:
 def test_a_damaged_cache_file_is_ignored_and_rewritten(
     how: str, tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    root = make_handbook("cli", tmp_path / "hb")
-    monkeypatch.chdir(root)
-    config = load_config(root)
+    _, config = opened("cli", tmp_path, monkeypatch)
     expected = assert_same(config, cache_dir)
     [stored] = cache_dir.glob("*.sopkit-cache")
     good = stored.read_bytes()
@@ -351,9 +354,7 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten(
 
 def test_a_malformed_entry_is_ignored(tmp_path: Path, cache_dir: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_handbook("cli", tmp_path / "hb")
-    monkeypatch.chdir(root)
-    config = load_config(root)
+    _, config = opened("cli", tmp_path, monkeypatch)
     expected = assert_same(config, cache_dir)
     [stored] = cache_dir.glob("*.sopkit-cache")
     # Rewrite every entry with a well-formed file but nonsense answers.
@@ -370,9 +371,7 @@ def test_a_malformed_entry_is_ignored(tmp_path: Path, cache_dir: Path,
 def test_an_answer_whose_extract_is_missing_is_checked_again(
     tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    root = make_handbook("cli", tmp_path / "hb")
-    monkeypatch.chdir(root)
-    config = load_config(root)
+    _, config = opened("cli", tmp_path, monkeypatch)
     expected = assert_same(config, cache_dir)
     [stored] = cache_dir.glob("*.sopkit-cache")
     decoded = decode(stored.read_bytes())
@@ -388,9 +387,7 @@ def test_an_answer_whose_extract_is_missing_is_checked_again(
 def test_an_edit_that_keeps_the_extract_writes_the_extracts_back_as_they_were(
     tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    root = make_handbook("generated", tmp_path / "hb")
-    monkeypatch.chdir(root)
-    config = load_config(root)
+    root, config = opened("generated", tmp_path, monkeypatch)
     assert_same(config, cache_dir)
     [stored] = cache_dir.glob("*.sopkit-cache")
     before = decode(stored.read_bytes())
@@ -405,9 +402,7 @@ def test_an_edit_that_keeps_the_extract_writes_the_extracts_back_as_they_were(
 
 def test_an_unwritable_cache_folder_only_costs_time(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_handbook("cli", tmp_path / "hb")
-    monkeypatch.chdir(root)
-    config = load_config(root)
+    _, config = opened("cli", tmp_path, monkeypatch)
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     assert list(checked(config, blocker / "cache").diagnostics) == reference(config)
@@ -500,9 +495,7 @@ def test_two_processes_sharing_the_cache_both_succeed(tmp_path: Path, cache_dir:
 def test_spreading_the_files_over_processes_changes_nothing(
     tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    root = make_handbook("generated", tmp_path / "hb")
-    monkeypatch.chdir(root)
-    config = load_config(root)
+    _, config = opened("generated", tmp_path, monkeypatch)
     serial = checked(config, None, jobs=1)
     parallel = checked(config, None, jobs=2)
     cached = checked(config, cache_dir, jobs=2)
@@ -518,9 +511,7 @@ def test_spreading_the_files_over_processes_changes_nothing(
 def test_documents_from_the_cache_load_the_same_in_worker_processes(
     tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    root = make_handbook("generated", tmp_path / "hb")
-    monkeypatch.chdir(root)
-    config = load_config(root)
+    _, config = opened("generated", tmp_path, monkeypatch)
     serial = list(checked(config, None, jobs=1).procedures)
     checked(config, cache_dir)
     monkeypatch.setenv("SOPKIT_JOBS", "2")  # load them in two processes, few as they are
@@ -538,12 +529,9 @@ def test_documents_from_the_cache_load_the_same_in_worker_processes(
 def test_documents_from_the_cache_are_the_checked_ones(
     tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    root = make_handbook("cli", tmp_path / "hb")
-    monkeypatch.chdir(root)
-    config = load_config(root)
+    root, config = opened("cli", tmp_path, monkeypatch)
     good = root / "procedures" / "HR-001-good.yml"
-    stat = good.stat()
-    os.utime(good, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10**10))
+    backdated(good)
     checked(config, cache_dir)
     result = checked(config, cache_dir)  # the cache vouches for the file unread
     good.write_text(good.read_text(encoding="utf-8") + "\n# edited later\n", encoding="utf-8")

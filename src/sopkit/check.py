@@ -46,7 +46,7 @@ Progress = Callable[[int, int], None]
 
 class CheckResult(NamedTuple):
     diagnostics: tuple[Diagnostic, ...]
-    procedures: Sequence[Document]
+    procedures: Documents
     """The procedure documents that passed the schema, in file order (loaded when first
     asked for: see :class:`Documents`)."""
     organization: Document | None
@@ -64,11 +64,9 @@ class CheckResult(NamedTuple):
     def failed(self, strict: bool = False) -> bool:
         return self.errors > 0 or (strict and self.warnings > 0)
 
-    def contents(self) -> Sequence[Document]:
+    def contents(self) -> tuple[Document, ...]:
         """The procedures with their data only (see :meth:`Documents.contents`)."""
-        if isinstance(self.procedures, Documents):
-            return self.procedures.contents()
-        return tuple(_content(document) for document in self.procedures)
+        return self.procedures.contents()
 
 
 def rule_infos() -> list[RuleInfo]:
@@ -142,14 +140,15 @@ def check_handbook(
             for rule, line, column, message in result.findings if rule in levels
         )
     handbook_day = today or config.today or date.today()
+    invalid = invalid_ids(checked)
     diagnostics.extend(
         Diagnostic(file, line, column, levels[rule], rule, message)
         for rule, file, line, column, message
-        in _context_findings(checked, organization, handbook_day, store)
+        in _context_findings(checked, invalid, organization, handbook_day, store)
         if rule in levels
     )
     diagnostics.extend(_whole_document_rules(procedures, organization, handbook_day, levels,
-                                             invalid_ids(checked)))
+                                             invalid))
     if store is not None:
         store.save()
 
@@ -298,7 +297,7 @@ class Documents(Sequence[Document]):
 
     def _documents(self) -> tuple[Document, ...]:
         if self._loaded is None:
-            self._loaded = _load_all(self._sources, _documents_of)
+            self._loaded = _load_all(self._sources, positions=True)
             self._sources = []
         return self._loaded
 
@@ -308,7 +307,7 @@ class Documents(Sequence[Document]):
         200 MB at 1,000 procedures) and of the time to send from worker processes."""
         if self._loaded is not None:
             return tuple(_content(document) for document in self._loaded)
-        return _load_all(self._sources, _contents_of)
+        return _load_all(self._sources, positions=False)
 
     def __len__(self) -> int:
         return len(self._loaded) if self._loaded is not None else len(self._sources)
@@ -336,21 +335,17 @@ class Documents(Sequence[Document]):
         return f"Documents({len(self)} procedures)"
 
 
-def _load_all(sources: Sequence[_Source],
-              load: Callable[[list[_Source]], list[Document]]) -> tuple[Document, ...]:
-    """``load`` over the sources whose documents are not at hand: on every idle core when
-    there are many (a large handbook whose answers came from the cache)."""
+def _load_all(sources: Sequence[_Source], *, positions: bool) -> tuple[Document, ...]:
+    """The documents of ``sources`` (without their positions unless asked), loading those
+    not at hand: on every idle core when there are many (a large handbook whose answers
+    came from the cache)."""
+    load = _documents_of if positions else _contents_of
     pending = [source for source in sources if not isinstance(source[3], Document)]
     workers = workers_for(len(pending), None)
     loaded = iter(map_in_processes(load, pending, workers) if workers > 1 else load(pending))
-    at_hand: Callable[[Document], Document] = (
-        _same if load is _documents_of else _content)
-    return tuple(at_hand(source[3]) if isinstance(source[3], Document) else next(loaded)
+    return tuple(next(loaded) if not isinstance(source[3], Document)
+                 else source[3] if positions else _content(source[3])
                  for source in sources)
-
-
-def _same(document: Document) -> Document:
-    return document
 
 
 def _documents_of(sources: list[_Source]) -> list[Document]:
@@ -386,13 +381,13 @@ ContextFinding = tuple[str, str, int, int, str]
 """(rule, file, line, column, message) of a finding of the rules run on every check."""
 
 
-def _context_findings(checked: Sequence[FileResult], organization: Document | None,
-                      today: date, store: Cache | None) -> Sequence[ContextFinding]:
+def _context_findings(checked: Sequence[FileResult], invalid: frozenset[str],
+                      organization: Document | None, today: date,
+                      store: Cache | None) -> Sequence[ContextFinding]:
     """What the context_rules() find over the extracts, and the rules kept with the files
     find about organization.yml, whatever their level. These depend on nothing but the
     extracts, the date and organization.yml (and the ids of the procedures that break
-    the format), so the cache keeps the last answer too."""
-    invalid = invalid_ids(checked)
+    the format: ``invalid``), so the cache keeps the last answer too."""
     key = b""
     if store is not None:
         from sopkit.cache import context_digest

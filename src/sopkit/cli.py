@@ -166,6 +166,7 @@ def _checked_for_publishing(config_file: Path | None, strict: bool,
     from sopkit.config import ConfigError, load_config
     from sopkit.report import format_report
     from sopkit.site import with_options
+    from sopkit.validate import wants_color
 
     try:
         config = with_options(load_config(Path.cwd(), config_file), today=today, strict=strict)
@@ -174,16 +175,12 @@ def _checked_for_publishing(config_file: Path | None, strict: bool,
     result = check_handbook(config, today=config.today)
     if result.diagnostics:
         click.echo(format_report("text", result.diagnostics, files=result.files,
-                                 rules=rule_infos(), color=_wants_color_err()),
+                                 rules=rule_infos(), color=wants_color(sys.stderr)),
                    nl=False, err=True)
     if result.failed(config.strict):
         click.echo("sopkit: fix the errors above first; nothing was published", err=True)
         sys.exit(EXIT_PROBLEMS)
     return config, result
-
-
-def _wants_color_err() -> bool:
-    return not os.environ.get("NO_COLOR") and sys.stderr is not None and sys.stderr.isatty()
 
 
 _publish_options = [

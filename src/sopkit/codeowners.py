@@ -55,9 +55,9 @@ class Entry:
     def line(self) -> str:
         if self.owners:
             return f"/{escape(self.path)} {' '.join('@' + owner for owner in self.owners)}"
-        # A name that is not UTF-8 (surrogateescape) is shown, not written byte for byte.
-        shown = self.path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        return f"# /{shown}: {self.reason}"
+        from sopkit.report import valid_unicode  # a name that is not UTF-8: shown, not copied
+
+        return f"# /{valid_unicode(self.path)}: {self.reason}"
 
 
 def escape(path: str) -> str:

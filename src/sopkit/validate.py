@@ -56,7 +56,7 @@ def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
         raise UsageProblem(str(error)) from None
     if base is not None:
         result = _with_change_rules(result, config, base, reported=bool(paths))
-    color = fmt == "text" and _wants_color()
+    color = fmt == "text" and wants_color(sys.stdout)
     write(sys.stdout, format_report(fmt, result.diagnostics, files=result.files,
                                     rules=rule_infos(), color=color))
     if any(diagnostic.rule == "io" for diagnostic in result.diagnostics):
@@ -98,10 +98,9 @@ def _with_change_rules(result: CheckResult, config: Config, base: str,
     return result._replace(diagnostics=merged)
 
 
-def _wants_color() -> bool:
-    if os.environ.get("NO_COLOR") or sys.stdout is None:  # None: started with stdout closed
-        return False
-    return sys.stdout.isatty()
+def wants_color(stream: TextIO | None) -> bool:
+    """Colours on ``stream``: a terminal, unless NO_COLOR is set (None: it was closed)."""
+    return not os.environ.get("NO_COLOR") and stream is not None and stream.isatty()
 
 
 def _progress(fmt: str) -> Callable[[int, int], None] | None:
