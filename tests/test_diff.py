@@ -373,6 +373,25 @@ def test_validate_with_base_runs_the_change_rules(repo: Repo,
     assert "names no commit" in missing.stderr
 
 
+def test_validate_with_base_gives_one_verdict_whatever_the_paths(
+        repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    step_removed(repo)  # version-not-raised, and no other finding in that file
+    monkeypatch.chdir(repo.path)
+
+    def change_findings(*paths: str) -> tuple[int, list[tuple[str, str]]]:
+        result = CliRunner().invoke(main, ["validate", "-f", "json", "--base", "main", *paths])
+        return result.exit_code, [(d["file"], d["rule"])
+                                  for d in json.loads(result.stdout)["diagnostics"]]
+
+    whole = (1, [(ONBOARDING, "version-not-raised")])
+    assert change_findings() == whole
+    for paths in (["."], ["procedures"], ["procedures/hr"], [ONBOARDING], [f"./{ONBOARDING}"],
+                  [str(repo.path / ONBOARDING)], [ONBOARDING, OFFBOARDING]):
+        assert change_findings(*paths) == whole, paths
+    assert change_findings(OFFBOARDING) == (0, [])  # it covers other files only
+    assert change_findings("procedures/it") == (0, [])
+
+
 def test_help_explains_formats_and_exit_codes() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
@@ -590,3 +609,22 @@ def test_a_file_name_that_is_not_utf8_gives_valid_utf8(repo: Repo) -> None:
         assert out.encode("utf-8")  # no lone surrogates left
     report = json.loads(invoke("--format", "json").stdout)
     assert [p["head_file"] for p in report["procedures"]] == ["procedures/hr/x\ufffd.yml"]
+
+
+def test_control_and_bidi_characters_in_file_names_never_reach_the_output_raw(
+        repo: Repo) -> None:
+    name = "procedures/hr/\u202egpj\x1b[2J.yml"
+    repo.git("checkout", "-q", "main")
+    (repo.path / name).write_bytes((repo.path / ONBOARDING).read_bytes().replace(
+        b"id: HR-001", b"id: HR-009"))
+    repo.commit("a file whose name holds an override and an escape")
+    repo.git("checkout", "-q", "-B", "feature", "main")
+    # broken now: the problems name the file in every format
+    repo.edit(name, "title: New employee onboarding", "title: [Changed \u2066x\u2069")
+    for fmt in ("json", "markdown", "text"):
+        out = invoke("--format", fmt).stdout
+        assert not set(out) & {"\x1b", "\u202e", "\u2066", "\u2069"}, fmt
+        if fmt != "json":
+            assert "\\u202egpj\\x1b[2J.yml" in out.replace("\\\\", "\\")
+    report = json.loads(invoke("--format", "json").stdout)
+    assert [p["head_file"] for p in report["procedures"]] == [name]  # the exact name

@@ -141,6 +141,43 @@ def test_text_control_characters_are_made_visible() -> None:
     assert out.splitlines()[0] == r"a\x1b.yaml:1:1: error schema: value '\x1b[2J' and\x0anext line"
 
 
+# One policy for every format: control and bidirectional characters (from a file name or
+# from procedure text quoted in a message) never reach the output raw.
+HOSTILE = Diagnostic("procedures/\u202egpj.yml\x1b[2J\x7f\x9b.yml", 3, 1, "error", "schema",
+                     "value '\u2066admin\u2069 \u202eevil\u202c' and \x1b]0;title\x07 "
+                     "\u200f\u061c\u2028\u0085")
+RAW = ["\x1b", "\x07", "\x7f", "\x85", "\x9b", "\u061c", "\u200f", "\u2028", "\u2066",
+       "\u2069", "\u202c", "\u202e"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_control_or_bidi_character_reaches_any_format_raw(fmt: str) -> None:
+    out = report(fmt, [HOSTILE])
+    assert not [char for char in RAW if char in out]
+    assert out.isprintable() or set(out) - set(filter(str.isprintable, out)) == {"\n"}
+    if fmt in ("json", "sarif"):  # JSON's own escapes: a script reads the exact values
+        assert "\\u202eevil" in out and "\\u001b]0;title\\u0007" in out
+    else:
+        assert "\\u202eevil" in out and "procedures/\\u202egpj.yml\\x1b[2J\\x7f\\x9b.yml" in out
+
+
+def test_text_and_github_show_the_same_escapes() -> None:
+    text = report("text", [HOSTILE]).splitlines()[0]
+    github = report("github", [HOSTILE]).splitlines()[0]
+    message = text.split(" error schema: ", 1)[1]
+    assert github.endswith("::" + message)
+    assert text.startswith(r"procedures/\u202egpj.yml\x1b[2J\x7f\x9b.yml:3:1: ")
+
+
+def test_json_and_sarif_keep_the_exact_values() -> None:
+    [parsed] = json.loads(report("json", [HOSTILE]))["diagnostics"]
+    assert Diagnostic(**parsed) == HOSTILE
+    result = json.loads(report("sarif", [HOSTILE]))["runs"][0]["results"][0]
+    assert result["message"]["text"] == HOSTILE.message
+    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "procedures/%E2%80%AEgpj.yml%1B%5B2J%7F%C2%9B.yml"
+
+
 def test_text_line_without_column() -> None:
     d = Diagnostic("a.yaml", 4, 0, "warning", "schema", "m")
     assert report("text", [d]).splitlines()[0] == "a.yaml:4: warning schema: m"
@@ -209,8 +246,9 @@ def test_github_escaping(text: str, data: str, prop: str) -> None:
 def test_github_message_cannot_inject_a_command() -> None:
     d = Diagnostic("a:b.yaml", 2, 0, "error", "schema", "bad\n::error file=x::fake")
     out = report("github", [d])
+    # the newline is shown as the text format shows it, on the one line of the annotation
     assert out.splitlines()[0] == ("::error file=a%3Ab.yaml,line=2,title=sopkit schema::"
-                                   "bad%0A::error file=x::fake")
+                                   "bad\\x0a::error file=x::fake")
     assert len(out.splitlines()) == 2
 
 

@@ -6,6 +6,10 @@ One function per format, looked up by name in :data:`FORMATS`:
 - ``json``: the diagnostics and a summary, for scripts;
 - ``github``: GitHub Actions workflow commands, so findings annotate the pull request;
 - ``sarif``: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+
+File names and messages quote the checked files: in every format, control and
+bidirectional characters are escaped (see :mod:`sopkit.escape`), as ``\\x1b`` in
+the text and github formats, as JSON's ``\\u202e`` in json and sarif.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from urllib.parse import quote
 
 import sopkit
 from sopkit.diagnostics import Diagnostic, RuleInfo
+from sopkit.escape import json_escaped, visible
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -31,11 +36,6 @@ _RED = "\x1b[31m"
 _YELLOW = "\x1b[33m"
 _RESET = "\x1b[0m"
 _SEVERITY_COLOR = {"error": _RED, "warning": _YELLOW}
-
-# C0 controls (tab included), DEL and C1 controls: never written raw to a terminal,
-# since messages may quote values taken from the checked files.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
 
 def format_report(
     fmt: str,
@@ -100,13 +100,8 @@ def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
 # -- text -------------------------------------------------------------------------------------
 
 
-def _visible(text: str) -> str:
-    """Control characters as ``\\xNN`` escapes, so a message cannot drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
 def _location(d: Diagnostic) -> str:
-    path = _visible(d.file)
+    path = visible(d.file)
     if d.line <= 0:
         return path
     if d.column <= 0:
@@ -117,12 +112,12 @@ def _location(d: Diagnostic) -> str:
 def _text(diagnostics: Sequence[Diagnostic], files: int, color: bool) -> str:
     lines = []
     for d in diagnostics:
-        location, severity, rule = _location(d) + ":", str(d.severity), _visible(d.rule)
+        location, severity, rule = _location(d) + ":", str(d.severity), visible(d.rule)
         if color:
             location = f"{_BOLD}{location}{_RESET}"
             severity = f"{_SEVERITY_COLOR.get(severity, '')}{severity}{_RESET}"
             rule = f"{_DIM}{rule}{_RESET}"
-        lines.append(f"{location} {severity} {rule}: {_visible(d.message)}")
+        lines.append(f"{location} {severity} {rule}: {visible(d.message)}")
     if lines:
         lines.append("")
     lines.append(summary(diagnostics, files))
@@ -148,7 +143,7 @@ def _json(diagnostics: Sequence[Diagnostic], files: int) -> str:
         ],
         "summary": {"files": files, "errors": errors, "warnings": warnings},
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_escaped(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 # -- github -----------------------------------------------------------------------------------
@@ -167,13 +162,15 @@ def escape_property(text: str) -> str:
 def _github(diagnostics: Sequence[Diagnostic], files: int) -> str:
     lines = []
     for d in diagnostics:
-        props = [f"file={escape_property(d.file)}"]
+        # Shown as the text format shows them: a raw ESC or bidi override would reach the
+        # log, and a file name with one cannot be annotated anyway.
+        props = [f"file={escape_property(visible(d.file))}"]
         if d.line > 0:
             props.append(f"line={d.line}")
             if d.column > 0:
                 props.append(f"col={d.column}")
-        props.append(f"title={escape_property('sopkit ' + d.rule)}")
-        lines.append(f"::{d.severity} {','.join(props)}::{escape_data(d.message)}")
+        props.append(f"title={escape_property('sopkit ' + visible(d.rule))}")
+        lines.append(f"::{d.severity} {','.join(props)}::{escape_data(visible(d.message))}")
     lines.append(summary(diagnostics, files))
     return "\n".join(lines) + "\n"
 
@@ -255,5 +252,5 @@ def _sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[RuleInfo], version
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json_escaped(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
 

@@ -7,7 +7,9 @@
 Procedure text is hostile input here: it can hold ``|``, ``<``, backticks,
 newlines, control characters and ``@mentions``. In Markdown every value is a
 code span (never HTML, never a mention or link) and every other piece of
-procedure text is escaped; in text, control characters are shown as escapes.
+procedure text is escaped; in text and Markdown, control and bidirectional
+characters are shown as escapes, and JSON writes them as ``\\uNNNN`` (one policy
+with `sopkit validate`'s reports: :mod:`sopkit.escape`).
 Long values are shortened around the part that changed.
 """
 
@@ -20,6 +22,7 @@ from typing import Any
 
 from sopkit.diagnostics import Diagnostic
 from sopkit.diff import FieldChange, HandbookDiff, ProcedureDiff
+from sopkit.escape import json_escaped, visible
 from sopkit.report import valid_unicode
 
 FORMATS = ("markdown", "json", "text")
@@ -31,7 +34,6 @@ COMMENT_LIMIT = 65_536
 """Characters GitHub takes in a pull-request comment or a step summary: longer Markdown is
 cut at a line (see :func:`fit_comment`)."""
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$])")
 _LABELS = {"added": "added", "removed": "removed", "modified": "modified",
            "unchanged": "unchanged", "invalid": "invalid"}
@@ -73,17 +75,8 @@ def _cut_note(left_out: int) -> str:
 # -- shared ------------------------------------------------------------------------------------
 
 
-def _visible(text: str) -> str:
-    """Control and bidi-override characters as ``\\xNN`` / ``\\uNNNN`` escapes."""
-    def escape(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-    return _CONTROL.sub(escape, text)
-
-
 def _one_line(text: str) -> str:
-    return _visible(text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " "))
+    return visible(text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " "))
 
 
 def _plain(value: Any) -> str:
@@ -180,7 +173,9 @@ def md_text(text: str) -> str:
 
 
 def md_code(text: str, *, table: bool = False) -> str:
-    """``text`` as a code span, with a fence longer than any run of backticks in it."""
+    """``text`` as a code span, with a fence longer than any run of backticks in it (and
+    control and bidi characters as escapes, as everywhere: file names reach here)."""
+    text = visible(text)
     if text == "":
         return '`""`'
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
@@ -349,7 +344,7 @@ def _json(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
                     "material": sum(1 for p in diff.changed if p.is_material),
                     "errors": errors, "warnings": warnings},
     }
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    return json_escaped(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n"
 
 
 # -- text --------------------------------------------------------------------------------------
@@ -359,44 +354,44 @@ def _text_change(change: FieldChange) -> str:
     if change.change in ("changed", "reordered"):
         old, new = _pair(change.before, change.after)
         verb = ": " if change.change == "changed" else " reordered: "
-        return f"{_visible(change.path)}{verb}{old} → {new}"
+        return f"{visible(change.path)}{verb}{old} → {new}"
     value = change.after if change.change == "added" else change.before
-    return f"{_visible(change.path)} {change.change}: {_shorten(_plain(value))}"
+    return f"{visible(change.path)} {change.change}: {_shorten(_plain(value))}"
 
 
 def _text(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
-    lines = [f"Compared {_visible(diff.base)} (merge base {diff.base_commit[:12]}) with "
-             f"{_visible(_head_name(diff))}."]
+    lines = [f"Compared {visible(diff.base)} (merge base {diff.base_commit[:12]}) with "
+             f"{visible(_head_name(diff))}."]
     for p in diff.changed:
         before, after = _version(p)
-        name = _visible(p.id or p.head_file or p.base_file or "")
+        name = visible(p.id or p.head_file or p.base_file or "")
         material = ", material" if p.is_material else ""
-        version = (f", version {_visible(before)} → {_visible(after)}" if before != after
-                   else f", version {_visible(after)}" if after != "–" else "")
+        version = (f", version {visible(before)} → {visible(after)}" if before != after
+                   else f", version {visible(after)}" if after != "–" else "")
         lines += ["", f"{name} {_one_line(_shorten(p.title))}".rstrip(),
                   f"  {_change_label(p)}{material}{version}"]
         if p.moved:
-            lines.append(f"  moved from {_visible(p.base_file or '')} to "
-                         f"{_visible(p.head_file or '')}")
+            lines.append(f"  moved from {visible(p.base_file or '')} to "
+                         f"{visible(p.head_file or '')}")
         if p.change == "modified" and p.head_version != p.base_version:
             lines.append("  history: " + ("new entry" if p.history_added else "no new entry"))
         for side, problems in (("at the base revision", p.base_problems),
                                ("now", p.head_problems)):
-            lines += [f"  {side}: {_visible(_where(d))}: {_visible(d.message)}"
+            lines += [f"  {side}: {visible(_where(d))}: {visible(d.message)}"
                       for d in problems]
         lines += [f"  material: {_text_change(c)}" for c in p.material]
         lines += [f"  {_text_change(c)}" for c in p.other]
     org = diff.organization
     if org is not None and org.change != "unchanged":
-        lines += ["", f"{_visible(org.file)} {_ORGANIZATION_CHANGE[org.change]}"]
+        lines += ["", f"{visible(org.file)} {_ORGANIZATION_CHANGE[org.change]}"]
         for side, problems in (("at the base revision", org.base_problems),
                                ("now", org.head_problems)):
-            lines += [f"  {side}: {_visible(_where(d))}: {_visible(d.message)}"
+            lines += [f"  {side}: {visible(_where(d))}: {visible(d.message)}"
                       for d in problems]
         lines += [f"  {_text_change(c)}" for c in org.changes]
     if diagnostics:
         lines.append("")
-        lines += [f"{_visible(_where(d))}: {d.severity} {d.rule}: {_visible(d.message)}"
+        lines += [f"{visible(_where(d))}: {d.severity} {d.rule}: {visible(d.message)}"
                   for d in diagnostics]
     lines += ["", f"{_plural(len(diff.changed), 'procedure')} changed, "
                   f"{len(diff.unchanged)} unchanged; {_findings(diagnostics)}"]

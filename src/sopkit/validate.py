@@ -55,7 +55,7 @@ def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
     except PathError as error:
         raise UsageProblem(str(error)) from None
     if base is not None:
-        result = _with_change_rules(result, config, base, reported=bool(paths))
+        result = _with_change_rules(result, config, base, paths)
     color = fmt == "text" and wants_color(sys.stdout)
     write(sys.stdout, format_report(fmt, result.diagnostics, files=result.files,
                                     rules=rule_infos(), color=color))
@@ -78,8 +78,9 @@ def write(stream: TextIO | None, text: str) -> None:
 
 
 def _with_change_rules(result: CheckResult, config: Config, base: str,
-                       reported: bool) -> CheckResult:
-    """Add the change rules' findings against ``base``; only for the given files, if any."""
+                       paths: Sequence[Path]) -> CheckResult:
+    """Add the change rules' findings against ``base``; only for the files ``paths`` cover,
+    if any, named as the report names them."""
     from sopkit.diff import change_diagnostics, diff_handbook
     from sopkit.git import GitError
 
@@ -87,15 +88,31 @@ def _with_change_rules(result: CheckResult, config: Config, base: str,
         found = change_diagnostics(config, diff_handbook(config, base, None))
     except GitError as error:
         raise UsageProblem(str(error)) from None
-    if reported:
-        files = {diagnostic.file for diagnostic in result.diagnostics}
-        found = [diagnostic for diagnostic in found if diagnostic.file in files]
+    if paths:  # the files the paths cover, whether or not they have another finding
+        covered = _covered(config, paths)
+        found = [diagnostic._replace(file=covered[key]) for diagnostic in found
+                 if (key := _key(diagnostic.file)) in covered]
     # A new version without its history entry is already reported by
     # history-version-mismatch in a full validation: say it once.
     mismatched = {d.file for d in result.diagnostics if d.rule == "history-version-mismatch"}
     found = [d for d in found if not (d.rule == "history-not-updated" and d.file in mismatched)]
     merged = tuple(sorted({*result.diagnostics, *found}))
     return result._replace(diagnostics=merged)
+
+
+def _covered(config: Config, paths: Sequence[Path]) -> dict[str, str]:
+    """The files ``paths`` cover, as check_handbook finds them: each file's resolved path
+    -> the name the report gives it."""
+    from sopkit.discover import Paths, expand_names
+
+    files = Paths()
+    selected = expand_names(paths, files, handbook=(config.procedures, config.organization))
+    return {files.resolve(path): files.display(path) for path in selected}
+
+
+def _key(file: str) -> str:
+    """A file named in a finding, resolved as :class:`sopkit.discover.Paths` resolves it."""
+    return os.path.normcase(os.path.realpath(file))
 
 
 def wants_color(stream: TextIO | None) -> bool:
