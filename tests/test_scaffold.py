@@ -314,6 +314,39 @@ def test_the_pre_commit_config_uses_this_repositorys_hooks(initialised: Path) ->
     assert {hook["id"] for hook in repo["hooks"]} <= {hook["id"] for hook in hooks}
 
 
+def test_the_handbook_sources_are_routed_to_a_role_of_the_organization(
+    initialised: Path,
+) -> None:
+    config = load_config(initialised)
+    assert config.handbook_owners == ("operations-manager",)
+    roles = yaml.safe_load((initialised / "organization.yml").read_text("utf-8"))["roles"]
+    assert "operations-manager" in [role["id"] for role in roles]
+    text = (initialised / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    assert text.startswith("# BEGIN sopkit") and text.endswith("# END sopkit\n")
+    # The example names nobody yet: the gap is said, for each of the handbook's files.
+    assert "# /organization.yml: no one to review it: no person with a github account holds " \
+           "the handbook_owners role 'operations-manager' in organization.yml\n" in text
+    done = run(["codeowners", "--check"], initialised)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_init_writes_nothing_through_a_folder_that_leads_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    handbook = tmp_path / "handbook"
+    handbook.mkdir()
+    (handbook / ".github").symlink_to(elsewhere, target_is_directory=True)
+    result = sopkit(["init"], handbook, monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert list(elsewhere.iterdir()) == []
+    assert "skipped  .github/workflows/sopkit.yml (its folder is a link that leads out of " \
+           "the handbook: make it a plain folder)" in result.output
+    assert "skipped  .github/CODEOWNERS (.github leads out of the repository" in result.output
+    assert "created  mkdocs.yml" in result.output
+
+
 def test_gitignore_keeps_the_site_out(initialised: Path) -> None:
     lines = (initialised / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "site/" in lines
@@ -501,6 +534,34 @@ def test_new_refuses_an_invalid_id(bad: str, hint: str, handbook: Path,
     assert hint in result.output
 
 
+@pytest.mark.parametrize(("args", "shown"), [
+    (["HR-001\n", "--title", "x"], "'HR-001\\n' is not a procedure id (did you mean 'HR-001'?)"),
+    (["HR-001\n* @x", "--title", "x"], "'HR-001\\n* @x' is not a procedure id"),
+    (["OPS-009", "--title", "x", "--department", "operations\n"],
+     "'operations\\n' is not a department id"),
+    (["OPS-009", "--title", "x", "--owner", "operations-manager\n"],
+     "'operations-manager\\n' is not a role id"),
+    (["OPS-009", "--title", "a\u2028b"], "the title must be one line of text: 'a\\u2028b'"),
+    (["OPS-009", "--title", "a\x1bb"], "the title must be one line of text: 'a\\x1bb'"),
+])
+def test_new_refuses_a_line_break_in_a_value_with_one_line(
+    args: list[str], shown: str, handbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(handbook)
+    result = sopkit(["new", *args], handbook, monkeypatch)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1, result.output
+    assert shown in result.output
+    assert snapshot(handbook) == before
+
+
+def test_new_takes_a_tab_in_the_title(handbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = sopkit(["new", "OPS-009", "--title", "a\tb"], handbook, monkeypatch)
+    assert result.exit_code == 0, result.output
+    document = load_file(handbook / "procedures" / "OPS-009-a-b.yml")
+    assert isinstance(document, Document) and document.data["title"] == "a\tb"
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--owner", "operations-manger"],
      "role 'operations-manger' is not in organization.yml (did you mean 'operations-manager'?)"),
@@ -555,6 +616,8 @@ def test_check_id() -> None:
     check_id("A")
     with pytest.raises(ScaffoldError, match="did you mean 'IT-7'"):
         check_id("it 7")
+    with pytest.raises(ScaffoldError, match=r"'HR-001\\n' is not a procedure id"):
+        check_id("HR-001\n")  # `$` matches before a final newline: the id must fullmatch
 
 
 def test_plan_procedure_fills_the_date(handbook: Path) -> None:

@@ -436,7 +436,8 @@ def new(procedure_id: str, title: str, department: str | None, owner: str | None
               help="Where to write it; '-' prints it. Default: .github/CODEOWNERS beside "
                    "mkdocs.yml.")
 @click.option("--force", is_flag=True,
-              help="Replace a CODEOWNERS file that sopkit did not generate.")
+              help="Add the sopkit section to a CODEOWNERS file that has none, after its "
+                   "lines (they are kept).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
               help="The mkdocs.yml whose sopkit plugin options to use.")
 def codeowners(check: bool, output: Path | None, force: bool, config_file: Path | None) -> None:
@@ -444,8 +445,11 @@ def codeowners(check: bool, output: Path | None, force: bool, config_file: Path 
 
     The people come from organization.yml: everyone whose roles include the
     procedure's owner role, by their github account. A procedure nobody can
-    review gets a comment line saying why. Run it after changing people or
-    owners, and commit the result; CI runs it with --check.
+    review gets a comment line saying why. The handbook's own files
+    (organization.yml, mkdocs.yml, templates/, .github/...) go to the roles of
+    the plugin option handbook_owners. sopkit writes only between the lines
+    '# BEGIN sopkit' and '# END sopkit': other lines are kept. Run it after
+    changing people or owners, and commit the result; CI runs it with --check.
 
     \b
     Exit codes: 0 written or up to date; 1 (--check) missing or out of date;
@@ -460,7 +464,10 @@ def codeowners(check: bool, output: Path | None, force: bool, config_file: Path 
         to_stdout = output is not None and str(output) == "-"
         default = output is None or to_stdout
         path = config.root / routing.DEFAULT_OUTPUT if default or output is None else output
-        text = routing.generate(config, routing.repository_root(path))
+        findings: list[str] = []  # values left out of routing, and hints: on stderr
+        text = routing.generate(config, routing.repository_root(path), findings)
+        for finding in findings:
+            click.echo(finding, err=True)
         if to_stdout:
             click.echo(text, nl=False)
             return

@@ -6,6 +6,7 @@ importing MkDocs) and the MkDocs plugin (which receives them from MkDocs).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,8 @@ import yaml
 from sopkit.words import did_you_mean
 
 RULE_LEVELS = ("error", "warning", "off")
+ROLE_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+"""A role id, as the format has it; use with fullmatch (``$`` would allow a final newline)."""
 CONFIG_FILE = "mkdocs.yml"
 
 OPTIONS: Mapping[str, str] = {
@@ -28,6 +31,8 @@ OPTIONS: Mapping[str, str] = {
     "section": "the folder of the site the handbook pages go into (default: the site root)",
     "cache_dir": "the folder of sopkit validate's cache, relative to mkdocs.yml (default: "
                  "the user's cache folder; $SOPKIT_CACHE_DIR overrides both)",
+    "handbook_owners": "roles of organization.yml whose people review changes to the "
+                       "handbook's own files in CODEOWNERS, e.g. [operations-manager]",
 }
 
 
@@ -53,6 +58,8 @@ class Config(NamedTuple):
     """The cache folder mkdocs.yml names, if any (see sopkit.cache.default_cache_dir)."""
     mkdocs: Mapping[str, Any] = {}  # shared: never changed (Mapping)
     """The whole mkdocs.yml as read (empty when there is none)."""
+    handbook_owners: tuple[str, ...] = ()
+    """Roles whose people review the handbook's own files (sopkit codeowners)."""
 
     def __repr__(self) -> str:  # without the whole of mkdocs.yml
         return f"Config(root={self.root!r}, procedures={self.procedures!r})"
@@ -196,7 +203,26 @@ def build_config(
         site_dir=site_dir if site_dir is not None else root / "site",
         cache_dir=cache_dir,
         mkdocs=mkdocs or {},
+        handbook_owners=_roles(options.get("handbook_owners"), "handbook_owners", where),
     )
+
+
+def _roles(value: Any, option: str, where: str) -> tuple[str, ...]:
+    """An option naming roles: one role id or a list of them."""
+    if value is None:
+        return ()
+    roles = [value] if isinstance(value, str) else value
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        raise ConfigError(f"{where}: sopkit option '{option}' must list role ids of "
+                          "organization.yml, like [operations-manager]")
+    for role in roles:
+        if ROLE_ID.fullmatch(role) is None:
+            shown = "".join(char if char.isprintable()
+                            else char.encode("unicode_escape").decode("ascii") for char in role)
+            raise ConfigError(f"{where}: sopkit option '{option}' names '{shown}', which is "
+                              "not a role id: write lowercase letters and digits joined by "
+                              "hyphens, like operations-manager")
+    return tuple(dict.fromkeys(roles))
 
 
 def _cache_dir(value: Any, root: Path, where: str, watched: Sequence[Path]) -> Path | None:

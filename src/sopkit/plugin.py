@@ -74,6 +74,8 @@ class SopkitPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     """The folder of the site the handbook pages go into (default: the site root)."""
     cache_dir = c.Optional(c.Type(str))
     """The folder of `sopkit validate`'s cache, relative to mkdocs.yml."""
+    handbook_owners = c.Optional(c.Type((str, list)))
+    """Roles whose people review the handbook's own files in CODEOWNERS."""
 
 
 class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-call]

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import sopkit
+from sopkit.codeowners import shown
 from sopkit.config import Config
 from sopkit.load import Document, load_bytes, load_file
 from sopkit.packaged import data_folder
@@ -30,8 +31,9 @@ from sopkit.words import did_you_mean
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
 
-PROCEDURE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
-LOCAL_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+# Use with fullmatch: `$` would also match before a final newline ("HR-001\n").
+PROCEDURE_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
+LOCAL_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 DEFAULT_OWNER = "process-owner"
 SLUG_LENGTH = 50
 COMMENT_COLUMN = 32
@@ -44,6 +46,9 @@ _SITE_NAMES: Mapping[Language, str] = {
 _SEARCH_LANG: Mapping[Language, str] = {"en": "[en]", "zh": "[zh, en]"}
 _OWNER_TITLES: Mapping[Language, str] = {"en": "Process owner", "zh": "流程负责人"}
 _TOKEN = re.compile(r"%%([A-Z_]+)%%")
+_BREAKS = {"Cc", "Zl", "Zp"}
+"""Unicode categories a one-line title must not have (a tab aside): controls, which YAML
+files cannot hold or read as line breaks, and line or paragraph separators."""
 
 
 class ScaffoldError(Exception):
@@ -146,6 +151,9 @@ def init_handbook(target: Path, language: Language = "en", *,
             path = target / name
             if path.exists():
                 report.kept.append(name)
+            elif not _inside(path.parent, target):
+                report.skipped.append((name, "its folder is a link that leads out of the "
+                                             "handbook: make it a plain folder"))
             elif name.startswith(EXAMPLE_PREFIX) and not fresh_procedures:
                 report.skipped.append((name, "the handbook already has procedures"))
             elif name.startswith(EXAMPLE_PREFIX) and not fresh_organization:
@@ -160,6 +168,12 @@ def init_handbook(target: Path, language: Language = "en", *,
         where = getattr(error, "filename", None) or target
         raise ScaffoldError(f"{where}: cannot write: {error.strerror or error}") from None
     return report
+
+
+def _inside(folder: Path, target: Path) -> bool:
+    """Whether ``folder`` is in ``target`` once links are followed: init writes nothing
+    through a link to somewhere else."""
+    return folder.resolve().is_relative_to(target.resolve())
 
 
 def _has_procedures(folder: Path) -> bool:
@@ -190,6 +204,7 @@ def _init_codeowners(target: Path, report: InitReport) -> None:
         report.kept.append(name)
         return
     try:
+        codeowners.check_target(path)  # not into a folder that leads out of the handbook
         config = load_config(target)
         text = codeowners.generate(config, codeowners.repository_root(path))
     except (ConfigError, codeowners.CodeownersError) as error:
@@ -231,15 +246,15 @@ def slug(title: str) -> str:
 
 
 def check_id(procedure_id: str) -> None:
-    if PROCEDURE_ID.match(procedure_id):
+    if PROCEDURE_ID.fullmatch(procedure_id):
         return
     hint = ""
     upper = procedure_id.strip().upper().replace("_", "-").replace(" ", "-")
-    if PROCEDURE_ID.match(upper):
+    if PROCEDURE_ID.fullmatch(upper):
         hint = f" (did you mean '{upper}'?)"
     raise ScaffoldError(
-        f"'{procedure_id}' is not a procedure id{hint}: write capital letters A-Z and digits "
-        "in groups joined by single hyphens, starting with a letter, e.g. HR-001"
+        f"'{shown(procedure_id)}' is not a procedure id{hint}: write capital letters A-Z and "
+        "digits in groups joined by single hyphens, starting with a letter, e.g. HR-001"
     )
 
 
@@ -251,8 +266,9 @@ def plan_procedure(config: Config, procedure_id: str, title: str, *,
     title = title.strip()
     if not title:
         raise ScaffoldError("the title is empty: give the procedure's name with --title")
-    if "\n" in title or "\r" in title:
-        raise ScaffoldError("the title must be one line")
+    if any(unicodedata.category(char) in _BREAKS and char != "\t" for char in title):
+        raise ScaffoldError(f"the title must be one line of text: '{shown(title)}' has a "
+                            "line break or a control character")
     organization = _organization(config)
     if department is not None:
         _check_department(department, organization)
@@ -347,9 +363,9 @@ def _listing(choices: list[str]) -> str:
 
 
 def _check_department(department: str, organization: Document | None) -> None:
-    if not LOCAL_ID.match(department):
-        raise ScaffoldError(f"'{department}' is not a department id: write lowercase letters "
-                            "and digits joined by hyphens, e.g. hr")
+    if not LOCAL_ID.fullmatch(department):
+        raise ScaffoldError(f"'{shown(department)}' is not a department id: write lowercase "
+                            "letters and digits joined by hyphens, e.g. hr")
     if organization is None:
         return
     known = _ids(organization.data.get("departments"))
@@ -360,9 +376,9 @@ def _check_department(department: str, organization: Document | None) -> None:
 
 
 def _check_owner(owner: str, organization: Document | None) -> None:
-    if not LOCAL_ID.match(owner):
-        raise ScaffoldError(f"'{owner}' is not a role id: write lowercase letters and digits "
-                            "joined by hyphens, e.g. hr-manager")
+    if not LOCAL_ID.fullmatch(owner):
+        raise ScaffoldError(f"'{shown(owner)}' is not a role id: write lowercase letters and "
+                            "digits joined by hyphens, e.g. hr-manager")
     if organization is None:
         return
     known = _ids(organization.data.get("roles"))
