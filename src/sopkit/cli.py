@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sopkit.config import Config
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_TERMINATED = 128 + 15  # as a shell reports a command stopped by SIGTERM
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -203,7 +204,8 @@ def _with_publish_options(command: click.decorators.FC) -> click.decorators.FC:
               type=click.Path(path_type=Path, file_okay=False),
               help="The folder to write the pages into.")
 @click.option("--force", is_flag=True,
-              help="Write into a non-empty folder sopkit did not create (deletes nothing).")
+              help="Write into a non-empty folder sopkit did not create (its files are "
+                   "never overwritten or deleted).")
 @_with_publish_options
 def render(out: Path, force: bool, strict: bool, today: date | None,
            config_file: Path | None) -> None:
@@ -237,7 +239,8 @@ def render(out: Path, force: bool, strict: bool, today: date | None,
 
 @main.command()
 @click.option("--force", is_flag=True,
-              help="Replace a site folder sopkit did not build.")
+              help="Replace a folder sopkit did not build (inside the handbook, not "
+                   "tracked by git).")
 @_with_publish_options
 def build(force: bool, strict: bool, today: date | None, config_file: Path | None) -> None:
     """Build the handbook's website with MkDocs, into mkdocs.yml's site_dir (default: site/).
@@ -249,13 +252,17 @@ def build(force: bool, strict: bool, today: date | None, config_file: Path | Non
 
     \b
     Exit codes: 0 built; 1 the handbook has errors or MkDocs failed (the last
-    good site is kept); 2 a usage, configuration or file problem.
+    good site is kept); 2 a usage, configuration or file problem; 143 stopped
+    by SIGTERM (the last good site is kept).
     """
-    from sopkit.site import BuildFailed, SiteError, build_site
+    from sopkit.site import BuildFailed, SiteError, Terminated, build_site
 
     config, result = _checked_for_publishing(config_file, strict, today)
     try:
         site = build_site(config, result, force=force, strict=strict)
+    except Terminated:
+        click.echo("sopkit: stopped by SIGTERM; the last good site is kept", err=True)
+        sys.exit(EXIT_TERMINATED)
     except SiteError as error:
         _fail(str(error))
     except BuildFailed as error:

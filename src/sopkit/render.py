@@ -618,14 +618,20 @@ class _WorkerState:
 
 
 def write_tree(site: RenderedSite, out: Path) -> list[Path]:
-    """Write every file of ``site`` under ``out`` (creating folders); return the paths."""
+    """Write every file of ``site`` under ``out`` (creating folders); return the paths.
+
+    Nothing is written through a symbolic link below ``out``: a linked folder or file
+    there is refused (:class:`sopkit.output.SiteError`), wherever it leads.
+    """
+    from sopkit.output import relative_parts, write_file
+
     written: list[Path] = []
     root = out.resolve()
+    root.mkdir(parents=True, exist_ok=True)
     for name, text in site.files.items():
-        target = (root / name).resolve()
-        if root != target and root not in target.parents:
-            raise ValueError(f"{name}: the path leaves {out}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="\n")
-        written.append(target)
+        try:
+            relative_parts(name)
+        except ValueError:
+            raise ValueError(f"{name}: the path leaves {out}") from None
+        written.append(write_file(root, name, text))
     return written

@@ -11,6 +11,9 @@ output from folders it must not touch:
   wrote; a later render removes only files on that list that it no longer writes.
 - ``sopkit build`` writes ``SITE/.sopkit-site``; a later build replaces such a
   folder, and refuses (without ``--force``) to replace one without the marker.
+
+What sopkit may write and delete, and how (never through a symbolic link), is
+:mod:`sopkit.output`'s business.
 """
 
 from __future__ import annotations
@@ -18,8 +21,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -32,13 +33,14 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from sopkit.config import Config
+from sopkit.output import RENDER_MARKER, SITE_MARKER, SiteError, Terminated, check_site_dir
+
+__all__ = ["RENDER_MARKER", "SITE_MARKER", "SiteError", "Terminated", "check_site_dir"]
 
 if TYPE_CHECKING:
     from sopkit.check import CheckResult
     from sopkit.render import RenderedSite
 
-RENDER_MARKER = ".sopkit-render"
-SITE_MARKER = ".sopkit-site"
 NAV_FILE = ".nav.yml"
 
 SEARCH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"
@@ -55,10 +57,6 @@ whole nav, so the build grows with the square of the number of procedures (at 1,
 procedures, 1,000 links in each of 1,000 pages). ``navigation.sections`` is left out:
 it shows every top-level section expanded on every page, which defeats pruning.
 See docs/publishing.md."""
-
-
-class SiteError(Exception):
-    """sopkit cannot publish where it was asked to; the message says why (exit 2)."""
 
 
 class BuildFailed(Exception):
@@ -84,65 +82,45 @@ def write_render(rendered: RenderedSite, out: Path, *, force: bool = False) -> l
     """Write ``rendered`` into ``out`` with its nav file and marker; return the paths written.
 
     ``out`` must be missing, empty, or a folder an earlier render wrote (it holds
-    the marker), unless ``force``. Files that an earlier render wrote and this one
-    does not are removed; no other file is ever deleted.
+    the marker), unless ``force``. No file an earlier render did not write is
+    overwritten or deleted, and nothing is written or deleted through a symbolic
+    link (see :mod:`sopkit.output`). Files that an earlier render wrote and this one
+    does not are removed.
     """
+    from sopkit.output import (
+        previous_render,
+        refuse_overwrites,
+        remove_file,
+        render_folder,
+        write_marker,
+    )
     from sopkit.render import RenderedSite, write_tree
 
     files = {_safe_relative(name): content for name, content in rendered.files.items()}
     files[NAV_FILE] = nav_text(rendered.nav)
-    previous = _previous_render(out, force)
-    out.mkdir(parents=True, exist_ok=True)
-    write_tree(RenderedSite(dict(sorted(files.items())), rendered.nav), out)
+    top = render_folder(out)
+    previous = previous_render(top, out, force)
+    refuse_overwrites(top, out, files, previous)
+    top.mkdir(parents=True, exist_ok=True)
+    # Listed before they are written: a render stopped half-way leaves no file that the
+    # next render would take for someone else's.
+    write_marker(top, sorted(previous | set(files)))
+    write_tree(RenderedSite(dict(sorted(files.items())), rendered.nav), top)
     for name in sorted(previous - set(files)):
-        stale = out / name
-        if stale.is_file():
-            stale.unlink()
-            _remove_empty_parents(stale.parent, out)
+        remove_file(top, name)
     written = sorted(files)
-    marker = "".join(f"{name}\n" for name in written)
-    (out / RENDER_MARKER).write_text(
-        "# Written by `sopkit render`; the files it wrote, which the next render may replace.\n"
-        + marker, encoding="utf-8", newline="\n",
-    )
+    write_marker(top, written)
     return written
 
 
 def _safe_relative(name: str) -> str:
-    path = PurePosixPath(name)
-    if path.is_absolute() or ".." in path.parts or not path.parts:
-        raise SiteError(f"the renderer produced a file outside the output folder: {name!r}")
-    return path.as_posix()
+    from sopkit.output import relative_parts
 
-
-def _previous_render(out: Path, force: bool) -> set[str]:
-    """The files an earlier render wrote into ``out`` (empty if none); refuse foreign folders."""
-    if not out.exists():
-        return set()
-    if not out.is_dir():
-        raise SiteError(f"{out} is a file, not a folder")
-    marker = out / RENDER_MARKER
-    if marker.is_file():
-        names = set()
-        for line in marker.read_text(encoding="utf-8").splitlines():
-            if line and not line.startswith("#"):
-                with contextlib.suppress(SiteError):
-                    names.add(_safe_relative(line))
-        return names
-    if any(out.iterdir()) and not force:
-        raise SiteError(f"{out} is not empty and was not written by sopkit render (no "
-                        f"{RENDER_MARKER} file); choose an empty folder, or pass --force to "
-                        "write into it anyway (no file is deleted)")
-    return set()
-
-
-def _remove_empty_parents(folder: Path, top: Path) -> None:
-    while folder != top and top in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
+    try:
+        return PurePosixPath(*relative_parts(name)).as_posix()
+    except ValueError:
+        raise SiteError(f"the renderer produced a file outside the output folder: {name!r}") \
+            from None
 
 
 # -- MkDocs settings --------------------------------------------------------------------------
@@ -360,80 +338,40 @@ def _load_mkdocs(prepared: _Prepared, **kwargs: Any) -> Any:
         raise SiteError(str(error)) from None
 
 
-def check_site_dir(config: Config, site_dir: Path, *, force: bool) -> None:
-    """Refuse a site folder sopkit may not replace."""
-    site = site_dir.resolve()
-    protected = [config.root, config.procedures, config.organization, config.templates]
-    if config.config_file is not None:
-        protected.append(config.config_file)
-    for path in protected:
-        path = path.resolve()
-        if site == path or site in path.parents:
-            raise SiteError(f"the site folder {site_dir} would hold {path}; set site_dir in "
-                            "mkdocs.yml to a folder of its own")
-    if not site_dir.exists():
-        return
-    if not site_dir.is_dir():
-        raise SiteError(f"{site_dir} is a file, not a folder")
-    if (site_dir / SITE_MARKER).is_file() or force or not any(site_dir.iterdir()):
-        return
-    raise SiteError(f"{site_dir} exists and was not built by sopkit (no {SITE_MARKER} file); "
-                    "pass --force to replace it, or set site_dir in mkdocs.yml")
-
-
 def build_site(config: Config, result: CheckResult, *, force: bool = False,
                strict: bool = False) -> Path:
     """Build the MkDocs site of the handbook ``config``, already checked as ``result``.
 
     The site is built into a temporary folder beside the site folder and moved into
-    place only when MkDocs succeeds, so a failed build leaves the last good site.
-    Returns the site folder.
+    place only when MkDocs succeeds, so a failed build leaves the last good site; a
+    build stopped by Ctrl+C or SIGTERM leaves no temporary folder either (SIGTERM
+    raises :class:`Terminated`). Returns the site folder.
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort
 
+    from sopkit.output import build_folder, publish, sigterm_stops_cleanly
+
     site_dir = config.site_dir if config.site_dir is not None else config.root / "site"
     check_site_dir(config, site_dir, force=force)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.sopkit-", dir=site_dir.parent))
     token = _CHECKED.set((_check_key(config), result))
     try:
-        with _mkdocs_logging(logging.WARNING), _mkdocs_settings(config, strict=strict) as prep:
-            mkdocs_config = _load_mkdocs(prep, site_dir=str(temp))
-            mkdocs_config.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(mkdocs_config)
-            except Abort as error:
-                raise BuildFailed(str(error)) from None
-            finally:
-                mkdocs_config.plugins.on_shutdown()
-        (temp / SITE_MARKER).write_text(
-            "This folder was built by sopkit; `sopkit build` replaces it as a whole.\n",
-            encoding="utf-8",
-        )
-        _swap(temp, site_dir)
+        with sigterm_stops_cleanly(), build_folder(site_dir) as temp:
+            with _mkdocs_logging(logging.WARNING), \
+                    _mkdocs_settings(config, strict=strict) as prep:
+                mkdocs_config = _load_mkdocs(prep, site_dir=str(temp))
+                mkdocs_config.plugins.on_startup(command="build", dirty=False)
+                try:
+                    build(mkdocs_config)
+                except Abort as error:
+                    raise BuildFailed(str(error)) from None
+                finally:
+                    mkdocs_config.plugins.on_shutdown()
+            publish(temp, site_dir)
     finally:
         _CHECKED.reset(token)
-        if temp.exists():
-            shutil.rmtree(temp, ignore_errors=True)
     return site_dir
-
-
-def _swap(new: Path, site_dir: Path) -> None:
-    """Put the folder ``new`` in the place of ``site_dir``, then delete the old site."""
-    if not site_dir.exists():
-        os.replace(new, site_dir)
-        return
-    trash = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.sopkit-old-", dir=site_dir.parent))
-    try:
-        os.replace(site_dir, trash / site_dir.name)
-        try:
-            os.replace(new, site_dir)
-        except OSError:
-            os.replace(trash / site_dir.name, site_dir)
-            raise
-    finally:
-        shutil.rmtree(trash, ignore_errors=True)
 
 
 def serve_site(config: Config, *, dev_addr: str | None = None, strict: bool = False) -> None:
