@@ -262,9 +262,10 @@ def _handbook_paths(config: Config, ask_git: bool) -> list[tuple[str, Path, bool
              ("the procedures folder", config.procedures, True),
              ("the templates folder", config.templates, True),
              ("the organization file", config.organization, False),
-             ("the training records", root / "training", True),
-             ("the approval records", root / "approvals", True),
-             ("the validation cache", default_cache_dir(config.cache_dir), True)]
+             ("the training records folder", root / "training", True),
+             ("the approval records folder", root / "approvals", True),
+             ("the validation cache folder", default_cache_dir(config.cache_dir),
+              True)]
     if config.config_file is not None:
         docs = config.config_file.parent / str(config.mkdocs.get("docs_dir") or "docs")
         paths += [("mkdocs.yml", config.config_file, False), ("the docs folder", docs, True)]
