@@ -275,3 +275,181 @@ def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(fmt: str, tmp_path
         if fmt == "sarif":
             location = report["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
             assert location["artifactLocation"]["uri"] == "procedures/bad%FFname.yml"
+
+
+# -- links out of the handbook, and file names that are unsafe to show ---------------------------
+
+GOOD = HANDBOOK / "procedures" / "HR-001-good.yml"
+
+
+def clean_handbook(root: Path) -> Path:
+    """The cli handbook with its one clean procedure only; and a folder next to it."""
+    shutil.copytree(HANDBOOK, root)
+    for path in (root / "procedures").glob("HR-00[2-5]-*.yml"):
+        path.unlink()
+    (root.parent / "outside").mkdir()
+    return root
+
+
+def outside_procedure(path: Path, procedure_id: str, extra: str = "") -> Path:
+    """A valid procedure outside the handbook (``extra``: more lines, say a secret)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(GOOD.read_text(encoding="utf-8").replace("id: HR-001", f"id: {procedure_id}")
+                    .replace("Good onboarding", f"Outside {procedure_id}") + extra,
+                    encoding="utf-8")
+    return path
+
+
+def invoke_in(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    done = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in done.stderr
+    assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
+    return done.exit_code, done.stdout, done.stderr
+
+
+LINK_RULE = "link-outside-handbook"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+def test_a_link_out_of_the_handbook_is_an_error_and_never_read(
+        fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = clean_handbook(tmp_path / "hb")
+    outside = tmp_path / "outside"
+    secret = outside_procedure(outside / "secret.yml", "HR-077", "secret-token: hunter2\n")
+    outside_procedure(outside / "folder" / "other.yml", "HR-078", "secret-token: hunter3\n")
+    (root / "procedures" / "hr").mkdir()
+    (root / "procedures" / "hr" / "shared.yml").symlink_to(secret)
+    (root / "procedures" / "linked").symlink_to(outside / "folder", target_is_directory=True)
+    # a link that stays inside the handbook is read as the file it names
+    outside_procedure(root / "drafts" / "inside.yml", "HR-079")
+    (root / "procedures" / "alias.yml").symlink_to(Path("..") / "drafts" / "inside.yml")
+
+    code, out, err = invoke_in(root, monkeypatch, "validate", "--format", fmt)
+    assert code == 1 and err == ""
+    assert "hunter" not in out and "secret-token" not in out  # nothing of them is quoted
+    if fmt in ("json", "sarif"):
+        found = {(d["file"], d["rule"]) for d in json.loads(out)["diagnostics"]} if fmt == "json" \
+            else {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"])
+                  for r in json.loads(out)["runs"][0]["results"]}
+        assert found == {("procedures/hr/shared.yml", LINK_RULE),
+                         ("procedures/linked", LINK_RULE)}
+    else:
+        assert "procedures/hr/shared.yml" in out and "procedures/linked" in out
+        assert "this file is a link to a file outside the handbook" in out
+        assert "this folder is a link to a folder outside the handbook" in out
+        assert "alias.yml" not in out
+
+
+def test_a_link_out_gives_one_verdict_whatever_the_paths(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = clean_handbook(tmp_path / "hb")
+    outside = tmp_path / "outside"
+    (root / "procedures" / "shared.yml").symlink_to(
+        outside_procedure(outside / "secret.yml", "HR-077", "secret-token: hunter2\n"))
+    (root / "procedures" / "linked").symlink_to(outside, target_is_directory=True)
+
+    def findings(*paths: str) -> list[tuple[str, str]]:
+        code, out, _ = invoke_in(root, monkeypatch, "validate", "-f", "json", *paths)
+        assert code == 1 and "hunter" not in out
+        return [(d["file"], d["rule"]) for d in json.loads(out)["diagnostics"]]
+
+    assert findings() == findings(".") == [("procedures/linked", LINK_RULE),
+                                           ("procedures/shared.yml", LINK_RULE)]
+    assert findings("procedures/shared.yml") == [("procedures/shared.yml", LINK_RULE)]
+    assert findings("procedures/linked") == [("procedures/linked/secret.yml", LINK_RULE)]
+    assert findings("procedures/linked/secret.yml") == [
+        ("procedures/linked/secret.yml", LINK_RULE)]
+
+
+def test_organization_yml_or_the_procedures_folder_linked_out_is_an_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = clean_handbook(tmp_path / "hb")
+    outside = tmp_path / "outside"
+    organization = outside / "organization.yml"
+    organization.write_text((root / "organization.yml").read_text(encoding="utf-8")
+                            + "secret-token: hunter2\n", encoding="utf-8")
+    (root / "organization.yml").unlink()
+    (root / "organization.yml").symlink_to(organization)
+    code, out, _ = invoke_in(root, monkeypatch, "validate")
+    assert code == 1 and "hunter" not in out and "secret-token" not in out
+    assert out.startswith(f"organization.yml: error {LINK_RULE}: this file is a link to a "
+                          "file outside the handbook")
+    assert "unknown-role" not in out  # rules that read organization.yml are not run blind
+
+    (root / "organization.yml").unlink()
+    shutil.move(root / "procedures", outside / "procedures")
+    (root / "procedures").symlink_to(outside / "procedures", target_is_directory=True)
+    code, out, _ = invoke_in(root, monkeypatch, "validate")
+    assert code == 1
+    assert out.startswith(f"procedures: error {LINK_RULE}: the procedures folder is a link to a "
+                          "folder outside the handbook")
+    assert "HR-001" not in out and out.endswith("1 error in 0 files\n")
+
+
+def test_a_link_out_stops_render_and_build(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    root = clean_handbook(tmp_path / "hb")
+    (root / "procedures" / "shared.yml").symlink_to(
+        outside_procedure(tmp_path / "outside" / "shared.yml", "HR-077"))  # valid: publishable
+    code, _, err = invoke_in(root, monkeypatch, "render", "--out", str(tmp_path / "out"))
+    assert code == 1
+    assert f"procedures/shared.yml: error {LINK_RULE}" in err and "nothing was published" in err
+    assert not list(tmp_path.glob("out/**/*HR-077*"))
+    code, _, err = invoke_in(root, monkeypatch, "build")
+    assert code == 1 and "nothing was published" in err
+    assert not (root / "site").exists()
+
+
+UNSAFE_CHARACTERS = ["\n", "\t", "\x1b", "\x7f", "\x85", "\x9b", "\u202e", "\u2066", "\u200f"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+def test_a_file_name_with_a_control_or_bidi_character_is_an_error_shown_escaped(
+        fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = clean_handbook(tmp_path / "hb")
+    names = []
+    for number, character in enumerate(UNSAFE_CHARACTERS):
+        name = f"procedures/x{number}{character}.yml"
+        outside_procedure(root / name, f"HR-1{number:02}")
+        names.append(name)
+    (root / "procedures" / "hr\x1b").mkdir()  # a folder's name counts too
+    names.append("procedures/hr\x1b/y.yml")
+    outside_procedure(root / names[-1], "HR-200")
+    code, out, _ = invoke_in(root, monkeypatch, "validate", "--format", fmt)
+    assert code == 1
+    assert not set(out) & (set(UNSAFE_CHARACTERS) - {"\n"})
+    if fmt == "json":
+        found = [(d["file"], d["rule"], d["line"]) for d in json.loads(out)["diagnostics"]]
+        assert sorted(found) == sorted((name, "unsafe-file-name", 0) for name in names)
+        assert "rename the file" in out
+    elif fmt == "sarif":
+        results = json.loads(out)["runs"][0]["results"]
+        assert [r["ruleId"] for r in results] == ["unsafe-file-name"] * len(names)
+    else:
+        assert len(out.splitlines()) == len(names) + (2 if fmt == "text" else 1)
+        assert "x0\\x0a.yml" in out and "x6\\u202e.yml" in out and "hr\\x1b/y.yml" in out
+
+
+def test_a_path_argument_is_shown_escaped_in_a_usage_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = clean_handbook(tmp_path / "hb")
+    code, out, err = invoke_in(root, monkeypatch, "validate", "nope\x1b[2J\u202e.yml")
+    assert code == 2 and out == ""
+    assert err == "sopkit: nope\\x1b[2J\\u202e.yml: no such file or folder\n"
+
+
+def test_bidi_overrides_in_procedure_text_are_shown_escaped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = clean_handbook(tmp_path / "hb")
+    path = root / "procedures" / "HR-001-good.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "status: draft", "status: \u202edevorppa\u202c"), encoding="utf-8")
+    for fmt in ("text", "github"):
+        code, out, _ = invoke_in(root, monkeypatch, "validate", "--format", fmt)
+        assert code == 1
+        assert "\u202e" not in out and "\\u202edevorppa\\u202c" in out
+    code, out, _ = invoke_in(root, monkeypatch, "validate", "--format", "json")
+    assert "\u202e" not in out and "\\u202edevorppa" in out
+    assert "\u202edevorppa" in json.loads(out)["diagnostics"][0]["message"]

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from sopkit.discover import PathError, Paths, discover, discover_names, display_name, expand_paths
+from sopkit.discover import (
+    Boundary,
+    PathError,
+    Paths,
+    discover,
+    discover_names,
+    display_name,
+    expand_names,
+    expand_paths,
+    unsafe_names,
+)
 
 
 def tree(root: Path, names: list[str]) -> None:
@@ -89,3 +99,53 @@ def test_a_handbook_with_no_procedures_folder_leaves_folders_as_they_are(
     nowhere = (tmp_path / "hr" / "procedures", tmp_path / "hr" / "organization.yml")
     found = expand_paths([Path("..")], nowhere)
     assert [path.name for path in found] == ["a.yml", "b.yml"]
+
+
+def test_unsafe_names() -> None:
+    safe = ["a.yml", "流程.yml", "b c.yml", "x\u200bzero-width.yml", "é.yml"]
+    assert unsafe_names(safe) == []
+    unsafe = ["a\n.yml", "a\t.yml", "a\x1b.yml", "a\x7f.yml", "a\x85.yml", "a\u202e.yml",
+              "a\u2066.yml", "a\u2069.yml", "a\u200e.yml", "a\u061c.yml", "a\u2028.yml"]
+    assert unsafe_names([*safe, *unsafe]) == unsafe
+    assert unsafe_names(["流程\u202e.yml", "流程.yml"]) == ["流程\u202e.yml"]
+
+
+def test_discovery_notes_unsafe_names_links_and_linked_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tree(tmp_path, ["hb/procedures/a.yml", "hb/procedures/b\x1b.yml", "hb/procedures/c\u202e/d.yml",
+                    "hb/drafts/inside.yml", "outside/e.yml", "outside/f.yml"])
+    procedures = tmp_path / "hb" / "procedures"
+    (procedures / "in.yml").symlink_to(tmp_path / "hb" / "drafts" / "inside.yml")
+    (procedures / "out.yml").symlink_to(tmp_path / "outside" / "e.yml")
+    (procedures / "out-folder").symlink_to(tmp_path / "outside", target_is_directory=True)
+    (procedures / "_private").symlink_to(tmp_path / "outside", target_is_directory=True)
+    monkeypatch.chdir(tmp_path / "hb")
+    boundary = Boundary(tmp_path / "hb", procedures)
+    paths = Paths(boundary.inside)
+    found = discover_names("procedures", paths)
+    assert found == ["procedures/a.yml", "procedures/b\x1b.yml", "procedures/in.yml",
+                     "procedures/out.yml", "procedures/c\u202e/d.yml"]
+    assert paths.unsafe == {"procedures/b\x1b.yml", "procedures/c\u202e/d.yml"}
+    assert paths.linked_folders == ["procedures/out-folder"]  # not into it, not _private
+    assert list(paths.suspects) == ["procedures/in.yml", "procedures/out.yml"]  # the links
+    assert [path for path in paths.suspects if boundary.leaves(path, paths.resolve(path))] == [
+        "procedures/out.yml"]
+    # named on the command line: the folder link is followed, its files lead out
+    named = expand_names([Path("procedures/out-folder"), Path("../outside/f.yml")], paths)
+    assert named == ["procedures/out-folder/e.yml", "procedures/out-folder/f.yml",
+                     "../outside/f.yml"]
+    assert [path for path in named if boundary.leaves(path, paths.resolve(path))] == [
+        "procedures/out-folder/e.yml", "procedures/out-folder/f.yml"]  # not a file named there
+
+
+def test_the_boundary_includes_a_procedures_folder_named_outside_the_root(tmp_path: Path) -> None:
+    tree(tmp_path, ["hb/mkdocs.yml", "shared/procedures/a.yml", "elsewhere/b.yml"])
+    boundary = Boundary(tmp_path / "hb", tmp_path / "hb" / ".." / "shared" / "procedures")
+    shared = os.fspath(tmp_path / "shared" / "procedures" / "a.yml")
+    elsewhere = tmp_path / "elsewhere" / "b.yml"
+    assert not boundary.leaves(shared, os.path.realpath(shared))
+    link = tmp_path / "shared" / "procedures" / "b.yml"
+    link.symlink_to(elsewhere)
+    assert boundary.leaves(os.fspath(link), os.path.realpath(link))
+    assert not boundary.leaves(os.fspath(elsewhere), os.path.realpath(elsewhere))

@@ -21,7 +21,16 @@ from typing import TYPE_CHECKING, NamedTuple, cast, overload
 
 from sopkit.config import Config
 from sopkit.diagnostics import Diagnostic, RuleInfo, Severity
-from sopkit.discover import Paths, discover_names, display_name, expand_names, unique
+from sopkit.discover import (
+    OUTSIDE_LINK,
+    UNSAFE_NAME,
+    Boundary,
+    Paths,
+    discover_names,
+    display_name,
+    expand_names,
+    unique,
+)
 from sopkit.file_check import (
     FileResult,
     check_file,
@@ -73,7 +82,7 @@ def rule_infos() -> list[RuleInfo]:
     """Every rule sopkit can report, including the syntax and schema checks."""
     from sopkit.diagnostics import IO, SCHEMA, SYNTAX
 
-    return [SYNTAX, SCHEMA, IO, *(rule.info for rule in all_rules())]
+    return [SYNTAX, SCHEMA, IO, UNSAFE_NAME, OUTSIDE_LINK, *(rule.info for rule in all_rules())]
 
 
 def check_handbook(
@@ -97,11 +106,27 @@ def check_handbook(
     number of processes to spread the files over (default: ``$SOPKIT_JOBS``, else
     one per core once there are PARALLEL_MIN_FILES files to check); the result is
     the same whatever it is.
+
+    A link that leads out of the handbook (see :mod:`sopkit.discover`) is reported and
+    never read, whichever command checks it: what it leads to is neither reported on
+    nor published.
     """
-    files = Paths()
+    boundary = Boundary(config.root, config.procedures)
+    files = Paths(boundary.inside)
     organization_path = os.path.normcase(os.path.realpath(config.organization))
-    handbook_files = (discover_names(os.fspath(config.procedures), files)
-                      if config.procedures.is_dir() else [])
+    diagnostics: list[Diagnostic] = []
+    handbook_files: list[str] = []
+    if config.procedures.is_dir():
+        folder = os.fspath(config.procedures)
+        if boundary.leaves(folder, os.path.normcase(os.path.realpath(folder))):
+            diagnostics.append(_outside(display_name(config.procedures), "the procedures folder "
+                                        "is a link to a folder outside the handbook; sopkit "
+                                        "does not read it: move the procedures into the "
+                                        "handbook, or name their real folder in mkdocs.yml's "
+                                        "procedures option"))
+        else:
+            handbook_files = discover_names(folder, files)
+    handbook_folders = len(files.linked_folders)
     selected = (expand_names(paths, files, handbook=(config.procedures, config.organization))
                 if paths else handbook_files)
     report_on = {files.resolve(path) for path in selected}
@@ -112,13 +137,20 @@ def check_handbook(
         + [path for path in handbook_files if files.resolve(path) not in report_on],
         files.resolve,
     )
+    linked_folders = (files.linked_folders[handbook_folders:] if paths
+                      else files.linked_folders[:handbook_folders])
+    procedure_files, refused = _refused(procedure_files, linked_folders, files, boundary)
+    diagnostics.extend(refused)
 
-    diagnostics: list[Diagnostic] = []
     organization: Document | None = None
     organization_bytes = b"-"  # "no organization.yml", for the cache
     if config.organization.is_file():
         name = display_name(config.organization)
-        raw = read_file(config.organization, name)
+        if boundary.leaves(os.fspath(config.organization), organization_path):
+            raw: bytes | Diagnostic = _outside(name, boundary.describe(
+                os.fspath(config.organization)))
+        else:
+            raw = read_file(config.organization, name)
         if isinstance(raw, bytes):
             organization_bytes = b"+" + raw
             organization, found = validate_document(load_bytes(raw, name), "organization")
@@ -153,6 +185,9 @@ def check_handbook(
         store.save()
 
     reported = {files.display(path) for path in selected}
+    reported.update(files.display(folder) for folder in linked_folders)
+    if not paths:
+        reported.add(display_name(config.procedures))
     if wants_organization:
         reported.add(display_name(config.organization))
     kept = sorted(d for d in diagnostics if d.file in reported)
@@ -163,6 +198,35 @@ def check_handbook(
         files=len(report_on - {organization_path})  # a file named twice is one file
         + (1 if wants_organization and config.organization.is_file() else 0),
     )
+
+
+def _refused(procedure_files: list[str], linked_folders: Sequence[str], files: Paths,
+             boundary: Boundary) -> tuple[list[str], list[Diagnostic]]:
+    """The procedure files to read, and the findings about files and folders that are not
+    taken as they are: links out of the handbook (left out: never read) and files whose
+    names hold control or bidirectional characters (read, and reported). Quick when
+    there are none: ``files`` knows the few to look at."""
+    found: list[Diagnostic] = []
+    leaving = {path for path in files.suspects if boundary.leaves(path, files.resolve(path))}
+    if leaving:
+        found.extend(_outside(files.display(path), boundary.describe(path))
+                     for path in procedure_files if path in leaving)
+        procedure_files = [path for path in procedure_files if path not in leaving]
+    for folder in dict.fromkeys(linked_folders):
+        if boundary.leaves(folder, os.path.normcase(os.path.realpath(folder))):
+            found.append(_outside(files.display(folder), boundary.describe(folder)))
+    if files.unsafe:
+        found.extend(Diagnostic(files.display(path), 0, 0, "error", UNSAFE_NAME.name,
+                                "the name of this file (or of a folder it is in) holds a "
+                                "control or bidirectional character, which terminals and "
+                                "logs show wrongly (here as an escape): rename the file "
+                                "with visible characters only")
+                     for path in procedure_files if path in files.unsafe)
+    return procedure_files, found
+
+
+def _outside(name: str, message: str) -> Diagnostic:
+    return Diagnostic(name, 0, 0, "error", OUTSIDE_LINK.name, message)
 
 
 def _levels(config: Config, skip: frozenset[str]) -> dict[str, Severity]:

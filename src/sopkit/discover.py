@@ -6,6 +6,19 @@ or ``.``. Messages name a file relative to the current folder when it is inside
 it. For 10,000 files, path objects and a system call per file would be a good
 part of a re-run that finds everything in the cache, so the work is done on
 strings, once per folder.
+
+Two kinds of file are found but not taken as they are (check.py reports them):
+
+* a file whose name (or the name of a folder it is in, below the folder
+  searched) holds a control or bidirectional character (:data:`UNSAFE_NAME`):
+  terminals, logs and reviews would show another name than the file's;
+* a link that leaves the handbook (:data:`OUTSIDE_LINK`): a file, or a folder,
+  inside the handbook (the folder of mkdocs.yml, and the procedures folder when
+  mkdocs.yml names one elsewhere) whose real path is outside it. Its content is
+  never read, so never reported on nor published. A link to another place
+  inside the handbook is fine: a linked file is read under its own name (once,
+  when it links to another procedure file), and a linked folder is not
+  entered, as ``os.walk`` does (its files are found where they really are).
 """
 
 from __future__ import annotations
@@ -15,7 +28,51 @@ import os
 from collections.abc import Callable, Container, Iterable, Sequence
 from pathlib import Path
 
+from sopkit.diagnostics import RuleInfo
+from sopkit.escape import UNSAFE, visible
+
 YAML_SUFFIXES = (".yml", ".yaml")
+
+UNSAFE_NAME = RuleInfo(
+    name="unsafe-file-name",
+    severity="error",
+    summary="A procedure's file name holds a control or bidirectional character.",
+    doc="""\
+The name of a procedure file, or of a folder it is in, holds a control
+character (a newline, a tab, ESC, DEL, a C1 control) or a bidirectional mark or
+override (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), or a line or
+paragraph separator (U+2028, U+2029). Terminals, CI logs and reviews would show
+another name, or text in another order, than the file has; sopkit shows such
+characters as escapes (`\\x1b`, `\\u202e`) and reports the file.
+
+Rename the file (or the folder) with visible characters only, for example
+`git mv $'procedures/hr/onboarding\\u202e.yml' procedures/hr/onboarding.yml`.
+""",
+)
+
+OUTSIDE_LINK = RuleInfo(
+    name="link-outside-handbook",
+    severity="error",
+    summary="A procedure file (or folder, or organization.yml) is a link out of the "
+            "handbook.",
+    doc="""\
+A symbolic link inside the handbook (the folder of mkdocs.yml) leads to a file
+or folder outside it. sopkit never reads what such a link leads to: a pull
+request could otherwise have it quote or publish any file of the machine that
+checks or builds the handbook. The file is reported and nothing is published
+until it is fixed. `sopkit diff` reports such links found in git the same way.
+
+A link to another place inside the handbook is fine. A linked folder inside the
+handbook is not entered (its files are found where they are).
+
+Copy the procedure into the handbook (or move the folder into it), and remove
+the link:
+
+```sh
+cp --remove-destination "$(readlink -f procedures/hr/shared.yml)" procedures/hr/shared.yml
+```
+""",
+)
 
 
 class PathError(Exception):
@@ -41,10 +98,11 @@ def discover(folder: Path) -> list[Path]:
 def discover_names(folder: str, paths: Paths | None = None) -> list[str]:
     """:func:`discover` as strings, walking the folders as ``os.walk`` does (sorted, not
     into folders starting with '.' or '_', nor into links to folders). ``paths`` learns
-    each file's folder, and which files are symbolic links."""
+    each file's folder, which files are symbolic links, the links to folders passed over,
+    and the files whose names (below ``folder``) are unsafe to show."""
     found: list[str] = []
 
-    def visit(top: str) -> None:
+    def visit(top: str, unsafe_folder: bool = False) -> None:
         try:
             with os.scandir(top) as listing:
                 entries = list(listing)
@@ -66,12 +124,35 @@ def discover_names(folder: str, paths: Paths | None = None) -> list[str]:
         if paths is not None and names:
             links = {entry.name for entry in files if entry.is_symlink()}
             paths.found(top, prefix, names, links)
+            unsafe = names if unsafe_folder else unsafe_names(names)
+            paths.unsafe.update(prefix + name for name in unsafe)
         for entry in sorted(folders, key=_NAME):
-            if not entry.name.startswith((".", "_")) and not entry.is_symlink():
-                visit(prefix + entry.name)
+            if entry.name.startswith((".", "_")):
+                continue
+            if not entry.is_symlink():
+                visit(prefix + entry.name, unsafe_folder or bool(UNSAFE.search(entry.name)))
+            elif paths is not None:
+                paths.linked_folders.append(prefix + entry.name)
 
     visit(folder)
     return found
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7f))
+
+
+def unsafe_names(names: Sequence[str]) -> list[str]:
+    """The names among ``names`` that hold a character of :data:`sopkit.escape.UNSAFE`.
+    Quick when there is none (the usual case), as for 10,000 names it is checked on
+    every run: ASCII names as bytes, others first by ``str.isprintable`` (every unsafe
+    character is unprintable)."""
+    joined = "".join(names)
+    if joined.isascii():
+        if not joined.encode("ascii").translate(None, _PRINTABLE_ASCII):
+            return []
+    elif joined.isprintable():
+        return []
+    return [name for name in names if UNSAFE.search(name)]
 
 
 _NAME = operator.attrgetter("name")
@@ -104,8 +185,10 @@ def expand_names(paths: Sequence[Path], known: Paths | None = None, *,
                 files.extend(discover_names(os.fspath(path), known))
         elif path.is_file() or path.exists():
             files.append(os.fspath(path))
+            if known is not None and unsafe_names([path.name]):
+                known.unsafe.add(os.fspath(path))
         else:
-            raise PathError(f"{path}: no such file or folder")
+            raise PathError(f"{visible(os.fspath(path))}: no such file or folder")
     return files
 
 
@@ -133,10 +216,20 @@ class Paths:
     strings, with each folder worked out once: for 10,000 files, path objects and
     system calls would be a good part of a run that finds everything in the cache."""
 
-    def __init__(self) -> None:
+    def __init__(self, inside: Sequence[str] | None = None) -> None:
+        """``inside``: the real folders (normcased, ending with a separator) that files may
+        lead to without being :attr:`suspects`; None, no suspects are kept."""
         self._resolved: dict[str, str] = {}
         self._displayed: dict[str, str] = {}
         self._relative: dict[str, str | None] = {}
+        self._inside = tuple(inside) if inside is not None else None
+        self.suspects: dict[str, None] = {}
+        """The files that may lead out of ``inside`` (links, files of folders reached
+        through a link, files named outside it): the few to look at closely."""
+        self.linked_folders: list[str] = []
+        """Links to folders that :func:`discover_names` passed over, in the order met."""
+        self.unsafe: set[str] = set()
+        """Files whose names are unsafe to show (see :func:`unsafe_names`)."""
 
     def found(self, folder: str, prefix: str, names: Sequence[str],
               links: Container[str]) -> None:
@@ -147,6 +240,10 @@ class Paths:
         for name in names:
             if name not in links:
                 resolved[prefix + name] = real + os.path.normcase(name)
+        if self._inside is not None:  # once per folder, not per file
+            outside = not real.startswith(self._inside)
+            self.suspects.update((prefix + name, None) for name in names
+                                 if outside or name in links)
         relative = self._relative_folder(folder)
         if relative is None or relative.startswith(".."):
             return  # named by their full paths: left to display()
@@ -159,6 +256,8 @@ class Paths:
         resolved = self._resolved.get(path)
         if resolved is None:
             resolved = self._resolved[path] = os.path.normcase(os.path.realpath(path))
+            if self._inside is not None and not resolved.startswith(self._inside):
+                self.suspects[path] = None
         return resolved
 
     def display(self, path: str) -> str:
@@ -188,3 +287,44 @@ class Paths:
         if relative.startswith(".."):
             return Path(path).as_posix()
         return relative if os.sep == "/" else Path(relative).as_posix()
+
+
+class Boundary:
+    """Where the handbook ends, for its links: the folder of mkdocs.yml (``root``), and
+    the procedures folder when mkdocs.yml names one outside that folder."""
+
+    def __init__(self, root: Path, procedures: Path) -> None:
+        lexical = [_folder_prefix(os.path.abspath(root))]
+        real = [_folder_prefix(os.path.realpath(root))]
+        procedures_named = _folder_prefix(os.path.abspath(procedures))
+        if not procedures_named.startswith((*lexical, *real)):
+            lexical.append(procedures_named)
+            real.append(_folder_prefix(os.path.realpath(procedures)))
+        self.inside = tuple(dict.fromkeys(real))
+        """The real folders of the handbook (normcased, with a final separator)."""
+        self._named = tuple(dict.fromkeys([*lexical, *real]))
+
+    def leaves(self, path: str, resolved: str) -> bool:
+        """Whether ``path`` is in the handbook as named but not once links are followed
+        (``resolved``: its real path, normcased). A file named outside the handbook
+        (``sopkit validate ../draft.yml``) is not in it to begin with."""
+        if resolved.startswith(self.inside):
+            return False
+        return os.path.normcase(os.path.abspath(path)).startswith(self._named)
+
+    def describe(self, path: str) -> str:
+        """The message for ``path``, which :meth:`leaves` the handbook."""
+        if os.path.isdir(path):
+            return ("this folder is a link to a folder outside the handbook; sopkit does not "
+                    "read what it holds: move the procedures into the handbook and remove "
+                    "the link")
+        if os.path.islink(path):
+            return ("this file is a link to a file outside the handbook; sopkit does not "
+                    "read it: copy the file into the handbook in place of the link")
+        return ("this file is reached through a link to a folder outside the handbook; "
+                "sopkit does not read it: move the folder into the handbook in place of "
+                "the link")
+
+
+def _folder_prefix(folder: str) -> str:
+    return os.path.join(os.path.normcase(folder), "")
