@@ -628,3 +628,81 @@ def test_control_and_bidi_characters_in_file_names_never_reach_the_output_raw(
             assert "\\u202egpj\\x1b[2J.yml" in out.replace("\\\\", "\\")
     report = json.loads(invoke("--format", "json").stdout)
     assert [p["head_file"] for p in report["procedures"]] == [name]  # the exact name
+
+
+# -- links: one policy with sopkit validate --------------------------------------------------------
+
+
+def with_links(repo: Repo) -> Path:
+    """On main: a link out of the repository (relative), one to an absolute path, one to
+    another procedure and one to a procedure kept elsewhere in the repository. Returns the
+    folder outside the repository, which holds a valid procedure with a secret."""
+    outside = repo.path.parent / "outside"
+    outside.mkdir()
+    (outside / "secret.yml").write_text(repo.read(ACCESS).replace("IT-001", "IT-077")
+                                        + "x-secret: hunter2\n", encoding="utf-8")
+    repo.git("checkout", "-q", "main")
+    hr = repo.path / "procedures" / "hr"
+    (hr / "shared.yml").symlink_to(Path("..") / ".." / ".." / "outside" / "secret.yml")
+    (hr / "absolute.yml").symlink_to(outside / "secret.yml")
+    (hr / "alias.yml").symlink_to("onboarding.yml")
+    repo.write("drafts/kept.yml", repo.read(ACCESS).replace("IT-001", "IT-050"))
+    (hr / "kept.yml").symlink_to(Path("..") / ".." / "drafts" / "kept.yml")
+    repo.commit("links")
+    repo.git("checkout", "-q", "-B", "feature", "main")
+    return outside
+
+
+def test_links_are_judged_as_sopkit_validate_judges_them(repo: Repo) -> None:
+    with_links(repo)
+    repo.edit("drafts/kept.yml", "title: Access review", "title: Access review, kept")
+    for head in ([], ["HEAD"]):
+        if head:
+            repo.commit("the kept procedure changed")
+        out = invoke("--format", "json", "main", *head).stdout
+        assert "hunter2" not in out and "IT-077" not in out
+        report = json.loads(out)
+        linked = {p["head_file"]: (p["change"], [d["rule"] for d in p["problems"]["base"]],
+                                   [d["rule"] for d in p["problems"]["head"]])
+                  for p in report["procedures"] if p["change"] == "invalid"}
+        rules = ["link-outside-handbook"]
+        assert linked == {"procedures/hr/shared.yml": ("invalid", rules, rules),
+                          "procedures/hr/absolute.yml": ("invalid", rules, rules)}, head
+        kept = [p for p in report["procedures"] if p["id"] == "IT-050"]
+        assert [(p["head_file"], p["change"]) for p in kept] == [
+            ("procedures/hr/kept.yml", "modified")]
+        assert "HR-001" in report["unchanged"]  # the alias is not a second HR-001
+        assert not [d for d in report["diagnostics"] if d["rule"] == "duplicate-procedure-id"]
+    text = invoke("--format", "text", "main").stdout
+    assert ("now: procedures/hr/shared.yml: this file is a link to a file outside the "
+            "handbook") in text
+
+
+def test_a_linked_folder_or_organization_yml_out_of_the_handbook(repo: Repo) -> None:
+    outside = with_links(repo)
+    (outside / "organization.yml").write_text(ORGANIZATION + "x-secret: hunter2\n",
+                                              encoding="utf-8")
+    (repo.path / "organization.yml").symlink_to(outside / "organization.yml")
+    (repo.path / "procedures" / "linked").symlink_to(outside, target_is_directory=True)
+    out = invoke("--format", "json").stdout
+    assert "hunter2" not in out
+    report = json.loads(out)
+    folder = [p for p in report["procedures"] if p["head_file"] == "procedures/linked"]
+    assert [d["rule"] for p in folder for d in p["problems"]["head"]] == [
+        "link-outside-handbook"]
+    organization = report["organization"]
+    assert organization["change"] == "added"
+    assert [d["rule"] for d in organization["problems"]["head"]] == ["link-outside-handbook"]
+    repo.commit("organization.yml is a link now")
+    committed = json.loads(invoke("--format", "json", "main", "HEAD").stdout)["organization"]
+    assert [d["rule"] for d in committed["problems"]["head"]] == ["link-outside-handbook"]
+
+
+def test_validate_with_base_and_a_link_out(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    with_links(repo)
+    monkeypatch.chdir(repo.path)
+    result = CliRunner().invoke(main, ["validate", "-f", "json", "--base", "main"])
+    assert result.exit_code == 1 and "hunter2" not in result.stdout
+    assert {(d["file"], d["rule"]) for d in json.loads(result.stdout)["diagnostics"]} == {
+        ("procedures/hr/shared.yml", "link-outside-handbook"),
+        ("procedures/hr/absolute.yml", "link-outside-handbook")}

@@ -207,3 +207,41 @@ def test_other_git_failures_are_one_line(repo: Repo) -> None:
         git.list_files(repo.path, "0" * 40, "procedures")
     assert "\n" not in str(caught.value)
     assert str(caught.value).startswith("git ls-tree failed: ")
+
+
+def test_links_are_listed_as_links_and_followed_within_given_folders(repo: Repo) -> None:
+    hr = repo.path / "procedures" / "hr"
+    (hr / "alias.yml").symlink_to("onboarding.yml")
+    (hr / "chain.yml").symlink_to("alias.yml")
+    (hr / "up.yml").symlink_to(Path("..") / ".." / "notes" / "n.yml")
+    (hr / "out.yml").symlink_to(Path("..") / ".." / ".." / "elsewhere.yml")
+    (hr / "absolute.yml").symlink_to("/etc/passwd")
+    (hr / "gone.yml").symlink_to("nothing.yml")
+    (hr / "folder.yml").symlink_to("..")
+    (hr / "loop-a.yml").symlink_to("loop-b.yml")
+    (hr / "loop-b.yml").symlink_to("loop-a.yml")
+    repo.write("notes/n.yml", "id: N-1\n")
+    commit = repo.commit("links")
+    blobs = {blob.path.removeprefix("procedures/hr/"): blob
+             for blob in git.list_blobs(repo.path, commit, "procedures/hr")}
+    assert {name for name, blob in blobs.items() if blob.link} == {
+        "alias.yml", "chain.yml", "up.yml", "out.yml", "absolute.yml", "gone.yml", "folder.yml",
+        "loop-a.yml", "loop-b.yml"}
+    assert git.list_files(repo.path, commit, "procedures/hr") == [
+        "procedures/hr/offboarding.yml", "procedures/hr/onboarding.yml"]  # files only
+    assert git.read_files(repo.path, commit, ["procedures/hr/alias.yml"]) == {}
+
+    def follow(name: str, within: tuple[str, ...] = ("",)) -> tuple[str, str]:
+        followed = git.follow_link(repo.path, commit, blobs[name], within)
+        assert (followed.blob is not None) == (followed.end == "file")
+        return followed.end, followed.path
+
+    assert follow("alias.yml") == ("file", "procedures/hr/onboarding.yml")
+    assert follow("chain.yml") == ("file", "procedures/hr/onboarding.yml")
+    assert follow("up.yml") == ("file", "notes/n.yml")
+    assert follow("up.yml", ("procedures",)) == ("outside", "notes/n.yml")  # not the handbook
+    assert follow("out.yml") == ("outside", "../elsewhere.yml")
+    assert follow("absolute.yml") == ("outside", "/etc/passwd")
+    assert follow("gone.yml") == ("missing", "procedures/hr/nothing.yml")
+    assert follow("folder.yml") == ("missing", "procedures")
+    assert follow("loop-a.yml")[0] == "loop"

@@ -132,15 +132,16 @@ def check_handbook(
     report_on = {files.resolve(path) for path in selected}
     wants_organization = not paths or organization_path in report_on
 
-    procedure_files = unique(
-        [path for path in selected if files.resolve(path) != organization_path]
-        + [path for path in handbook_files if files.resolve(path) not in report_on],
-        files.resolve,
-    )
     linked_folders = (files.linked_folders[handbook_folders:] if paths
                       else files.linked_folders[:handbook_folders])
-    procedure_files, refused = _refused(procedure_files, linked_folders, files, boundary)
+    # Links are judged before files named twice are counted once: two links out of the
+    # handbook to one file are two errors.
+    candidates, refused = _refused(
+        [path for path in selected if files.resolve(path) != organization_path]
+        + [path for path in handbook_files if files.resolve(path) not in report_on],
+        linked_folders, files, boundary)
     diagnostics.extend(refused)
+    procedure_files = unique(candidates, files.resolve)
 
     organization: Document | None = None
     organization_bytes = b"-"  # "no organization.yml", for the cache
@@ -222,7 +223,7 @@ def _refused(procedure_files: list[str], linked_folders: Sequence[str], files: P
                                 "logs show wrongly (here as an escape): rename the file "
                                 "with visible characters only")
                      for path in procedure_files if path in files.unsafe)
-    return procedure_files, found
+    return procedure_files, list(dict.fromkeys(found))  # a file named twice: once
 
 
 def _outside(name: str, message: str) -> Diagnostic:

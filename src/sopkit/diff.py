@@ -21,7 +21,8 @@ The comparison itself (:func:`compare`, :func:`content_changed`, ...) is pure;
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import os
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, cast
@@ -29,7 +30,15 @@ from typing import Any, Literal, cast
 from sopkit import git
 from sopkit.config import Config
 from sopkit.diagnostics import Diagnostic, Severity
-from sopkit.discover import YAML_SUFFIXES, discover, display_name
+from sopkit.discover import (
+    LINKED_FILE,
+    OUTSIDE_LINK,
+    YAML_SUFFIXES,
+    Boundary,
+    Paths,
+    discover_names,
+    display_name,
+)
 from sopkit.load import MAX_BYTES, Document, JsonPath, load_bytes, load_file, read_file
 from sopkit.rules import Change, ChangeCheck, Problem, all_rules
 from sopkit.schema import check_schema
@@ -402,32 +411,96 @@ def _is_procedure(path: str, folder: str) -> bool:
             and not any(part.startswith(("_", ".")) for part in folders))
 
 
-def _read_revision(root: Path, commit: str, folder: str) -> list[_Entry]:
+def _read_revision(root: Path, commit: str, folder: str,
+                   within: Sequence[str]) -> list[_Entry]:
+    """The procedures at ``commit``. A link is followed as far as ``within`` (the handbook's
+    folders): one that leads out of them is reported, as sopkit validate reports it on
+    disk, and one to another procedure file is left out (that file is compared)."""
     blobs = [blob for blob in git.list_blobs(root, commit, folder)
              if _is_procedure(blob.path, folder)]
-    small = [blob for blob in blobs if blob.size <= MAX_BYTES]
-    contents = git.read_blobs(root, (blob.oid for blob in small))
+    regular = {blob.path for blob in blobs if not blob.link}
+    targets: dict[str, git.Blob | Diagnostic | None] = {
+        blob.path: _link_target(root, commit, blob, within, regular)
+        for blob in blobs if blob.link}
+    read = [target for target in (blob if not blob.link else targets[blob.path]
+                                  for blob in blobs)
+            if isinstance(target, git.Blob) and target.size <= MAX_BYTES]
+    contents = git.read_blobs(root, (blob.oid for blob in read))
     entries: list[_Entry] = []
     for blob in blobs:
         file = display_name(root / blob.path)
-        if blob.size > MAX_BYTES:
-            message = (f"the file is {blob.size / 1024 / 1024:.1f} MB; sopkit reads files up to "
-                       f"{MAX_BYTES // 1024 // 1024} MB: split it into one procedure per file")
+        target = targets[blob.path] if blob.link else blob
+        if target is None:
+            continue
+        if isinstance(target, Diagnostic):
+            entries.append(_Entry(blob.path, file, None, (target._replace(file=file),)))
+        elif target.size > MAX_BYTES:
+            message = (f"the file is {target.size / 1024 / 1024:.1f} MB; sopkit reads files up "
+                       f"to {MAX_BYTES // 1024 // 1024} MB: split it into one procedure per file")
             entries.append(_Entry(blob.path, file, None,
                                   (Diagnostic(file, 1, 1, "error", "syntax", message),)))
         else:
-            entries.append(_loaded(contents[blob.oid], file, blob.path))
+            entries.append(_loaded(contents[target.oid], file, blob.path))
     return entries
 
 
-def _read_worktree(root: Path, procedures: Path) -> list[_Entry]:
-    entries: list[_Entry] = []
-    for path in discover(procedures) if procedures.is_dir() else []:
-        file = display_name(path)
-        try:  # the folder resolved, not the file: a linked file keeps its own name
-            relative = (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+def _link_target(root: Path, commit: str, link: git.Blob, within: Sequence[str],
+                 procedures: Container[str]) -> git.Blob | Diagnostic | None:
+    """The file ``link`` leads to; a finding when it leads out of the handbook or nowhere;
+    None when it leads to one of ``procedures`` (compared at its own path)."""
+    followed = git.follow_link(root, commit, link, within)
+    if followed.end == "outside":
+        return Diagnostic(link.path, 0, 0, "error", OUTSIDE_LINK.name, LINKED_FILE)
+    if followed.blob is None:
+        return Diagnostic(link.path, 0, 0, "error", "io",
+                          f"this file is a link to {followed.path}, which is not a file at "
+                          "this revision" + (" (links without end)" if followed.end == "loop"
+                                             else "") + ": point the link at a file")
+    return None if followed.path in procedures else followed.blob
+
+
+def _handbook_folders(root: Path, config: Config) -> tuple[str, ...]:
+    """The handbook's folders relative to the repository root ("" when the handbook holds
+    all of it): where its links may lead, as for :class:`sopkit.discover.Boundary`."""
+    folders: list[str] = []
+    for folder in (config.root, config.procedures):
+        try:
+            relative = folder.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
-            relative = file
+            return ("",)
+        relative = "" if relative == "." else relative
+        if not folders or not (folders[0] == "" or relative == folders[0]
+                               or relative.startswith(folders[0] + "/")):
+            folders.append(relative)
+    return tuple(folders)
+
+
+def _read_worktree(root: Path, config: Config) -> list[_Entry]:
+    """The procedures on disk, with sopkit validate's policy for links: one out of the
+    handbook is reported and never read (a linked folder too); one to another procedure
+    file is left out (that file is compared)."""
+    procedures = config.procedures
+    boundary = Boundary(config.root, procedures)
+    files = Paths(boundary.inside)
+    names = discover_names(os.fspath(procedures), files) if procedures.is_dir() else []
+    leaving = {name for name in files.suspects if boundary.leaves(name, files.resolve(name))}
+    own = {files.resolve(name) for name in names if name not in files.suspects}
+    entries: list[_Entry] = []
+    for folder in dict.fromkeys(files.linked_folders):
+        if boundary.leaves(folder, os.path.normcase(os.path.realpath(folder))):
+            file = display_name(Path(folder))
+            entries.append(_Entry(_relative(root, Path(folder), file), file, None, (
+                Diagnostic(file, 0, 0, "error", OUTSIDE_LINK.name, boundary.describe(folder)),)))
+    for name in names:
+        if name in files.suspects and name not in leaving and files.resolve(name) in own:
+            continue  # a link to another procedure file: compared once, as that file
+        path = Path(name)
+        file = display_name(path)
+        relative = _relative(root, path, file)
+        if name in leaving:
+            entries.append(_Entry(relative, file, None, (
+                Diagnostic(file, 0, 0, "error", OUTSIDE_LINK.name, boundary.describe(name)),)))
+            continue
         document = load_file(path, file)
         if isinstance(document, Diagnostic):
             entries.append(_Entry(relative, file, None, (document,)))
@@ -435,6 +508,15 @@ def _read_worktree(root: Path, procedures: Path) -> list[_Entry]:
             entries.append(_Entry(relative, file, document,
                                   tuple(check_schema(document, "procedure"))))
     return entries
+
+
+def _relative(root: Path, path: Path, file: str) -> str:
+    """``path`` relative to the repository root, '/' separated: the folder resolved, not the
+    file (a linked file keeps its own name); ``file`` when outside the repository."""
+    try:
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return file
 
 
 def _match(base: Sequence[_Entry], head: Sequence[_Entry],
@@ -557,36 +639,48 @@ def diff_handbook(config: Config, base: str | None = None,
     base_name = base if base is not None else git.default_branch(root)
     base_tip = git.resolve(root, base_name)
     base_commit = git.merge_base(root, base_tip, head_commit or git.resolve(root, "HEAD"))
-    old = _read_revision(root, base_commit, folder)
-    new = (_read_revision(root, head_commit, folder) if head_commit is not None
-           else _read_worktree(root, config.procedures))
+    within = _handbook_folders(root, config)
+    old = _read_revision(root, base_commit, folder, within)
+    new = (_read_revision(root, head_commit, folder, within) if head_commit is not None
+           else _read_worktree(root, config))
     procedures = [_procedure(a, b) for a, b in _match(old, new)]
     procedures.sort(key=lambda p: (p.id is None, p.id or "", p.head_file or p.base_file or ""))
     return HandbookDiff(base=base_name, base_commit=base_commit, head=head,
                         head_commit=head_commit, procedures=tuple(procedures),
-                        organization=_organization(root, config.organization, base_commit,
-                                                   head_commit))
+                        organization=_organization(root, config, base_commit, head_commit,
+                                                   within))
 
 
-def _organization(root: Path, path: Path, base_commit: str,
-                  head_commit: str | None) -> OrganizationDiff | None:
+def _organization(root: Path, config: Config, base_commit: str, head_commit: str | None,
+                  within: Sequence[str]) -> OrganizationDiff | None:
     """organization.yml compared, field by field, as procedures are."""
+    path = config.organization
     try:
         relative = (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return None  # outside the repository: nothing to compare with
     file = display_name(path)
-    old_raw = git.read_files(root, base_commit, [relative]).get(relative)
+    old_raw = _organization_at(root, base_commit, relative, within)
     new_raw: bytes | Diagnostic | None
     if head_commit is not None:
-        new_raw = git.read_files(root, head_commit, [relative]).get(relative)
+        new_raw = _organization_at(root, head_commit, relative, within)
+    elif not os.path.lexists(path):
+        new_raw = None
     else:
-        new_raw = read_file(path, file) if path.exists() else None
+        boundary = Boundary(config.root, config.procedures)
+        real = os.path.normcase(os.path.realpath(path))
+        new_raw = (Diagnostic(file, 0, 0, "error", OUTSIDE_LINK.name, boundary.describe(
+            os.fspath(path))) if boundary.leaves(os.fspath(path), real)
+            else read_file(path, file))
     if old_raw is None and new_raw is None:
         return None
-    old = _loaded(old_raw, file, relative, "organization") if old_raw is not None else None
+    old = (None if old_raw is None
+           else _Entry(relative, file, None, (old_raw._replace(file=file),))
+           if isinstance(old_raw, Diagnostic)
+           else _loaded(old_raw, file, relative, "organization"))
     new = (None if new_raw is None
-           else _Entry(relative, file, None, (new_raw,)) if isinstance(new_raw, Diagnostic)
+           else _Entry(relative, file, None, (new_raw._replace(file=file),))
+           if isinstance(new_raw, Diagnostic)
            else _loaded(new_raw, file, relative, "organization"))
     base_problems = old.problems if old is not None else ()
     head_problems = new.problems if new is not None else ()
@@ -599,6 +693,24 @@ def _organization(root: Path, path: Path, base_commit: str,
     changes = tuple(replace(change, material="")
                     for change in compare(old.valid.data, new.valid.data))
     return OrganizationDiff(file, "modified" if changes else "unchanged", changes)
+
+
+def _organization_at(root: Path, commit: str, relative: str,
+                     within: Sequence[str]) -> bytes | Diagnostic | None:
+    """organization.yml's bytes at ``commit``, following a link as procedures' are."""
+    blob = git.blob_at(root, commit, relative)
+    if blob is not None and blob.link:
+        target = _link_target(root, commit, blob, within, ())
+        if not isinstance(target, git.Blob):
+            return target
+        blob = target
+    if blob is None:
+        return None
+    if blob.size > MAX_BYTES:
+        return Diagnostic(relative, 1, 1, "error", "syntax",
+                          f"the file is {blob.size / 1024 / 1024:.1f} MB; sopkit reads files up "
+                          f"to {MAX_BYTES // 1024 // 1024} MB")
+    return git.read_blobs(root, [blob.oid])[blob.oid]
 
 
 # -- the change rules --------------------------------------------------------------------------

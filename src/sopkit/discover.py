@@ -312,18 +312,21 @@ class Boundary:
             return False
         return os.path.normcase(os.path.abspath(path)).startswith(self._named)
 
-    def describe(self, path: str) -> str:
+    @staticmethod
+    def describe(path: str) -> str:
         """The message for ``path``, which :meth:`leaves` the handbook."""
         if os.path.isdir(path):
-            return ("this folder is a link to a folder outside the handbook; sopkit does not "
-                    "read what it holds: move the procedures into the handbook and remove "
-                    "the link")
-        if os.path.islink(path):
-            return ("this file is a link to a file outside the handbook; sopkit does not "
-                    "read it: copy the file into the handbook in place of the link")
-        return ("this file is reached through a link to a folder outside the handbook; "
-                "sopkit does not read it: move the folder into the handbook in place of "
-                "the link")
+            return LINKED_FOLDER
+        return LINKED_FILE if os.path.islink(path) else THROUGH_LINKED_FOLDER
+
+
+LINKED_FILE = ("this file is a link to a file outside the handbook; sopkit does not read it: "
+               "copy the file into the handbook in place of the link")
+LINKED_FOLDER = ("this folder is a link to a folder outside the handbook; sopkit does not read "
+                 "what it holds: move the procedures into the handbook and remove the link")
+THROUGH_LINKED_FOLDER = ("this file is reached through a link to a folder outside the "
+                         "handbook; sopkit does not read it: move the folder into the handbook "
+                         "in place of the link")
 
 
 def _folder_prefix(folder: str) -> str:

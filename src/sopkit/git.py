@@ -3,7 +3,9 @@
 Plain functions over ``git`` that sopkit's pull-request review needs: find the
 repository, check that a revision names a commit, find the merge base with the
 default branch, list the files under a folder at a revision and read them from
-git's object store, many at once, without checking anything out.
+git's object store, many at once, without checking anything out, and follow a
+symbolic link stored in git (:func:`follow_link`) as far as the folders it may
+lead into.
 
 Revisions are data, not options: one that starts with ``-`` is refused before
 git sees it. Every failure is a :class:`GitError` whose message says what to
@@ -12,10 +14,12 @@ do; nothing here prints or exits.
 
 from __future__ import annotations
 
+import posixpath
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Literal
 
 SHALLOW_HINT = (
     "fetch the whole history: `git fetch --unshallow` locally, or `fetch-depth: 0` in "
@@ -35,6 +39,14 @@ class Blob:
     """Path relative to the repository root, with '/' separators."""
     oid: str
     size: int
+    link: bool = False
+    """A symbolic link (mode 120000): its content is the path it names."""
+
+
+MAX_LINKS = 40
+"""Links followed in a row at most, as Linux does: more is a loop."""
+MAX_LINK_BYTES = 4096
+"""The longest path a link may name (Linux's PATH_MAX)."""
 
 
 def _run(args: Sequence[str], cwd: Path, *, stdin: bytes | None = None,
@@ -167,27 +179,79 @@ def _short(revision: str) -> str:
 
 
 def list_blobs(root: Path, commit: str, folder: str) -> list[Blob]:
-    """Every file under ``folder`` (relative to the root, '/' separated) at ``commit``."""
+    """Every file under ``folder`` (relative to the root, '/' separated) at ``commit``,
+    symbolic links included (:attr:`Blob.link`), submodules not."""
     args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "-l", "--full-tree", commit]
     if folder not in ("", "."):
         args += ["--", folder]
-    done = _run(args, root)
+    return _blobs(_run(args, root).stdout)
+
+
+def _blobs(listing: bytes) -> list[Blob]:
     blobs: list[Blob] = []
-    for record in done.stdout.split(b"\0"):
+    for record in listing.split(b"\0"):
         if not record:
             continue
         meta, _, raw_path = record.partition(b"\t")
         mode, kind, oid, size = meta.split()
-        if kind != b"blob" or mode == b"120000":  # skip submodules and symbolic links
+        if kind != b"blob":  # a submodule, or a folder
             continue
         path = raw_path.decode("utf-8", errors="surrogateescape")
-        blobs.append(Blob(path, oid.decode("ascii"), int(size)))
+        blobs.append(Blob(path, oid.decode("ascii"), int(size), link=mode == b"120000"))
     return blobs
 
 
+def blob_at(root: Path, commit: str, path: str) -> Blob | None:
+    """The file (or link) at ``path`` at ``commit``; None when there is none (or a folder)."""
+    done = _run(["--literal-pathspecs", "ls-tree", "-z", "-l", "--full-tree", commit, "--",
+                 path], root)
+    return next((blob for blob in _blobs(done.stdout) if blob.path == path), None)
+
+
 def list_files(root: Path, commit: str, folder: str) -> list[str]:
-    """Paths of the files under ``folder`` at ``commit``, relative to the root."""
-    return [blob.path for blob in list_blobs(root, commit, folder)]
+    """Paths of the files under ``folder`` at ``commit``, relative to the root (not links)."""
+    return [blob.path for blob in list_blobs(root, commit, folder) if not blob.link]
+
+
+LinkEnd = Literal["file", "outside", "missing", "loop"]
+
+
+@dataclass(frozen=True)
+class Followed:
+    """Where a link stored in git leads."""
+
+    end: LinkEnd
+    """``file``: a file of the tree; ``outside``: out of the folders it may lead into (or
+    an absolute path); ``missing``: nothing, or a folder; ``loop``: links without end."""
+    path: str
+    """The path it leads to, relative to the root (as far as it was followed)."""
+    blob: Blob | None = None
+    """The file it leads to, when it does."""
+
+
+def follow_link(root: Path, commit: str, link: Blob, within: Sequence[str]) -> Followed:
+    """Where ``link`` leads at ``commit``, as the system would resolve it in a checkout,
+    but on paths alone and never out of ``within`` (folders relative to the root; "" for
+    the whole tree): what lies beyond is never read."""
+    path, blob = link.path, link
+    for _ in range(MAX_LINKS):
+        if blob.size > MAX_LINK_BYTES:
+            return Followed("missing", path)
+        target = read_blobs(root, [blob.oid])[blob.oid].decode("utf-8", "surrogateescape")
+        if target.startswith("/"):
+            return Followed("outside", target)
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+        if path == ".." or path.startswith("../") or not any(
+                folder in ("", ".") or path == folder or path.startswith(folder + "/")
+                for folder in within):
+            return Followed("outside", path)
+        found = blob_at(root, commit, path)
+        if found is None:
+            return Followed("missing", path)
+        if not found.link:
+            return Followed("file", path, found)
+        blob = found
+    return Followed("loop", path)
 
 
 def read_blobs(root: Path, oids: Iterable[str]) -> dict[str, bytes]:
@@ -213,7 +277,8 @@ def read_blobs(root: Path, oids: Iterable[str]) -> dict[str, bytes]:
 
 
 def read_files(root: Path, commit: str, paths: Sequence[str]) -> dict[str, bytes]:
-    """The contents of ``paths`` (relative to the root) at ``commit``; missing ones are left out.
+    """The contents of ``paths`` (relative to the root) at ``commit``; missing ones (and
+    symbolic links) are left out.
 
     Reads git objects, never the working tree, and checks nothing out.
     """
@@ -221,7 +286,8 @@ def read_files(root: Path, commit: str, paths: Sequence[str]) -> dict[str, bytes
     parents = {str(PurePosixPath(path).parent) for path in paths}
     for parent in parents:
         for blob in list_blobs(root, commit, parent):
-            by_path[blob.path] = blob
+            if not blob.link:  # its content is a path, not the file's: see follow_link
+                by_path[blob.path] = blob
     found = [by_path[path] for path in paths if path in by_path]
     contents = read_blobs(root, (blob.oid for blob in found))
     return {blob.path: contents[blob.oid] for blob in found}
