@@ -16,7 +16,13 @@ from mkdocs.exceptions import Abort
 from test_site import BROKEN, TODAY, procedure_page, write_handbook
 
 from sopkit.config import OPTIONS
-from sopkit.plugin import SopkitPlugin, SopkitPluginConfig
+from sopkit.plugin import (
+    SopkitPlugin,
+    SopkitPluginConfig,
+    plain_meta,
+    plain_nav,
+    plain_title,
+)
 
 MKDOCS_YML = f"""\
 site_name: Plugin test
@@ -250,3 +256,194 @@ def test_serving_renders_in_this_process(tmp_path: Path,
     finally:
         config.plugins.on_shutdown()
     assert procedure_page(root / "site").is_file()
+
+
+# -- what reaches MkDocs and the theme: titles, nav, front matter (issue 9) -------------------
+
+TITLE_BREAKOUT = "</title><script>alert(8)</script>"
+
+
+def test_plain_title_leaves_nothing_that_could_become_markup() -> None:
+    assert plain_title("a &lt; b &amp; c") == "a \uff1c b \uff06 c"
+    hostile = plain_title("Rotate &lt;/title&gt;&lt;script&gt;alert(8)&lt;/script&gt; keys")
+    assert hostile == "Rotate \uff1c/title\uff1e\uff1cscript\uff1ealert(8)\uff1c/script\uff1e keys"
+    # Text that was escaped twice stays text: `&` goes too, so no entity is left to unescape.
+    assert plain_title("&amp;lt;b&amp;gt;") == "\uff06lt;b\uff06gt;"
+    assert plain_title('Say "yes" or ("no")') == "Say \u201cyes\u201d or (\u201cno\u201d)"
+    assert plain_title("  two\n lines ") == "two lines"
+    for title in ('"><img src=x onerror=alert(1)>', TITLE_BREAKOUT, "&#60;b&#62;"):
+        plain = plain_title(title)
+        assert not set(plain) & set("<>&\""), plain
+        assert plain_title(plain) == plain
+
+
+def test_plain_nav_and_meta() -> None:
+    nav = [{"Home": "index.md"}, {"a &lt; b": ["departments/x.md", "procedures/X-1.md"]},
+           {"Roles": [{"R&amp;D": "roles/r.md"}]}]
+    assert plain_nav(nav) == [{"Home": "index.md"},
+                              {"a \uff1c b": ["departments/x.md", "procedures/X-1.md"]},
+                              {"Roles": [{"R\uff06D": "roles/r.md"}]}]
+    meta = {"title": TITLE_BREAKOUT, "description": '"><img src=x onerror=alert(1)>',
+            "tags": ["&lt;b&gt;", "<i>", "R&D"], "search": {"boost": 2}, "hide": ["toc"]}
+    assert plain_meta(meta) == {
+        "title": "\uff1c/title\uff1e\uff1cscript\uff1ealert(8)\uff1c/script\uff1e",
+        "description": "\u201c\uff1e\uff1cimg src=x onerror=alert(1)\uff1e",
+        "tags": ["&lt;b&gt;", "&lt;i&gt;", "R&amp;D"], "search": {"boost": 2}, "hide": ["toc"]}
+
+
+def _hostile_handbook(root: Path, mkdocs_yml: str) -> Path:
+    """The small handbook with markup in a procedure title, a department name, and role
+    titles in organization.yml and in the procedure's own roles."""
+    root = write_handbook(root, mkdocs_yml=mkdocs_yml)
+    organization = (root / "organization.yml").read_text(encoding="utf-8")
+    (root / "organization.yml").write_text(
+        organization.replace("人力资源部 / Human Resources", f"HR {TITLE_BREAKOUT}")
+        .replace("title: HR Manager", f"title: 'Manager {TITLE_BREAKOUT}'"), encoding="utf-8")
+    procedure = root / "procedures" / "hr" / "HR-001-onboarding.yml"
+    text = procedure.read_text(encoding="utf-8")
+    procedure.write_text(
+        text.replace("title: New hire onboarding",
+                     f"title: 'New hire onboarding {TITLE_BREAKOUT}'")
+        .replace("  - id: hr-specialist\n",
+                 f"  - id: hr-specialist\n  - id: auditor\n    title: '\"><img src=x "
+                 f"onerror=alert(1)> {TITLE_BREAKOUT}'\n", 1)
+        .replace("    role: hr-manager\n    description: Hand over",
+                 "    role: auditor\n    description: Hand over"), encoding="utf-8")
+    return root
+
+
+def _head(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    return text[:text.index("</head>")]
+
+
+def test_titles_reach_the_theme_as_plain_text(tmp_path: Path) -> None:
+    """Material prints `page.title | striptags` into <title>: nothing in it may be markup."""
+    root = _hostile_handbook(tmp_path, MKDOCS_YML)
+    site = mkdocs_build(root)
+    pages = sorted(site.rglob("index.html"))
+    assert len(pages) >= 8
+    for page in pages:
+        head = _head(page)
+        titles = re.findall(r"<title>(.*?)</title>", head, flags=re.DOTALL)
+        assert len(titles) == 1 and "<" not in titles[0], (page, titles)
+        assert "<script>alert" not in head, page
+    roles = {path.parent.name: _head(path) for path in (site / "roles").glob("*/index.html")}
+    assert "<title>Manager \uff1c/title\uff1e\uff1cscript\uff1e" in roles["hr-manager"]
+    assert "<title>\u201c\uff1e\uff1cimg src=x" in roles["auditor"]  # the procedure's own
+    # The page itself still shows the title as written.
+    assert "New hire onboarding &lt;/title&gt;&lt;script&gt;" in procedure_page(site).read_text(
+        encoding="utf-8")
+
+
+def test_a_department_page_listed_without_a_title(tmp_path: Path) -> None:
+    """MkDocs takes the title of a page its nav lists without one from the page's heading."""
+    root = _hostile_handbook(tmp_path, MKDOCS_YML + "nav:\n  - departments/hr.md\n")
+    site = mkdocs_build(root)
+    head = _head(site / "departments" / "hr" / "index.html")
+    assert re.findall(r"<title>(.*?)</title>", head) == [
+        "HR \uff1c/title\uff1e\uff1cscript\uff1ealert(8)\uff1c/script\uff1e - Plugin test"]
+
+
+def test_front_matter_of_a_handbook_template_reaches_the_theme_as_plain_text(
+        tmp_path: Path) -> None:
+    """A handbook template that puts procedure text into front matter cannot open a tag."""
+    root = _hostile_handbook(tmp_path, MKDOCS_YML)
+    (root / "templates").mkdir()
+    (root / "templates" / "procedure.md.j2").write_text(
+        '{% extends "sopkit/procedure.md.j2" %}\n'
+        "{% block front_matter %}\n---\n"
+        "title: {{ procedure.title|yaml_str }}\n"
+        "description: {{ ('\"><img src=x onerror=alert(1)> ' ~ procedure.title)|yaml_str }}\n"
+        "---\n{% endblock %}\n", encoding="utf-8")
+    head = _head(procedure_page(mkdocs_build(root)))
+    assert "<script>alert" not in head and "<img" not in head
+    assert re.findall(r"<title>(.*?)</title>", head) == [
+        "New hire onboarding \uff1c/title\uff1e\uff1cscript\uff1ealert(8)\uff1c/script\uff1e"
+        " - Plugin test"]
+    assert '<meta name="description" content="\u201c\uff1e\uff1cimg src=x' in head
+
+
+# -- Markdown extensions (issue 9) ------------------------------------------------------------
+
+MINIMAL_YML = f"""\
+site_name: Minimal
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - sopkit:
+      today: {TODAY}
+"""
+
+
+def test_a_minimal_mkdocs_yml_gets_the_extensions_the_pages_need(tmp_path: Path) -> None:
+    root = write_handbook(tmp_path, mkdocs_yml=MINIMAL_YML,
+                          docs={"about.md": "# About\n\n[a missing anchor](#nowhere)\n"})
+    result = sopkit(root, "build")
+    assert result.returncode == 0, result.stderr
+    page = procedure_page(root / "site").read_text(encoding="utf-8")
+    assert "{#step-" not in page and "[ ]" not in page
+    assert 'id="step-collect"' in page and 'href="#step-collect"' in page
+    assert page.count('<input type="checkbox"') == 2
+    assert 'class="admonition note"' in page  # "draft" notice
+    # MkDocs' own findings are shown, as `mkdocs build` shows them (anchors at INFO).
+    assert "Doc file 'about.md' contains a link '#nowhere'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_extensions_set_in_mkdocs_yml_keep_their_options(tmp_path: Path) -> None:
+    root = write_handbook(tmp_path, mkdocs_yml=MINIMAL_YML + (
+        "markdown_extensions:\n"
+        "  - markdown.extensions.attr_list\n"
+        "  - pymdownx.tasklist:\n"
+        "      clickable_checkbox: true\n"
+        "  - toc:\n"
+        "      permalink: '#'\n"))
+    (root / "docs").mkdir()
+    config = load_config(str(root / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    names = config.markdown_extensions
+    assert len(names) == len(set(names))
+    assert "attr_list" not in names  # set as markdown.extensions.attr_list already
+    for name in ("admonition", "pymdownx.details", "pymdownx.superfences", "tables"):
+        assert name in names
+    assert config.mdx_configs["pymdownx.tasklist"] == {"clickable_checkbox": True}
+    assert config.mdx_configs["toc"] == {"permalink": "#"}
+
+
+# -- serve: every rebuild loads the settings again (issue 9) ----------------------------------
+
+
+def test_serve_rebuilds_a_handbook_made_by_init(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sopkit serve` in a fresh handbook survives rebuilds after edits (MkDocs loads the
+    plugin options again each time)."""
+    from click.testing import CliRunner
+    from mkdocs.livereload import LiveReloadServer
+
+    from sopkit.cli import main
+
+    root = tmp_path / "handbook"
+    assert sopkit(tmp_path, "init", "handbook").returncode == 0
+    example = next((root / "procedures").rglob("*.yml"))
+    built: list[str] = []
+
+    def serve(self: LiveReloadServer, *, open_in_browser: bool = False) -> None:
+        # What the server does on two edits: load the settings again and build.
+        for edit in ("First edit", "Second edit"):
+            text = example.read_text(encoding="utf-8")
+            example.write_text(re.sub(r"(?m)^title: .*$", f"title: {edit}", text),
+                               encoding="utf-8")
+            self.builder()
+            built.append(" ".join(path.read_text(encoding="utf-8")
+                                  for path in Path(self.root).rglob("index.html")))
+
+    monkeypatch.setattr(LiveReloadServer, "serve", serve)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["serve", "--dev-addr", "127.0.0.1:8765"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert len(built) == 2
+    assert "First edit" in built[0] and "Second edit" in built[1]

@@ -13,15 +13,19 @@ What it does, event by event:
 - ``on_config``: checks the handbook (the same checks and messages as
   ``sopkit validate``; under ``sopkit build``, the check it already ran); errors, and
   warnings with ``strict: true``, stop the build. It lays out the pages, and when
-  mkdocs.yml has no ``nav:`` it provides one. When building (not serving) a large
-  handbook on more than one core, a forked process starts rendering the pages.
+  mkdocs.yml has no ``nav:`` it provides one. It adds the Markdown extensions the
+  pages are written for that mkdocs.yml leaves out (:func:`add_markdown_extensions`).
+  When building (not serving) a large handbook on more than one core, a forked
+  process starts rendering the pages.
 - ``on_files``: adds the pages and flowcharts to the site from memory; nothing is
   written into the docs folder. Each is rendered when MkDocs first reads it (or taken
   from the rendering process), and forgotten once MkDocs has its Markdown
   (``on_page_markdown``). A generated page whose path is taken by a hand-written page
   is an error naming both.
-- ``on_page_content``: a second wall behind the renderer's escaping; the HTML of
-  rendered pages is sanitised with nh3 (the theme's own HTML is not touched).
+- ``on_page_markdown`` and ``on_page_content``: every title and front-matter value of a
+  generated page, and every title of sopkit's nav, reaches MkDocs and the theme as plain
+  text (:func:`plain_title`); the HTML of rendered pages is sanitised with nh3, a second
+  wall behind the renderer's escaping (the theme's own HTML is not touched).
 - ``on_serve``: `mkdocs serve` rebuilds when procedures, organization.yml or the
   handbook's templates change.
 """
@@ -30,6 +34,8 @@ from __future__ import annotations
 
 import functools
 import gc
+import html
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -49,6 +55,8 @@ from sopkit.config import OPTIONS, ConfigError, build_config
 from sopkit.sanitize import sanitize_html
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
+
     from sopkit.render import LazySite
 
 log = get_plugin_logger(__name__)
@@ -91,6 +99,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         self._watch: list[Path] = []
         self._command: str | None = None
         self._frozen = False
+        self._sopkit_build = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command = command
@@ -116,6 +125,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             raise PluginError(str(error)) from None
 
         result = checked(handbook) or check_handbook(handbook)
+        self._sopkit_build = checked(handbook) is not None  # run by `sopkit build`
         report = format_report("text", result.diagnostics, files=result.files,
                                rules=rule_infos())
         if result.failed(handbook.strict):
@@ -136,9 +146,10 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             gc.freeze()
             self._frozen = True
         self._pages = frozenset(self._site.paths)  # inside the `section` folder already
-        self._nav = list(self._site.nav)
+        self._nav = plain_nav(self._site.nav)
         self._user_nav = config.nav is not None
         self._watch = [handbook.procedures, handbook.organization, handbook.templates]
+        add_markdown_extensions(config)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
@@ -148,7 +159,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         for src_uri in site.paths if site is not None else ():
             generated = _RenderedFile.generated(config, src_uri, content="")
             assert isinstance(generated, _RenderedFile) and site is not None
-            generated.source = functools.partial(site.take, src_uri)
+            generated.source = functools.partial(site.take_for_mkdocs, src_uri)
             generated.forget()
             # The same source path, or the same page in the site (README.md is index.md).
             existing = files.get_file_from_path(src_uri) or by_dest.get(generated.dest_uri)
@@ -181,15 +192,33 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
                          files: Files) -> str | None:
         if isinstance(page.file, _RenderedFile):
             page.file.forget()  # MkDocs has its own copy now
+        if page.file.src_uri in self._pages:
+            page.meta = plain_meta(page.meta)
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
         if page.file.src_uri in self._pages:
+            # A title from a nav (sopkit's is plain already, mkdocs.yml's is the user's own)
+            # is an attribute of the page; the others MkDocs takes from the first heading.
+            if "title" not in vars(page) and page.title is not None:
+                page.title = plain_title(page.title)
             # The flowchart was cleaned by the process that rendered the page, ahead.
             cleaned = self._site.cleaned_part(page.file.src_uri) if self._site else None
             return sanitize_html(html, cleaned)
         return html
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig,
+               files: Files) -> Environment | None:
+        # A page whose template failed was left empty (LazySite.take_for_mkdocs): every
+        # page is read now, the build stops with the template's one line. `sopkit build`
+        # says it itself (exit 2); MkDocs would print the PluginError's line.
+        problem = self._site.problem if self._site is not None else None
+        if problem is not None:
+            if self._sopkit_build:
+                raise problem
+            raise PluginError(str(problem))
+        return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._close()
@@ -240,6 +269,82 @@ class _RenderedFile(File):
     def forget(self) -> None:
         if self.source is not None:
             self.__dict__.pop("_text", None)
+
+
+# -- what sopkit hands to MkDocs and the theme ------------------------------------------------
+
+# Themes print titles as HTML in some places and through Jinja's `striptags` in others
+# (Material's <title>): `striptags` turns `&lt;` back into `<`, so an escaped
+# `</title><script>` in a title runs. A title sopkit hands over holds none of the
+# characters any printing could make markup of: `<`, `>` and `&` become their fullwidth
+# forms (＜ ＞ ＆), which read as the same signs (Chinese text uses them anyway), and `"`
+# a curly quote, since some themes (MkDocs' readthedocs) print titles into attributes.
+# Stripping them instead would change what a title says ("a < b" would read "a  b").
+_LOOKALIKES = str.maketrans({"<": "\uff1c", ">": "\uff1e", "&": "\uff06"})
+# A straight quote at the start or after a space or an opening bracket opens a quotation.
+_OPENING_QUOTE = re.compile(r'(?<![^\s(\[{])"')
+
+
+def plain_title(title: str) -> str:
+    """The text of ``title`` (HTML, as MkDocs takes it from a heading) as a title for MkDocs
+    and the theme: one line, no character that escaping or unescaping could make markup of.
+
+    Unchanged by a second call: the result holds no ``&``, so no entity either.
+    """
+    text = html.unescape(title).translate(_LOOKALIKES)
+    text = _OPENING_QUOTE.sub("\u201c", text).replace('"', "\u201d")
+    return " ".join(text.split())
+
+
+def plain_nav(nav: Sequence[Any]) -> list[Any]:
+    """An MkDocs ``nav:`` list whose titles (HTML, as the renderer writes them) are plain."""
+    result: list[Any] = []
+    for item in nav:
+        if isinstance(item, dict):
+            result.append({plain_title(str(title)): plain_nav(value) if isinstance(value, list)
+                           else value for title, value in item.items()})
+        else:
+            result.append(item)
+    return result
+
+
+def plain_meta(meta: Any, key: str = "") -> Any:
+    """A generated page's front matter as the theme may print it.
+
+    Themes print meta values (``title``, ``description``, ...) unescaped, into the
+    ``<title>`` and into attributes: each string becomes plain text as a title does.
+    ``tags`` are the exception: Material prints tag names as HTML, and sopkit's tags page
+    shows them as written, so they stay HTML (escaped once, whatever the template did).
+    """
+    if isinstance(meta, str):
+        return html.escape(html.unescape(meta)) if key == "tags" else plain_title(meta)
+    if isinstance(meta, list):
+        return [plain_meta(value, key) for value in meta]
+    if isinstance(meta, dict):
+        return {name: plain_meta(value, key or str(name)) for name, value in meta.items()}
+    return meta
+
+
+def add_markdown_extensions(config: MkDocsConfig) -> None:
+    """Add the Markdown extensions sopkit's pages are written for that mkdocs.yml leaves out.
+
+    Without them a page shows ``{#step-...}`` and ``[ ]`` as text and its step links lead
+    nowhere. An extension mkdocs.yml sets keeps the options it is given there.
+    """
+    from sopkit.site import markdown_extensions
+
+    present = {_extension_name(name) for name in config.markdown_extensions}
+    for item in markdown_extensions():
+        name, options = (item, None) if isinstance(item, str) else next(iter(item.items()))
+        if name not in present:
+            config.markdown_extensions.append(name)
+            if options:
+                config.mdx_configs[name] = dict(options)
+
+
+def _extension_name(name: object) -> str:
+    """An extension's short name: ``markdown.extensions.tables`` is ``tables``."""
+    return str(name).removeprefix("markdown.extensions.")
 
 
 def _page_order(src_uri: str) -> tuple[Any, ...]:

@@ -19,6 +19,7 @@ What sopkit may write and delete, and how (never through a symbolic link), is
 from __future__ import annotations
 
 import contextlib
+import copy
 import importlib
 import logging
 import sys
@@ -254,7 +255,7 @@ def _mkdocs_settings(config: Config, *, strict: bool) -> Iterator[_Prepared]:
         overrides["strict"] = True
     if config.config_file is not None:
         raw = _raw_mkdocs(config.config_file)
-        overrides["plugins"] = with_sopkit(raw.get("plugins"), options)
+        overrides["plugins"] = _FreshPlugins.of(with_sopkit(raw.get("plugins"), options))
         docs_dir = config.config_file.parent / str(raw.get("docs_dir") or "docs")
         if docs_dir.is_dir():
             yield _Prepared(str(config.config_file), overrides)
@@ -278,6 +279,26 @@ def _mkdocs_settings(config: Config, *, strict: bool) -> Iterator[_Prepared]:
         yield _Prepared(str(path), overrides)
 
 
+class _FreshPlugins(list[Any]):
+    """The ``plugins`` setting laid over mkdocs.yml, handed out as a fresh copy on every read.
+
+    MkDocs takes the items apart while it loads its settings (``dict.popitem``, and
+    ``pop("enabled")`` from a plugin's options), and `mkdocs serve` loads them again, from
+    the same value, on every rebuild: without fresh copies the first rebuild finds empty
+    items ("Invalid Plugins configuration") and the server never recovers.
+    """
+
+    @classmethod
+    def of(cls, plugins: list[Any] | dict[str, Any]) -> _FreshPlugins:
+        """``plugins`` in either of MkDocs' forms; the mapping becomes the equivalent list."""
+        if isinstance(plugins, dict):
+            return cls({name: options} for name, options in plugins.items())
+        return cls(plugins)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(copy.deepcopy(list(super().__iter__())))
+
+
 def _raw_mkdocs(path: Path) -> dict[str, Any]:
     """mkdocs.yml as MkDocs reads it (``INHERIT``, ``!ENV``), before MkDocs validates it."""
     from mkdocs.exceptions import ConfigurationError
@@ -299,13 +320,34 @@ class _LogFormatter(logging.Formatter):
         return message
 
 
+_LINK_CHECKS = "mkdocs.structure.pages"
+"""The logger of MkDocs' checks of links and anchors in pages."""
+
+
+class _ShownRecords(logging.Filter):
+    """MkDocs' messages at ``level`` and up, and its findings about links and anchors.
+
+    MkDocs reports a link to a missing anchor at INFO unless mkdocs.yml's ``validation``
+    says otherwise, and `mkdocs build` shows it; `sopkit build` shows it too, without
+    the rest of INFO (progress and timings).
+    """
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level or (
+            record.levelno >= logging.INFO and record.name == _LINK_CHECKS)
+
+
 @contextlib.contextmanager
 def _mkdocs_logging(level: int) -> Iterator[None]:
-    """Show what MkDocs logs (``level`` and up) on stderr, one message a line."""
+    """Show what MkDocs logs (``level`` and up, and its link checks) on stderr, a line each."""
     logger = logging.getLogger("mkdocs")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_LogFormatter())
-    handler.setLevel(level)
+    handler.addFilter(_ShownRecords(level))
     old_level, old_propagate = logger.level, logger.propagate
     logger.addHandler(handler)
     logger.setLevel(min(level, logging.INFO))
