@@ -211,6 +211,21 @@ def test_second_wall_cleans_what_a_template_lets_through(tmp_path: Path) -> None
     assert re.search(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"', page)
 
 
+def test_second_wall_keeps_images_of_other_hosts_off_the_page(tmp_path: Path) -> None:
+    """An image from another host would be fetched by every reader (the site loads nothing
+    from elsewhere); its text stays, and an image of the site itself is kept."""
+    root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML)
+    procedure = root / "procedures" / "hr" / "HR-001-onboarding.yml"
+    procedure.write_text(procedure.read_text(encoding="utf-8").replace(
+        "purpose: Get every new hire ready for day one.",
+        "purpose: >-\n  ![pixel](https://tracker.example/p.png) ![two](//tracker.example/2.png)"
+        "\n  ![three](HTTP://tracker.example/3.png) ![plan](../../plan.png)"), encoding="utf-8")
+    page = procedure_page(mkdocs_build(root)).read_text(encoding="utf-8")
+    assert "tracker.example" not in page
+    assert '<img alt="pixel">' in page and '<img alt="three">' in page
+    assert '<img alt="plan" src="../../plan.png">' in page
+
+
 def _site_files(site: Path) -> dict[str, bytes]:
     return {path.relative_to(site).as_posix(): path.read_bytes()
             for path in sorted(site.rglob("*")) if path.is_file()
