@@ -462,3 +462,22 @@ def test_serve_rebuilds_a_handbook_made_by_init(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert len(built) == 2
     assert "First edit" in built[0] and "Second edit" in built[1]
+
+
+@pytest.mark.parametrize("form", ["list", "mapping"])
+def test_plugin_settings_load_again_and_again(tmp_path: Path, form: str) -> None:
+    """MkDocs takes the plugin items apart while loading; serve loads them on every rebuild."""
+    from sopkit.site import _FreshPlugins, with_sopkit
+
+    root = write_handbook(tmp_path, mkdocs_yml=MINIMAL_YML)
+    (root / "docs").mkdir()
+    written: Any = (["search", {"sopkit": {"enabled": True}}] if form == "list"
+                    else {"search": {"lang": ["en"]}, "sopkit": {"enabled": True}})
+    plugins = _FreshPlugins.of(with_sopkit(written, {"today": TODAY, "strict": True}))
+    for _ in range(2):
+        config = load_config(str(root / "mkdocs.yml"), plugins=plugins)
+        sopkit_plugin = config.plugins["sopkit"]
+        assert isinstance(sopkit_plugin, SopkitPlugin)
+        assert sopkit_plugin.config.strict is True
+        assert str(sopkit_plugin.config.today) == TODAY
+    assert list(plugins)[-1] == {"sopkit": {"enabled": True, "today": TODAY, "strict": True}}
