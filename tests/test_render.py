@@ -291,12 +291,18 @@ def test_role_pages_can_be_left_out_of_search(tmp_path: Path) -> None:
     assert page == "---\nsearch:\n  exclude: true\n---\n" + plain.files["roles/hr-manager.md"]
 
 
-def test_missing_label_is_a_key_error(tmp_path: Path) -> None:
+def test_missing_label_is_a_problem_of_the_template(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from sopkit.render import TemplateProblem
+
     root = _handbook_copy(tmp_path)
-    (root / "templates" / "tags.md.j2").write_text("{{ labels.no_such_label }}",
+    monkeypatch.chdir(root)
+    (root / "templates" / "tags.md.j2").write_text("# Tags\n\n{{ labels.no_such_label }}",
                                                     encoding="utf-8")
-    with pytest.raises(KeyError, match="no_such_label"):
+    with pytest.raises(TemplateProblem) as raised:
         _render(root)
+    assert str(raised.value).startswith(
+        "templates/tags.md.j2:3: no label 'no_such_label' in language 'en'; ")
     with pytest.raises(KeyError):
         labels_for("en")["no_such_label"]
 
@@ -512,16 +518,32 @@ def test_a_worker_that_dies_leaves_the_pages_to_this_process() -> None:
 
 
 @pytest.mark.usefixtures("parallel_always")
-def test_a_template_error_is_raised_as_without_the_worker(tmp_path: Path) -> None:
-    import jinja2
+def test_a_template_error_is_raised_as_without_the_worker(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sopkit.render import LazySite, TemplateProblem
 
     root = tmp_path / "handbook"
     shutil.copytree(DATA / "en", root)
+    monkeypatch.chdir(root)
     (root / "templates").mkdir(exist_ok=True)
-    (root / "templates" / "procedure.md.j2").write_text("{{ no_such_name }}\n",
-                                                        encoding="utf-8")
-    with pytest.raises(jinja2.UndefinedError, match="no_such_name"):
-        _render(root)
+    (root / "templates" / "procedure.md.j2").write_text(
+        "# {{ procedure.id }}\n{{ no_such_name }}\n", encoding="utf-8")
+    expected = ("templates/procedure.md.j2:2: 'no_such_name' is undefined; use only the names "
+                "docs/templates.md lists for this page, spelt as there")
+    with pytest.raises(TemplateProblem) as raised:
+        _render(root)  # the worker renders from the first page, this process from the last
+    assert str(raised.value) == expected
+    config, model = _lazy_site(root)
+    site = LazySite(config, model)  # type: ignore[arg-type]
+    try:
+        assert site.start_worker()
+        first = next(path for path in site.paths if path.startswith("procedures/"))
+        with pytest.raises(TemplateProblem) as raised:
+            site.text(first)  # the worker met the problem and told it
+        assert str(raised.value) == expected
+        assert site.text("tags.md")  # and went on with the other pages
+    finally:
+        site.close()
 
 
 def test_handbook_views_are_worked_out_once() -> None:

@@ -225,11 +225,14 @@ def render(out: Path, force: bool, strict: bool, today: date | None,
       sopkit render --out build/handbook
       sopkit render --out build/handbook --today 2026-01-31
     """
-    from sopkit.render import render_handbook
+    from sopkit.render import TemplateProblem, render_handbook
     from sopkit.site import SiteError, write_render
 
     config, result = _checked_for_publishing(config_file, strict, today)
-    rendered = render_handbook(config, result.contents(), result.organization)
+    try:
+        rendered = render_handbook(config, result.contents(), result.organization)
+    except TemplateProblem as problem:
+        _fail(str(problem))
     try:
         written = write_render(rendered, out, force=force)
     except (SiteError, OSError) as error:
@@ -255,11 +258,14 @@ def build(force: bool, strict: bool, today: date | None, config_file: Path | Non
     good site is kept); 2 a usage, configuration or file problem; 143 stopped
     by SIGTERM (the last good site is kept).
     """
+    from sopkit.render import TemplateProblem
     from sopkit.site import BuildFailed, SiteError, Terminated, build_site
 
     config, result = _checked_for_publishing(config_file, strict, today)
     try:
         site = build_site(config, result, force=force, strict=strict)
+    except TemplateProblem as problem:  # raised by the plugin, MkDocs has said nothing
+        _fail(str(problem))
     except Terminated:
         click.echo("sopkit: stopped by SIGTERM; the last good site is kept", err=True)
         sys.exit(EXIT_TERMINATED)

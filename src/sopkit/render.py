@@ -11,6 +11,12 @@ own; ``sopkit/NAME`` always names sopkit's own, so a handbook template can exten
 replace one block. Values reach templates as data and are never compiled: a procedure
 that says ``{{ 7*7 }}`` shows exactly that. Every user value goes through one of the
 filters of :mod:`sopkit.markdown`.
+
+Every template runs in Jinja's sandbox (:class:`_Sandbox`): a handbook template is code
+from the handbook's repository, run by whoever builds the site, so it may read what it is
+given and call the helpers, and nothing else. A template that cannot be rendered (its
+syntax, a misspelt name, something the sandbox forbids, a missing template, a filter given
+the wrong thing) is a :class:`TemplateProblem`: one line naming the template file and line.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ import signal
 import sys
 import tempfile
 import threading
+import traceback
+import types
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,12 +45,15 @@ from types import MappingProxyType
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
+from jinja2.runtime import Macro
 
+from sopkit import model
 from sopkit.config import Config
 from sopkit.flowchart import Edge, Flow, Lane, Node, render_flowchart
 from sopkit.labels import Labels, labels_for
 from sopkit.load import Document
-from sopkit.markdown import FILTERS, html_text, slug
+from sopkit.markdown import FILTERS, html_text
 from sopkit.model import (
     Department,
     Handbook,
@@ -53,10 +64,12 @@ from sopkit.model import (
     split_duration,
 )
 from sopkit.packaged import data_folder
+from sopkit.pages import PagePaths, flowchart_path, page_paths
 
 __all__ = [
     "PAGE_TEMPLATES",
     "RenderedSite",
+    "TemplateProblem",
     "environment",
     "package_templates",
     "render_handbook",
@@ -96,15 +109,21 @@ def package_templates() -> Path:
     return data_folder("templates")
 
 
+class TemplateProblem(Exception):
+    """A template of the handbook cannot be rendered. The message is one line,
+    ``FILE:LINE: what is wrong; what to do``: a problem of the handbook's set-up (exit 2),
+    not of sopkit."""
+
+
 def environment(config: Config) -> jinja2.Environment:
-    """The Jinja environment: the handbook's templates first, then sopkit's."""
+    """The Jinja environment, sandboxed: the handbook's templates first, then sopkit's."""
     own = jinja2.FileSystemLoader(str(package_templates()))
     loader = jinja2.ChoiceLoader([
         jinja2.PrefixLoader({"sopkit": own}),
-        jinja2.FileSystemLoader(str(config.templates)),
+        _HandbookLoader(str(config.templates)),
         own,
     ])
-    env = jinja2.Environment(
+    env = _Sandbox(
         loader=loader,
         autoescape=False,  # the output is Markdown; the filters escape user values
         undefined=jinja2.StrictUndefined,
@@ -115,6 +134,153 @@ def environment(config: Config) -> jinja2.Environment:
     )
     env.filters.update({name: _memoized(function) for name, function in FILTERS.items()})
     return env
+
+
+_MODEL_TYPES = frozenset(value for value in vars(model).values()
+                         if isinstance(value, type) and value.__module__ == model.__name__)
+"""sopkit's model classes (frozen dataclasses): what templates read most."""
+
+
+class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, for sopkit's templates and the handbook's alike.
+
+    Templates read attributes and call what they are given; names starting with ``_``
+    (``__class__``, ``__globals__``, a bound method's ``__self__``), Python's internals and
+    the methods that change a list, dict or set are refused with a SecurityError, and
+    ``str.format`` and ``range`` are the sandbox's safe ones. Jinja asks the same questions
+    on every attribute a page reads; the answers depend only on the type of the object and
+    the name (and for a method, its function), so they are remembered for the
+    environment's life: the sandbox then costs little more than no sandbox.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._safe_attributes: dict[tuple[type, str], bool] = {}
+        self._safe_functions: dict[Any, bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        safe = self._safe_attributes.get(key)
+        if safe is None:
+            safe = self._safe_attributes[key] = super().is_safe_attribute(obj, attr, value)
+        return safe
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) in _MODEL_TYPES and self._safe_attributes.get((type(obj), attribute)):
+            # A model attribute known to be safe: what Jinja's getattr would return (a
+            # model value is never a string's format method, which it would wrap).
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        return super().getattr(obj, attribute)
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        kind = type(obj)
+        if kind is Macro:  # a template's own macro: templates cannot mark it
+            return True
+        if kind is types.MethodType:  # a model's or the renderer's method: ask once
+            function = obj.__func__
+            safe = self._safe_functions.get(function)
+            if safe is None:
+                safe = self._safe_functions[function] = super().is_safe_callable(obj)
+            return safe
+        return super().is_safe_callable(obj)
+
+
+class _HandbookLoader(jinja2.FileSystemLoader):
+    """The handbook's templates folder; a template that cannot be read is a TemplateProblem
+    naming the file (Jinja would say neither which file nor why)."""
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except jinja2.TemplateNotFound:  # an OSError too: the next folder is asked
+            raise
+        except (OSError, UnicodeDecodeError) as error:
+            path = Path(self.searchpath[0], *jinja2.loaders.split_template_path(template))
+            reason = (f"it is not UTF-8 text ({error.reason} at byte {error.start})"
+                      if isinstance(error, UnicodeDecodeError)
+                      else error.strerror or str(error))
+            raise TemplateProblem(
+                f"{_one_line(_display(path))}: cannot read this template: {_one_line(reason)}; "
+                "save it as UTF-8 text that the build can read") from None
+
+
+def _problem(error: Exception, config: Config, template: str) -> TemplateProblem | None:
+    """``error``, raised while rendering the page template ``template``, as a problem of
+    the handbook's templates; None when it is a bug in sopkit (no handbook template took
+    part and Jinja did not raise it)."""
+    if isinstance(error, TemplateProblem):
+        return error
+    handbook = os.path.join(os.path.normpath(str(config.templates)), "")
+    own = os.path.join(os.path.normpath(str(package_templates())), "")
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        frames = [(os.path.normpath(error.filename or template), error.lineno)]
+    else:
+        # Jinja rewrites the traceback: a template's code shows as a frame of its file.
+        frames = [(frame.filename, frame.lineno or 0)
+                  for frame in traceback.extract_tb(error.__traceback__)
+                  if frame.filename.startswith((handbook, own))]
+    mine = [frame for frame in frames if frame[0].startswith(handbook)]
+    if not mine and not isinstance(error, jinja2.TemplateError):
+        return None
+
+    def where(filename: str, line: int) -> str:
+        name = (_display(Path(filename)) if filename.startswith(handbook) or
+                not filename.startswith(own)
+                else "sopkit/" + Path(filename[len(own):]).as_posix())
+        return f"{name}:{line}" if line else name
+
+    if frames:
+        location = where(*(mine or frames)[-1])
+        if mine and frames[-1] != mine[-1]:  # it failed inside sopkit's template
+            location += f" (in {where(*frames[-1])})"
+    else:
+        location = template
+    what, to_do = _explained(error, config)
+    return TemplateProblem(f"{_one_line(location)}: {_one_line(what).rstrip('.')}; {to_do}")
+
+
+def _explained(error: Exception, config: Config) -> tuple[str, str]:
+    """What went wrong in a template, and what to do about it."""
+    names = "use only the names docs/templates.md lists for this page, spelt as there"
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"syntax error: {error.message}", "fix the template (docs/templates.md)"
+    if isinstance(error, jinja2.exceptions.SecurityError):
+        return (f"not allowed in a template: {error.message}",
+                "a template may read the values it is given and call the helpers "
+                "docs/templates.md lists, nothing else")
+    if isinstance(error, jinja2.UndefinedError):
+        return f"{error.message}", names
+    if isinstance(error, jinja2.TemplatesNotFound | jinja2.TemplateNotFound):
+        return (f"no template named {error.name!r}",
+                f"add it to {_display(config.templates)}/ or fix the name (sopkit's own "
+                "templates are named sopkit/NAME)")
+    if isinstance(error, jinja2.TemplateError):
+        return f"{error.message}", "fix the template (docs/templates.md)"
+    if isinstance(error, RecursionError):
+        return ("the template includes, imports or calls itself without end",
+                "break the cycle")
+    if isinstance(error, KeyError) and error.args:
+        return str(error.args[0]), names
+    return (f"{type(error).__name__}: {error}",
+            "check what the template gives to this filter or helper (docs/templates.md)")
+
+
+def _display(path: Path) -> str:
+    from sopkit.discover import display_name
+
+    return display_name(path)
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line, white space runs as one space, control and bidi characters
+    as escapes (sopkit.escape's policy for whatever reaches a terminal)."""
+    from sopkit.escape import visible
+
+    return visible(" ".join(text.split()))
 
 
 def _memoized(function: Callable[..., str]) -> Callable[..., str]:
@@ -161,25 +327,6 @@ def build_model(config: Config, procedures: Sequence[Document],
     finally:
         if enabled:
             gc.enable()
-
-
-class _Paths:
-    """Where each page lives, relative to the handbook's section of the site."""
-
-    def procedure(self, procedure: Procedure) -> str:
-        name = re.sub(r"[^A-Za-z0-9-]+", "-", procedure.id).strip("-") or "procedure"
-        if procedure.department is None:
-            return f"procedures/{name}.md"
-        return f"procedures/{slug(procedure.department.id)}/{name}.md"
-
-    def department(self, department: Department) -> str:
-        return f"departments/{slug(department.id)}.md"
-
-    def role(self, role_id: str) -> str:
-        name = slug(role_id)
-        if name in ("index", "readme"):  # roles/index.md would be the page of roles.md's URL
-            name += "-role"
-        return f"roles/{name}.md"
 
 
 def _relative(target: str, page: str, anchor: str = "") -> str:
@@ -237,6 +384,10 @@ _INLINE, _CLEANED = "\0inline-svg:", "\0cleaned-svg:"
 """Not files: with ``clean_flowcharts``, a procedure job also returns its page's inline
 flowchart (under ``_INLINE + path``) and that markup cleaned (``_CLEANED + path``)."""
 
+_PROBLEM = "\0template-problem"
+"""Not a file: what the rendering process returns for a job that met a TemplateProblem
+(its message), so that this process raises it when it asks for the page."""
+
 
 class _Renderer:
     def __init__(self, config: Config, handbook: Handbook, clean_flowcharts: bool = False) -> None:
@@ -245,10 +396,14 @@ class _Renderer:
         self.clean_flowcharts = clean_flowcharts
         self.labels: Labels = labels_for(config.language)
         self.env = environment(config)
-        self.paths = _Paths()
-        self.procedure_paths: dict[str, str] = {}
-        for procedure in handbook.procedures:
-            self.procedure_paths.setdefault(procedure.id, self.paths.procedure(procedure))
+        self.paths: PagePaths = page_paths(
+            PAGE_TEMPLATES,
+            (group.department.id for group in handbook.departments
+             if group.department is not None),
+            (role.id for role in handbook.roles),
+            ((procedure.id, procedure.department.id if procedure.department else None)
+             for procedure in handbook.procedures))
+        self.procedure_paths = self.paths.procedures
 
     # -- helpers given to templates ---------------------------------------------------
 
@@ -262,7 +417,7 @@ class _Renderer:
         return self.procedure_paths.get(key)
 
     def department_path(self, department: Department | None) -> str | None:
-        return None if department is None else self.paths.department(department)
+        return None if department is None else self.paths.department(department.id)
 
     def role_path(self, role: Role | RoleEntry | str) -> str:
         return self.paths.role(role if isinstance(role, str) else role.id)
@@ -290,7 +445,14 @@ class _Renderer:
     # -- pages ---------------------------------------------------------------------------
 
     def page(self, path: str, template: str, **extra: Any) -> str:
-        return _tidy(self.env.get_template(template).render(self.context(path, **extra)))
+        try:
+            text = self.env.get_template(template).render(self.context(path, **extra))
+        except Exception as error:
+            problem = _problem(error, self.config, template)
+            if problem is None:
+                raise
+            raise problem from None
+        return _tidy(text)
 
     def jobs(self) -> list[_Job]:
         """Every piece of work of the site: one page (a procedure's: its page and its
@@ -298,26 +460,25 @@ class _Renderer:
         jobs: list[_Job] = []
         for page, template in PAGE_TEMPLATES.items():
             jobs.append(_Job((page,), functools.partial(self._simple, page, template)))
+        done: set[str] = set()  # a repeated id (an error of its own) gets one page
         for group in self.handbook.departments:
             if group.department is not None:
-                path = self.paths.department(group.department)
-                jobs.append(_Job((path,), functools.partial(
-                    self._simple, path, "department.md.j2", department=group.department,
-                    procedures=group.procedures)))
-        roles: set[str] = set()
+                path = self.paths.department(group.department.id)
+                if path not in done:
+                    done.add(path)
+                    jobs.append(_Job((path,), functools.partial(
+                        self._simple, path, "department.md.j2", department=group.department,
+                        procedures=group.procedures)))
         for role in self.handbook.roles:
             path = self.paths.role(role.id)
-            if path not in roles:  # ids that differ only in case or punctuation share one
-                roles.add(path)
-                jobs.append(_Job((path,), functools.partial(
-                    self._simple, path, "role.md.j2", role=role)))
-        done: set[str] = set()
+            jobs.append(_Job((path,), functools.partial(
+                self._simple, path, "role.md.j2", role=role)))
         for procedure in self.handbook.procedures:
-            path = self.paths.procedure(procedure)
-            if path in done:  # a duplicate id (reported by duplicate-procedure-id)
+            path = self.paths.procedures[procedure.id]
+            if path in done:
                 continue
             done.add(path)
-            svg_path = path[: -len(".md")] + ".svg"
+            svg_path = flowchart_path(path)
             jobs.append(_Job((path, svg_path),
                              functools.partial(self._procedure, procedure, path, svg_path)))
         jobs.sort(key=lambda job: job.outputs[0])
@@ -349,12 +510,12 @@ class _Renderer:
             if group.department is not None:
                 title = html_text(group.department.name)
                 children.append({labels["overview"]: prefix
-                                 + self.paths.department(group.department)})
+                                 + self.paths.department(group.department.id)})
             else:
                 title = labels["other_procedures"]
             seen: set[str] = set()
             for procedure in group.procedures:
-                path = self.paths.procedure(procedure)
+                path = self.paths.procedures[procedure.id]
                 if path not in seen:
                     seen.add(path)
                     children.append(prefix + path)
@@ -420,6 +581,8 @@ class LazySite:
         self._cleaned: dict[str, tuple[str, str]] = {}
         self._done: set[int] = set()
         self._worker: _Worker | None = None
+        self.problem: TemplateProblem | None = None
+        """The first template problem :meth:`take_for_mkdocs` met."""
 
     def text(self, path: str) -> str:
         """The text of the file ``path`` (one of :attr:`paths`)."""
@@ -437,6 +600,17 @@ class LazySite:
         self._done.discard(self._job_of[path])  # rendered again if asked for again
         return text
 
+    def take_for_mkdocs(self, path: str) -> str:
+        """Like :meth:`take`, for MkDocs, which says an error of a page in a line of its
+        own before the error: a page whose template fails is empty, and the first such
+        problem (in the order pages are asked for) is kept in :attr:`problem`, for the
+        plugin to raise once MkDocs has read every page."""
+        try:
+            return self.take(path)
+        except TemplateProblem as problem:
+            self.problem = self.problem or problem
+            return ""
+
     def _ensure(self, index: int) -> None:
         if index in self._done:
             return
@@ -451,6 +625,8 @@ class LazySite:
         return self._cleaned.pop(path, None)
 
     def _store(self, index: int, files: Mapping[str, str] | None) -> None:
+        if files is not None and _PROBLEM in files:
+            raise TemplateProblem(files[_PROBLEM])
         if files is not None:
             for output, text in files.items():
                 if output.startswith(_INLINE):
@@ -475,7 +651,10 @@ class LazySite:
             for index in reversed(range(len(self._jobs))):
                 if self._worker.delivered(index):
                     break
-                self._ensure_here(index)
+                try:
+                    self._ensure_here(index)
+                except TemplateProblem:
+                    break  # raised below, in the order of the pages, whoever met it first
         files = {path: self.text(path) for path in self.paths}
         return RenderedSite(MappingProxyType(files), self.nav)
 
@@ -531,7 +710,11 @@ class _Worker:
                 for index, job in enumerate(jobs):
                     if index in skip:
                         continue
-                    data = pickle.dumps(job.run(), protocol=pickle.HIGHEST_PROTOCOL)
+                    try:
+                        files = job.run()
+                    except TemplateProblem as problem:  # the parent says it when it asks
+                        files = {_PROBLEM: str(problem)}
+                    data = pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL)
                     partial = folder / f"{index}.partial"
                     partial.write_bytes(data)
                     os.replace(partial, folder / f"{index}.pages")
