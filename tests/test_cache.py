@@ -670,3 +670,153 @@ def test_stats_beyond_64_bits_are_kept_too(tmp_path: Path) -> None:
     store.put("a.yml", b"d" * 20, odd, 10**12, b"answer")
     store.save()
     assert Cache(tmp_path, "odd", b"context").unchanged("a.yml", odd) == (b"d" * 20, b"answer")
+
+
+# -- a cache others cannot forge, and reads that cannot hang or exhaust memory --------------------
+
+
+GOOD = "procedures/HR-001-good.yml"
+
+
+def forge_clean_answer(cache_dir: Path, root: Path) -> None:
+    """Break HR-001-good.yml, and write into the cache, as another user could, the answer it
+    had while clean, under the digest of its broken bytes (and no stat: it is read)."""
+    [stored] = cache_dir.glob("*.sopkit-cache")
+    decoded = decode(stored.read_bytes())
+    assert decoded is not None
+    (fmt, context, entries, findings), _, packed = decoded
+    path = root / GOOD
+    path.write_text(path.read_text(encoding="utf-8") + "secret-token: forged\n",
+                    encoding="utf-8")
+    clean_answer = entries[GOOD][40 + 20:]
+    entries[GOOD] = bytes(40) + sopkit.cache.content_digest(path.read_bytes()) + clean_answer
+    stored.write_bytes(encode((fmt, context, entries, findings), packed))
+
+
+def test_a_cache_folder_others_can_write_is_not_trusted(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root, config = opened("cli", tmp_path, monkeypatch)
+    checked(config, cache_dir)
+    assert cache_dir.stat().st_mode & 0o777 == 0o700  # made the user's only
+    forge_clean_answer(cache_dir, root)
+    expected = reference(config)
+    assert any(d.file == GOOD for d in expected)  # the broken file has an error
+    forged = list(checked(config, cache_dir).diagnostics)
+    assert forged == [d for d in expected if d.file != GOOD]  # the user's own folder: trusted
+    capsys.readouterr()
+    cache_dir.chmod(0o777)  # a shared folder: anyone could have written that answer
+    assert list(checked(config, cache_dir).diagnostics) == expected
+    warning = capsys.readouterr().err
+    assert warning.count("\n") == 1 and warning.startswith(
+        f"sopkit: warning: not using the cache folder {cache_dir}: other users can write to it")
+
+
+@pytest.mark.parametrize("how", ["group-writable", "another user's", "a link",
+                                 "under a folder others can write"])
+def test_a_cache_folder_that_is_not_the_users_alone_is_refused_with_a_warning(
+    how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, config = opened("cli", tmp_path, monkeypatch)
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    if how == "group-writable":
+        folder.chmod(0o770)
+        problem = "other users can write to it"
+    elif how == "another user's":
+        if os.geteuid() == 0:
+            os.chown(folder, 65534, 65534)
+        else:
+            folder = Path("/")  # root's, and not writable: refused before any write is tried
+        problem = "it belongs to another user"
+    elif how == "a link":
+        linked = tmp_path / "linked-cache"
+        linked.symlink_to(folder, target_is_directory=True)
+        folder = linked
+        problem = "it is a symbolic link"
+    else:
+        shared = tmp_path / "shared"
+        shared.mkdir()
+        shared.chmod(0o777)  # not sticky: others may rename the folder in it
+        folder = shared / "cache"
+        problem = f"other users can write to the folder above it, {shared}"
+    assert list(checked(config, folder).diagnostics) == reference(config)
+    warning = capsys.readouterr().err
+    assert warning == (f"sopkit: warning: not using the cache folder {folder}: {problem}, so its "
+                       "answers could be forged; checking without it (set SOPKIT_CACHE_DIR, or "
+                       "cache_dir in mkdocs.yml, to a folder of yours that only you can write "
+                       "to)\n")
+    if how != "another user's" or os.geteuid() == 0:
+        assert not list(Path(os.path.realpath(folder)).glob("*.sopkit-cache"))  # nor written
+
+
+def test_a_cache_folder_under_a_sticky_shared_folder_is_fine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, config = opened("cli", tmp_path, monkeypatch)
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)  # as /tmp: others cannot rename what is not theirs
+    assert list(checked(config, shared / "cache").diagnostics) == reference(config)
+    assert capsys.readouterr().err == ""
+    assert list((shared / "cache").glob("*.sopkit-cache"))
+
+
+def validate_in(root: Path, cache_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`sopkit validate` in a process that cannot hang the tests (a timeout) nor exhaust the
+    machine's memory (2 GB of address space at most)."""
+    import resource
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    environment = {**os.environ, "NO_COLOR": "1", "SOPKIT_CACHE_DIR": str(cache_dir)}
+    environment.pop("GITHUB_ACTIONS", None)
+    return subprocess.run([sys.executable, "-m", "sopkit", "validate"], cwd=root,
+                          env=environment, capture_output=True, text=True, timeout=60,
+                          check=False, preexec_fn=limit_memory)
+
+
+@pytest.mark.parametrize("replacement", ["a link to /dev/zero", "a FIFO",
+                                         "a link to a good cache file"])
+def test_a_cache_file_that_is_not_a_regular_file_is_ignored_not_read(
+    replacement: str, tmp_path: Path, cache_dir: Path,
+) -> None:
+    root = make_handbook("cli", tmp_path / "hb")
+    first = validate_in(root, cache_dir)
+    assert first.returncode == 1 and first.stderr == ""
+    [stored] = cache_dir.glob("*.sopkit-cache")
+    elsewhere = tmp_path / "elsewhere.sopkit-cache"
+    shutil.copy(stored, elsewhere)
+    stored.unlink()
+    if replacement == "a FIFO":
+        os.mkfifo(stored)  # no writer: reading it would wait forever
+    else:
+        stored.symlink_to("/dev/zero" if "zero" in replacement else elsewhere)
+    again = validate_in(root, cache_dir)
+    assert (again.returncode, again.stdout, again.stderr) == (1, first.stdout, "")
+    assert stored.is_file() and not stored.is_symlink()  # replaced by a cache file of its own
+    assert elsewhere.read_bytes() != b""  # what the link named was left alone
+
+
+def test_read_private_reads_only_the_users_small_regular_files(tmp_path: Path) -> None:
+    from sopkit.cache import read_private
+
+    path = tmp_path / "answers"
+    path.write_bytes(b"0123456789")
+    path.chmod(0o600)
+    assert read_private(path, limit=10) == b"0123456789"
+    assert read_private(path, limit=9) is None  # larger than the bound: not read at all
+    path.chmod(0o666)
+    assert read_private(path, limit=10) is None  # others could have written it
+    path.chmod(0o600)
+    if os.geteuid() == 0:
+        os.chown(path, 65534, 65534)
+        assert read_private(path, limit=10) is None  # another user's
+    link = tmp_path / "link"
+    link.symlink_to(path)
+    assert read_private(link) is None
+    assert read_private(tmp_path) is None  # a folder
+    assert read_private(tmp_path / "missing") is None

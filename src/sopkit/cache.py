@@ -34,6 +34,17 @@ another version or context) is ignored and replaced. The cache folder is the
 one passed in, or ``$SOPKIT_CACHE_DIR``, or the ``cache_dir`` option in mkdocs.yml, or
 ``platformdirs.user_cache_dir("sopkit")``; handbook files not used for 30 days
 are removed, and at most KEEP_FILES are kept.
+
+An answer from the cache is trusted as if sopkit had just worked it out, so the
+cache must be the user's alone, as ssh (StrictModes) and pip require of their
+folders: a cache folder that is a link, belongs to another user or can be
+written by others (a shared ``SOPKIT_CACHE_DIR`` under /tmp, a self-hosted
+runner's folder), or lies in a folder others could rename it in, is refused
+(:func:`folder_problem`; sopkit warns and checks without the cache). A folder
+sopkit creates is the user's only (0700). A cache file is read only when it is
+a regular file of the user's that others cannot write, of at most MAX_BYTES, and
+never through a link nor by blocking on a FIFO; anything else is ignored and
+replaced.
 """
 
 from __future__ import annotations
@@ -42,6 +53,7 @@ import contextlib
 import marshal
 import os
 import re
+import stat
 import struct
 import sys
 import time
@@ -73,6 +85,13 @@ CACHE_ENV = "SOPKIT_CACHE_DIR"
 KEEP_DAYS = 30
 KEEP_FILES = 200
 """Handbook files kept at most (a test suite creates many short-lived handbooks)."""
+MAX_BYTES = 256 << 20
+"""The largest cache file read (under 1 KB an answer: 10,000 clean procedures take some
+7 MB); anything larger is not sopkit's, or not worth the memory."""
+
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+"""A link is not followed, and a FIFO does not block the open (it is then refused)."""
 
 Entry = bytes
 """One file's answer, packed by sopkit.file_check (the cache does not look inside)."""
@@ -129,9 +148,80 @@ def _origin(module: str) -> Path | None:
     return Path(spec.origin)
 
 
+def folder_problem(folder: Path) -> str | None:
+    """Why the cache folder ``folder`` cannot be trusted (others could write answers in it),
+    or None. Checked: the folder (when it exists) is no link, is the user's and only the
+    user can write to it; each folder above it (links resolved) is the user's or root's
+    and not writable by others, unless sticky (/tmp): else they could rename it and put
+    theirs in its place. A folder that does not exist yet is created the user's only."""
+    user = getattr(os, "geteuid", lambda: None)()
+    if user is None:  # Windows: a user's folders are the user's
+        return None
+    try:
+        found = os.lstat(folder)
+    except FileNotFoundError:
+        found = None
+    except OSError as error:
+        return f"it cannot be examined ({error.strerror})"
+    if found is not None:
+        if stat.S_ISLNK(found.st_mode):
+            return "it is a symbolic link"
+        if stat.S_ISDIR(found.st_mode):
+            if found.st_uid != user:
+                return "it belongs to another user"
+            if found.st_mode & 0o022:
+                return "other users can write to it"
+    above = os.path.realpath(os.path.dirname(os.path.abspath(folder)))
+    while True:
+        try:
+            parent = os.stat(above)
+        except OSError:
+            parent = None  # not there yet: created by sopkit, under a folder checked next
+        if parent is not None:
+            if parent.st_uid not in (user, 0):
+                return f"the folder above it, {above}, belongs to another user"
+            if parent.st_mode & 0o022 and not parent.st_mode & stat.S_ISVTX:
+                return f"other users can write to the folder above it, {above}"
+        up = os.path.dirname(above)
+        if up == above:
+            return None
+        above = up
+
+
+def read_private(path: Path, limit: int = MAX_BYTES) -> bytes | None:
+    """The bytes of ``path`` when it is a regular file of the user's, that others cannot
+    write, of at most ``limit`` bytes; else None. Never follows a link (O_NOFOLLOW), never
+    waits on a FIFO (O_NONBLOCK), and never reads more than ``limit`` bytes, whatever the
+    file turns out to be."""
+    try:
+        handle = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        return None
+    try:
+        found = os.fstat(handle)
+        user = getattr(os, "geteuid", lambda: found.st_uid)()
+        if (not stat.S_ISREG(found.st_mode) or found.st_size > limit or found.st_uid != user
+                or found.st_mode & 0o022):
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(handle, min(limit + 1 - size, 1 << 24))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            size += len(chunk)
+        return None  # it grew past the limit while being read
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
 def _checksum(payload: bytes | memoryview) -> bytes:
     """CRC-32 of the payload: it catches a damaged file (no protection against forgery,
-    which the cache does not need: it lives in the user's own folder)."""
+    which the cache does not need: only the user can write to its folder, see
+    :func:`folder_problem`)."""
     return zlib.crc32(payload).to_bytes(_CHECKSUM, "little")
 
 
@@ -234,9 +324,8 @@ class Cache:
         self._read()
 
     def _read(self) -> None:
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
+        raw = read_private(self.path)
+        if raw is None:
             return
         decoded = decode(raw)
         if decoded is None:
@@ -309,14 +398,20 @@ class Cache:
         """Write the answers used or made in this run; quietly give up if the folder is
         not writable (the cache only saves time)."""
         if not self._changed and self._new.keys() == self._old.keys():
+            no_follow = os.utime in os.supports_follow_symlinks  # never touch a link's target
             with contextlib.suppress(OSError):
-                os.utime(self.path)  # still in use: not to be pruned
+                os.utime(self.path, follow_symlinks=not no_follow)  # in use: not to be pruned
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileExistsError):
+                self.folder.mkdir(mode=0o700)  # the user's only
+            if folder_problem(self.folder) is not None:  # made by someone else meanwhile
+                return
             data = encode((FORMAT, self.context, self._new, self._findings), self._pack())
             temporary = self.folder / f".tmp-{os.getpid()}-{os.urandom(6).hex()}"
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_BINARY", 0))
             handle = os.open(temporary, flags, 0o600)
             try:
                 with os.fdopen(handle, "wb") as stream:
@@ -352,7 +447,8 @@ def _prune(folder: Path, keep: Path) -> None:
     """Remove handbook files unused for KEEP_DAYS and the oldest beyond KEEP_FILES, and
     temporary files that a run left behind more than an hour ago."""
     try:
-        found = [(entry.stat().st_mtime, Path(entry.path)) for entry in os.scandir(folder)
+        found = [(entry.stat(follow_symlinks=False).st_mtime, Path(entry.path))
+                 for entry in os.scandir(folder)
                  if _OURS.fullmatch(entry.name)]
     except OSError:
         return

@@ -13,6 +13,7 @@ tests/test_cache.py compares it with checking everything afresh.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
@@ -31,6 +32,7 @@ from sopkit.discover import (
     expand_names,
     unique,
 )
+from sopkit.escape import visible
 from sopkit.file_check import (
     FileResult,
     check_file,
@@ -249,16 +251,31 @@ def _open_cache(config: Config, folder: Path | None, organization: bytes) -> Cac
         content_digest,
         context_digest,
         default_cache_dir,
+        folder_problem,
     )
 
     try:
         handbook = f"{config.procedures.resolve()}|{Path.cwd()}"
         context = context_digest(code_fingerprint(), content_digest(organization))
         folder = folder if folder is not None else default_cache_dir(config.cache_dir)
+        problem = folder_problem(folder)
+        if problem is not None:
+            _warn(f"sopkit: warning: not using the cache folder {visible(os.fspath(folder))}: "
+                  f"{visible(problem)}, so its answers could be forged; checking without it "
+                  "(set SOPKIT_CACHE_DIR, or cache_dir in mkdocs.yml, to a folder of yours "
+                  "that only you can write to)")
+            return None
         return Cache(folder, handbook, context,
                      refers_to=extracts_of)
     except (OSError, RuntimeError):  # no home folder, no working folder: run without
         return None
+
+
+def _warn(message: str) -> None:
+    """One line on stderr (a check has no other channel for it: reports go to stdout)."""
+    from sopkit.validate import write
+
+    write(sys.stderr, message + "\n")
 
 
 def _check_files(files: Sequence[tuple[str, str]], organization: Document | None,
