@@ -245,3 +245,12 @@ def test_links_are_listed_as_links_and_followed_within_given_folders(repo: Repo)
     assert follow("gone.yml") == ("missing", "procedures/hr/nothing.yml")
     assert follow("folder.yml") == ("missing", "procedures")
     assert follow("loop-a.yml")[0] == "loop"
+
+
+def test_messages_show_a_revision_with_control_or_bidi_characters_escaped(repo: Repo) -> None:
+    with pytest.raises(GitError) as caught:
+        git.resolve(repo.path, "main\x1b[2J\u202e")
+    assert str(caught.value).startswith("'main\\x1b[2J\\u202e' names no commit")
+    with pytest.raises(GitError) as caught:
+        git.merge_base(repo.path, "nope\u2066", "HEAD")
+    assert "\u2066" not in str(caught.value) and "\\u2066" in str(caught.value)

@@ -8,8 +8,9 @@ symbolic link stored in git (:func:`follow_link`) as far as the folders it may
 lead into.
 
 Revisions are data, not options: one that starts with ``-`` is refused before
-git sees it. Every failure is a :class:`GitError` whose message says what to
-do; nothing here prints or exits.
+git sees it, and messages show them (and git's own words) with control and
+bidirectional characters escaped. Every failure is a :class:`GitError` whose
+message says what to do; nothing here prints or exits.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
+
+from sopkit.escape import visible
 
 SHALLOW_HINT = (
     "fetch the whole history: `git fetch --unshallow` locally, or `fetch-depth: 0` in "
@@ -60,7 +63,7 @@ def _run(args: Sequence[str], cwd: Path, *, stdin: bytes | None = None,
         raise GitError("git is not installed (or not on PATH): install git to compare "
                        "revisions") from None
     except NotADirectoryError:
-        raise GitError(f"{cwd}: no such folder") from None
+        raise GitError(f"{visible(str(cwd))}: no such folder") from None
     if check and done.returncode != 0:
         command = next((arg for arg in args if not arg.startswith("-")), "")
         raise GitError(f"git {command} failed: {_first_line(done.stderr)}")
@@ -68,10 +71,11 @@ def _run(args: Sequence[str], cwd: Path, *, stdin: bytes | None = None,
 
 
 def _first_line(stderr: bytes) -> str:
+    """git's message, as one line that is safe to show (it may quote a revision)."""
     for line in stderr.decode("utf-8", errors="replace").splitlines():
         line = line.strip()
         if line:
-            return line.removeprefix("fatal: ").removeprefix("error: ")
+            return visible(line.removeprefix("fatal: ").removeprefix("error: "))
     return "no message from git"
 
 
@@ -88,8 +92,8 @@ def repo_root(path: Path) -> Path:
     if done.returncode != 0:
         message = _first_line(done.stderr)
         if "not a git repository" in message:
-            raise GitError(f"{path} is not in a git repository: comparing with a base "
-                           "revision needs the handbook's git clone")
+            raise GitError(f"{visible(str(path))} is not in a git repository: comparing with "
+                           "a base revision needs the handbook's git clone")
         raise GitError(f"git rev-parse failed: {message}")
     return Path(_out(done))
 
@@ -112,7 +116,7 @@ def resolve(root: Path, revision: str) -> str:
                 check=False)
     commit = _out(done)
     if done.returncode != 0 or not commit:
-        message = f"'{revision}' names no commit in this repository"
+        message = f"'{visible(revision)}' names no commit in this repository"
         if is_shallow(root):
             message += f" (this is a shallow clone: {SHALLOW_HINT})"
         elif revision == "HEAD":
@@ -175,7 +179,7 @@ def merge_base(root: Path, base: str, head: str) -> str:
 
 def _short(revision: str) -> str:
     is_id = len(revision) == 40 and all(c in "0123456789abcdef" for c in revision)
-    return f"'{revision[:12]}'" if is_id else f"'{revision}'"
+    return f"'{revision[:12]}'" if is_id else f"'{visible(revision)}'"
 
 
 def list_blobs(root: Path, commit: str, folder: str) -> list[Blob]:

@@ -36,6 +36,7 @@ def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
     from sopkit.check import check_handbook, rule_infos
     from sopkit.config import ConfigError, load_config
     from sopkit.discover import PathError, display_name
+    from sopkit.escape import visible
     from sopkit.report import format_report
 
     try:
@@ -44,8 +45,8 @@ def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
         raise UsageProblem(str(error)) from None
     if not paths and not config.procedures.is_dir():
         raise UsageProblem(
-            f"there is no procedures folder here ({display_name(config.procedures)}/): run "
-            "sopkit in the handbook's folder, pass files or folders, or start a handbook "
+            f"there is no procedures folder here ({visible(display_name(config.procedures))}/): "
+            "run sopkit in the handbook's folder, pass files or folders, or start a handbook "
             "with 'sopkit init'")
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
