@@ -240,10 +240,12 @@ class Paths:
         for name in names:
             if name not in links:
                 resolved[prefix + name] = real + os.path.normcase(name)
-        if self._inside is not None:  # once per folder, not per file
-            outside = not real.startswith(self._inside)
-            self.suspects.update((prefix + name, None) for name in names
-                                 if outside or name in links)
+        if self._inside is None:
+            pass
+        elif not real.startswith(self._inside):  # once per folder, not per file
+            self.suspects.update((prefix + name, None) for name in names)
+        elif links:
+            self.suspects.update((prefix + name, None) for name in names if name in links)
         relative = self._relative_folder(folder)
         if relative is None or relative.startswith(".."):
             return  # named by their full paths: left to display()
