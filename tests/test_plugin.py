@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import subprocess
@@ -19,9 +20,9 @@ from sopkit.config import OPTIONS
 from sopkit.plugin import (
     SopkitPlugin,
     SopkitPluginConfig,
-    plain_meta,
-    plain_nav,
-    plain_title,
+    safe_meta,
+    safe_nav,
+    safe_title,
 )
 
 MKDOCS_YML = f"""\
@@ -278,29 +279,34 @@ def test_serving_renders_in_this_process(tmp_path: Path,
 TITLE_BREAKOUT = "</title><script>alert(8)</script>"
 
 
-def test_plain_title_leaves_nothing_that_could_become_markup() -> None:
-    assert plain_title("a &lt; b &amp; c") == "a \uff1c b \uff06 c"
-    hostile = plain_title("Rotate &lt;/title&gt;&lt;script&gt;alert(8)&lt;/script&gt; keys")
+def test_safe_title_leaves_nothing_a_theme_could_make_markup_of() -> None:
+    assert safe_title("a &lt; b &amp; c") == "a \uff1c b &amp; c"
+    hostile = safe_title("Rotate &lt;/title&gt;&lt;script&gt;alert(8)&lt;/script&gt; keys")
     assert hostile == "Rotate \uff1c/title\uff1e\uff1cscript\uff1ealert(8)\uff1c/script\uff1e keys"
-    # Text that was escaped twice stays text: `&` goes too, so no entity is left to unescape.
-    assert plain_title("&amp;lt;b&amp;gt;") == "\uff06lt;b\uff06gt;"
-    assert plain_title('Say "yes" or ("no")') == "Say \u201cyes\u201d or (\u201cno\u201d)"
-    assert plain_title("  two\n lines ") == "two lines"
-    for title in ('"><img src=x onerror=alert(1)>', TITLE_BREAKOUT, "&#60;b&#62;"):
-        plain = plain_title(title)
-        assert not set(plain) & set("<>&\""), plain
-        assert plain_title(plain) == plain
+    # A character reference written in a title: no unescaping turns it into a sign.
+    assert (safe_title("&amp;lt;b&amp;gt; &amp;#60; &amp;amp")
+            == "\uff06lt;b\uff06gt; \uff06#60; \uff06amp")
+    assert safe_title("R&amp;D &amp; P&amp;L, &amp;&amp;") == "R&amp;D &amp; P&amp;L, &amp;&amp;"
+    assert safe_title('Say "yes" or ("no")') == "Say \u201cyes\u201d or (\u201cno\u201d)"
+    assert safe_title("  two\n lines ") == "two lines"
+    for title in ('"><img src=x onerror=alert(1)>', TITLE_BREAKOUT, "&amp;#60;b&amp;gt;",
+                  "R&amp;D", "&amp;&amp;lt;", "&amp;ampx"):
+        safe = safe_title(title)
+        assert not set(safe) & set('<>"'), safe
+        text = html.unescape(safe)  # what striptags makes of it
+        assert not set(text) & set('<>"') and html.unescape(text) == text, safe
+        assert safe_title(safe) == safe
 
 
-def test_plain_nav_and_meta() -> None:
+def test_safe_nav_and_meta() -> None:
     nav = [{"Home": "index.md"}, {"a &lt; b": ["departments/x.md", "procedures/X-1.md"]},
            {"Roles": [{"R&amp;D": "roles/r.md"}]}]
-    assert plain_nav(nav) == [{"Home": "index.md"},
-                              {"a \uff1c b": ["departments/x.md", "procedures/X-1.md"]},
-                              {"Roles": [{"R\uff06D": "roles/r.md"}]}]
+    assert safe_nav(nav) == [{"Home": "index.md"},
+                             {"a \uff1c b": ["departments/x.md", "procedures/X-1.md"]},
+                             {"Roles": [{"R&amp;D": "roles/r.md"}]}]
     meta = {"title": TITLE_BREAKOUT, "description": '"><img src=x onerror=alert(1)>',
             "tags": ["&lt;b&gt;", "<i>", "R&D"], "search": {"boost": 2}, "hide": ["toc"]}
-    assert plain_meta(meta) == {
+    assert safe_meta(meta) == {
         "title": "\uff1c/title\uff1e\uff1cscript\uff1ealert(8)\uff1c/script\uff1e",
         "description": "\u201c\uff1e\uff1cimg src=x onerror=alert(1)\uff1e",
         "tags": ["&lt;b&gt;", "&lt;i&gt;", "R&amp;D"], "search": {"boost": 2}, "hide": ["toc"]}
@@ -332,7 +338,7 @@ def _head(page: Path) -> str:
     return text[:text.index("</head>")]
 
 
-def test_titles_reach_the_theme_as_plain_text(tmp_path: Path) -> None:
+def test_titles_reach_the_theme_with_no_markup(tmp_path: Path) -> None:
     """Material prints `page.title | striptags` into <title>: nothing in it may be markup."""
     root = _hostile_handbook(tmp_path, MKDOCS_YML)
     site = mkdocs_build(root)
@@ -360,7 +366,7 @@ def test_a_department_page_listed_without_a_title(tmp_path: Path) -> None:
         "HR \uff1c/title\uff1e\uff1cscript\uff1ealert(8)\uff1c/script\uff1e - Plugin test"]
 
 
-def test_front_matter_of_a_handbook_template_reaches_the_theme_as_plain_text(
+def test_front_matter_of_a_handbook_template_reaches_the_theme_with_no_markup(
         tmp_path: Path) -> None:
     """A handbook template that puts procedure text into front matter cannot open a tag."""
     root = _hostile_handbook(tmp_path, MKDOCS_YML)

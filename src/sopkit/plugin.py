@@ -23,9 +23,10 @@ What it does, event by event:
   (``on_page_markdown``). A generated page whose path is taken by a hand-written page
   is an error naming both.
 - ``on_page_markdown`` and ``on_page_content``: every title and front-matter value of a
-  generated page, and every title of sopkit's nav, reaches MkDocs and the theme as plain
-  text (:func:`plain_title`); the HTML of rendered pages is sanitised with nh3, a second
-  wall behind the renderer's escaping (the theme's own HTML is not touched).
+  generated page, and every title of sopkit's nav, reaches MkDocs and the theme with
+  nothing a theme could make markup of (:func:`safe_title`); the HTML of rendered
+  pages is sanitised with nh3, a second wall behind the renderer's escaping (the
+  theme's own HTML is not touched).
 - ``on_serve``: `mkdocs serve` rebuilds when procedures, organization.yml or the
   handbook's templates change.
 """
@@ -146,7 +147,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             gc.freeze()
             self._frozen = True
         self._pages = frozenset(self._site.paths)  # inside the `section` folder already
-        self._nav = plain_nav(self._site.nav)
+        self._nav = safe_nav(self._site.nav)
         self._user_nav = config.nav is not None
         self._watch = [handbook.procedures, handbook.organization, handbook.templates]
         add_markdown_extensions(config)
@@ -193,16 +194,16 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         if isinstance(page.file, _RenderedFile):
             page.file.forget()  # MkDocs has its own copy now
         if page.file.src_uri in self._pages:
-            page.meta = plain_meta(page.meta)
+            page.meta = safe_meta(page.meta)
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
         if page.file.src_uri in self._pages:
-            # A title from a nav (sopkit's is plain already, mkdocs.yml's is the user's own)
+            # A title from a nav (sopkit's is safe already, mkdocs.yml's is the user's own)
             # is an attribute of the page; the others MkDocs takes from the first heading.
             if "title" not in vars(page) and page.title is not None:
-                page.title = plain_title(page.title)
+                page.title = safe_title(page.title)
             # The flowchart was cleaned by the process that rendered the page, ahead.
             cleaned = self._site.cleaned_part(page.file.src_uri) if self._site else None
             return sanitize_html(html, cleaned)
@@ -275,53 +276,64 @@ class _RenderedFile(File):
 
 # Themes print titles as HTML in some places and through Jinja's `striptags` in others
 # (Material's <title>): `striptags` turns `&lt;` back into `<`, so an escaped
-# `</title><script>` in a title runs. A title sopkit hands over holds none of the
-# characters any printing could make markup of: `<`, `>` and `&` become their fullwidth
-# forms (＜ ＞ ＆), which read as the same signs (Chinese text uses them anyway), and `"`
-# a curly quote, since some themes (MkDocs' readthedocs) print titles into attributes.
-# Stripping them instead would change what a title says ("a < b" would read "a  b").
-_LOOKALIKES = str.maketrans({"<": "\uff1c", ">": "\uff1e", "&": "\uff06"})
+# `</title><script>` in a title runs. A title sopkit hands over holds no `<` or `>`,
+# escaped or not: they become their fullwidth forms (＜ ＞), which read as the same signs
+# (Chinese text uses them anyway); stripping them would change what a title says ("a < b"
+# would read "a  b"). An `&` that starts a character reference (`&lt;` written in a title)
+# becomes ＆ as well, so that unescaping, however often, leaves the same text; any other
+# `&` (R&D, Legal & Compliance) stays as it is, escaped once. `"` becomes a curly quote,
+# since some themes (MkDocs' readthedocs) print titles into attributes unescaped.
+_LOOKALIKES = str.maketrans({"<": "\uff1c", ">": "\uff1e"})
+# What may be a character reference, as `html.unescape` looks for them.
+_REFERENCE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
 # A straight quote at the start or after a space or an opening bracket opens a quotation.
 _OPENING_QUOTE = re.compile(r'(?<![^\s(\[{])"')
 
 
-def plain_title(title: str) -> str:
+def safe_title(title: str) -> str:
     """The text of ``title`` (HTML, as MkDocs takes it from a heading) as a title for MkDocs
-    and the theme: one line, no character that escaping or unescaping could make markup of.
+    and the theme: HTML on one line with no ``<``, ``>`` or ``"`` and no character
+    reference but ``&amp;``, which unescaped is a plain ``&``.
 
-    Unchanged by a second call: the result holds no ``&``, so no entity either.
+    Unchanged by a second call.
     """
     text = html.unescape(title).translate(_LOOKALIKES)
+    text = _REFERENCE.sub(_not_a_reference, text)
     text = _OPENING_QUOTE.sub("\u201c", text).replace('"', "\u201d")
-    return " ".join(text.split())
+    return html.escape(" ".join(text.split()), quote=False)
 
 
-def plain_nav(nav: Sequence[Any]) -> list[Any]:
-    """An MkDocs ``nav:`` list whose titles (HTML, as the renderer writes them) are plain."""
+def _not_a_reference(match: re.Match[str]) -> str:
+    reference = match.group()
+    return reference if html.unescape(reference) == reference else "\uff06" + reference[1:]
+
+
+def safe_nav(nav: Sequence[Any]) -> list[Any]:
+    """An MkDocs ``nav:`` list whose titles (HTML, as the renderer writes them) are safe."""
     result: list[Any] = []
     for item in nav:
         if isinstance(item, dict):
-            result.append({plain_title(str(title)): plain_nav(value) if isinstance(value, list)
+            result.append({safe_title(str(title)): safe_nav(value) if isinstance(value, list)
                            else value for title, value in item.items()})
         else:
             result.append(item)
     return result
 
 
-def plain_meta(meta: Any, key: str = "") -> Any:
+def safe_meta(meta: Any, key: str = "") -> Any:
     """A generated page's front matter as the theme may print it.
 
     Themes print meta values (``title``, ``description``, ...) unescaped, into the
-    ``<title>`` and into attributes: each string becomes plain text as a title does.
+    ``<title>`` and into attributes: each string becomes what a title does.
     ``tags`` are the exception: Material prints tag names as HTML, and sopkit's tags page
     shows them as written, so they stay HTML (escaped once, whatever the template did).
     """
     if isinstance(meta, str):
-        return html.escape(html.unescape(meta)) if key == "tags" else plain_title(meta)
+        return html.escape(html.unescape(meta)) if key == "tags" else safe_title(meta)
     if isinstance(meta, list):
-        return [plain_meta(value, key) for value in meta]
+        return [safe_meta(value, key) for value in meta]
     if isinstance(meta, dict):
-        return {name: plain_meta(value, key or str(name)) for name, value in meta.items()}
+        return {name: safe_meta(value, key or str(name)) for name, value in meta.items()}
     return meta
 
 

@@ -196,22 +196,22 @@ def test_hostile_text_is_shown_as_written(page: tuple[Any, Watch], site: Site) -
 def test_a_title_with_markup_characters_still_reads_naturally(page: tuple[Any, Watch],
                                                               site: Site) -> None:
     """`a < b & c`: the page shows it as written; the browser's title and the nav, which
-    MkDocs and the theme print from the title, show look-alike characters (＜ ＆); so does
-    a department's name in the nav."""
+    MkDocs and the theme print from the title, show `<` as a look-alike (＜) and `&` as
+    it is; so does a department's name in the nav."""
     browser_page, watch = page
     browser_page.goto(site.base + "procedures/lookalike/SEC-002/", wait_until="networkidle")
     heading = browser_page.locator("article h1").first.evaluate("h1 => h1.firstChild.data")
     assert heading == "SEC-002 a < b & c"
-    assert browser_page.title() == f"SEC-002 a \uff1c b \uff06 c - {SITE_NAME}"
+    assert browser_page.title() == f"SEC-002 a \uff1c b & c - {SITE_NAME}"
     nav = browser_page.locator(".md-nav__link--active").first.inner_text()
-    assert nav.strip() == "SEC-002 a \uff1c b \uff06 c"
+    assert nav.strip() == "SEC-002 a \uff1c b & c"
     browser_page.goto(site.base + "departments/lookalike/", wait_until="networkidle")
     # sopkit's nav lists a department as a section with an "Overview" page; mkdocs.yml's
     # lists the page alone, and MkDocs takes its title from the department's name.
-    title = "Overview" if site.nav == "sopkit-nav" else "a \uff1c b \uff06 c"
+    title = "Overview" if site.nav == "sopkit-nav" else "a \uff1c b & c"
     assert browser_page.title() == f"{title} - {SITE_NAME}"
     names = browser_page.locator(".md-nav--primary .md-ellipsis").all_inner_texts()
-    assert "a \uff1c b \uff06 c" in [name.strip() for name in names], names
+    assert "a \uff1c b & c" in [name.strip() for name in names], names
     watch.assert_clean()
 
 
