@@ -121,6 +121,47 @@ def test_every_template_runs_in_the_sandbox(tmp_path: Path) -> None:
         template.render(handbook=object())
 
 
+class _Thing:
+    """An object a template might be given, with a method marked unsafe."""
+
+    def __init__(self) -> None:
+        self.items = [1, 2]
+        self.text = "{0} and {name}"
+
+    def fine(self) -> str:
+        return "fine"
+
+    @jinja2.sandbox.unsafe
+    def dangerous(self) -> str:
+        return "ran"
+
+
+@pytest.mark.parametrize("expression", [
+    "thing.fine()", "thing.dangerous()", "thing.items", "thing.items.append(3)",
+    "thing.items.index(2)", "thing.text.format(1, name='x')", "'{0.items}'.format(thing)",
+    "'{0[0]}'.format(thing.items)", "'{:{}}'.format(1, 3)", "thing.__class__",
+    "thing._Thing__secret", "thing.text.format_map({'name': 1})", "m()",
+])
+def test_remembered_verdicts_are_the_sandboxs(tmp_path: Path, expression: str) -> None:
+    # sopkit's sandbox remembers what it found safe; asked again, it must answer as
+    # Jinja's own sandbox does.
+    def outcome(env: jinja2.Environment) -> list[str]:
+        template = env.from_string(
+            "{% macro m() %}macro{% endmacro %}{{ " + expression + " }}")
+        results = []
+        for _ in range(2):  # the second time from what was remembered
+            try:
+                results.append(template.render(thing=_Thing()))
+            except Exception as error:  # the kind of error is what is compared
+                results.append(type(error).__name__)
+        return results
+
+    ours = outcome(environment(build_config(tmp_path, {})))
+    jinjas = outcome(jinja2.sandbox.ImmutableSandboxedEnvironment(
+        undefined=jinja2.StrictUndefined))
+    assert ours == jinjas
+
+
 def test_the_sandbox_keeps_what_templates_are_given(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     # Model values, their methods and properties, the helpers, the filters, str.format,

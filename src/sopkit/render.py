@@ -31,6 +31,7 @@ import re
 import select
 import shutil
 import signal
+import string
 import sys
 import tempfile
 import threading
@@ -46,9 +47,8 @@ from typing import Any
 
 import jinja2
 import jinja2.sandbox
-from jinja2.runtime import Macro
+from jinja2.runtime import Context, Macro
 
-from sopkit import model
 from sopkit.config import Config
 from sopkit.flowchart import Edge, Flow, Lane, Node, render_flowchart
 from sopkit.labels import Labels, labels_for
@@ -136,11 +136,6 @@ def environment(config: Config) -> jinja2.Environment:
     return env
 
 
-_MODEL_TYPES = frozenset(value for value in vars(model).values()
-                         if isinstance(value, type) and value.__module__ == model.__name__)
-"""sopkit's model classes (frozen dataclasses): what templates read most."""
-
-
 class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """Jinja's sandbox, for sopkit's templates and the handbook's alike.
 
@@ -149,8 +144,8 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     the methods that change a list, dict or set are refused with a SecurityError, and
     ``str.format`` and ``range`` are the sandbox's safe ones. Jinja asks the same questions
     on every attribute a page reads; the answers depend only on the type of the object and
-    the name (and for a method, its function), so they are remembered for the
-    environment's life: the sandbox then costs little more than no sandbox.
+    the name (for a method, on its function), so they are remembered for the environment's
+    life: the sandbox then costs little more than no sandbox.
     """
 
     def __init__(self, **options: Any) -> None:
@@ -166,26 +161,61 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         return safe
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) in _MODEL_TYPES and self._safe_attributes.get((type(obj), attribute)):
-            # A model attribute known to be safe: what Jinja's getattr would return (a
-            # model value is never a string's format method, which it would wrap).
+        if self._safe_attributes.get((type(obj), attribute)):
+            # Known to be safe: what Jinja's sandbox would return, without asking again.
             try:
-                return getattr(obj, attribute)
+                value = getattr(obj, attribute)
             except AttributeError:
                 pass
+            else:
+                if type(value) in _METHODS:  # a string's format method is wrapped
+                    return self.wrap_str_format(value) or value
+                return value
         return super().getattr(obj, attribute)
 
-    def is_safe_callable(self, obj: Any) -> bool:
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        if (type(value) is types.BuiltinMethodType and value.__name__ == "format"
+                and type(value.__self__) is str and _plain_format(value.__self__)):
+            return value  # reads no attribute or item: as the sandbox's formatter would
+        return super().wrap_str_format(value)
+
+    def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         kind = type(obj)
-        if kind is Macro:  # a template's own macro: templates cannot mark it
-            return True
-        if kind is types.MethodType:  # a model's or the renderer's method: ask once
+        # A template's own macro (templates cannot mark it unsafe), or a method already
+        # found safe (a model's, the renderer's helpers): called without asking again.
+        if kind is Macro or (kind is types.MethodType
+                             and self._safe_functions.get(obj.__func__)):
+            return context.call(obj, *args, **kwargs)
+        return super().call(context, obj, *args, **kwargs)
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        if type(obj) is types.MethodType:  # its verdict is its function's: asked once
             function = obj.__func__
             safe = self._safe_functions.get(function)
             if safe is None:
                 safe = self._safe_functions[function] = super().is_safe_callable(obj)
             return safe
         return super().is_safe_callable(obj)
+
+
+_METHODS = (types.MethodType, types.BuiltinMethodType)
+"""The types of what :meth:`_Sandbox.wrap_str_format` may wrap (neither can be subclassed)."""
+
+_FIELD_NAME = re.compile(r"\w*")
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_format(text: str) -> bool:
+    """Whether the format string ``text`` names its fields only (``{n}``, ``{label}``,
+    ``{0:>3}``): no attribute, item or nested field for the sandbox's formatter to check.
+    Labels are such strings, and they are formatted on every page."""
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError:
+        return False
+    return all(name is None or (_FIELD_NAME.fullmatch(name) is not None
+                                and "{" not in (spec or ""))
+               for _, name, spec, _ in parts)
 
 
 class _HandbookLoader(jinja2.FileSystemLoader):
