@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import random
 import re
 import xml.etree.ElementTree as ET
 from typing import Literal
 
 import pytest
 
+from sopkit import flowchart as fc
 from sopkit.flowchart import (
     Edge,
     Flow,
@@ -418,3 +420,158 @@ def test_dangling_edges_and_unknown_lanes_are_tolerated() -> None:
 
 def test_golden_sample(golden) -> None:  # type: ignore[no-untyped-def]
     golden("flowchart/sample.svg", render_flowchart(sample_flow(), link_prefix="#step-"))
+
+
+# --- large flows: the same layout, found in linear time; a note beyond a readable size ------
+
+
+def first_fit_tracks(routes: list[fc._Route]) -> int:
+    """The track assignment as it was (every track scanned per route): the reference."""
+    side = [r for r in routes if r.side]
+    side.sort(key=lambda r: (abs(r.src.row - r.dst.row), min(r.src.row, r.dst.row),
+                             r.src.row, r.dst.row))
+    tracks: list[list[tuple[int, int]]] = []
+    for r in side:
+        lo, hi = sorted((r.src.row, r.dst.row))
+        for t, spans in enumerate(tracks):
+            if all(hi < a or lo > b for a, b in spans):
+                spans.append((lo, hi))
+                r.track = t
+                break
+        else:
+            tracks.append([(lo, hi)])
+            r.track = len(tracks) - 1
+    return len(tracks)
+
+
+def random_flow(seed: int, steps: int, edges: int) -> Flow:
+    """Jumps and loops of every length, self loops and labels, in three lanes."""
+    rng = random.Random(seed)
+    nodes = tuple(
+        Node(f"s{i}", f"Step {i}", f"r{i % 3}", "decision" if i % 4 == 1 else "step", str(i + 1))
+        for i in range(steps)
+    )
+    links = [Edge(f"s{i}", f"s{i + 1}") for i in range(steps - 1)]
+    while len(links) < edges:
+        a, b = rng.randrange(steps), rng.randrange(steps)
+        links.append(Edge(f"s{a}", f"s{b}", rng.choice(["", "Yes", "No"])))
+    lanes = tuple(Lane(f"r{i}", f"Role {i}") for i in range(3))
+    return Flow(f"Random {seed}", "", lanes, nodes, tuple(links), (f"s{steps - 1}",))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_tracks_are_the_first_fit_layout_as_before(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps = 5 + seed * 11
+    flow = random_flow(seed, steps, min(fc.MAX_EDGES, steps + seed * 20))
+    now = render_flowchart(flow)
+    monkeypatch.setattr(fc, "_assign_tracks", first_fit_tracks)
+    assert render_flowchart(flow) == now
+    assert now.count('class="sop-edge"') == len(flow.edges)
+
+
+def test_golden_sample_tracks_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    for flow in (sample_flow(), big_flow(), big_flow(60, 5)):
+        now = render_flowchart(flow)
+        monkeypatch.setattr(fc, "_assign_tracks", first_fit_tracks)
+        before = render_flowchart(flow)
+        monkeypatch.undo()
+        assert now == before
+
+
+def old_ellipsize(text: str, max_width: float, font_size: float) -> str:
+    """The ellipsis as it was (the whole text measured per character dropped): the reference."""
+    text = text.rstrip()
+    if text_width(text, font_size) <= max_width:
+        return text
+    while text and text_width(text + "…", font_size) > max_width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def test_ellipsis_as_before() -> None:
+    rng = random.Random(5)
+    alphabet = "ab Mi.中文，\u0301 W"
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
+        width = rng.choice([0.0, 5.0, 40.0, 120.0, 300.0])
+        assert fc._ellipsize(text, width, 11.5) == old_ellipsize(text, width, 11.5)
+
+
+def test_long_title_is_measured_in_linear_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A title of 40,000 characters (one word, then words): each character is measured a
+    bounded number of times, where the ellipsis measured the whole rest per character."""
+    calls = 0
+    measure = fc._char_em
+
+    def counted(ch: str) -> float:
+        nonlocal calls
+        calls += 1
+        return measure(ch)
+
+    monkeypatch.setattr(fc, "_char_em", counted)
+    for title in ("x" * 40_000, "word " * 8_000):
+        calls = 0
+        lines = wrap_text(title, 144)
+        assert len(lines) == 3 and lines[-1].endswith("…")
+        assert calls < 40 * len(title)
+
+
+def too_large_flows() -> list[tuple[str, Flow]]:
+    lanes = (Lane("r", "Role"),)
+    many = tuple(Node(f"s{i}", f"Step {i}", "r", "step", str(i + 1))
+                 for i in range(fc.MAX_STEPS + 1))
+    chain = tuple(Edge(f"s{i}", f"s{i + 1}") for i in range(len(many) - 1))
+    few = many[:20]
+    loops = tuple(Edge(f"s{i % 20}", f"s{(i * 7) % 20}") for i in range(fc.MAX_EDGES + 1))
+    branchy = (Node("d", "Which?", "r", "decision", "1"), *few[1:])
+    branches = tuple(Edge("d", f"s{1 + i % 19}", f"case {i}")
+                     for i in range(fc.MAX_BRANCHES + 1))
+    return [
+        ("steps", Flow("Steps", "", lanes, many, chain, (many[-1].id,))),
+        ("edges", Flow("Edges", "", lanes, few, loops, ())),
+        ("branches", Flow("Branches", "", lanes, branchy, branches, ())),
+    ]
+
+
+@pytest.mark.parametrize("name, flow", too_large_flows())
+def test_too_large_flow_is_a_note(name: str, flow: Flow) -> None:
+    svg = render_flowchart(flow)
+    root = parse(svg)
+    assert not classed(root, "sop-node") and not classed(root, "sop-edge")
+    assert not classed(root, "sop-lane")
+    note = classed(root, "sop-note")
+    assert len(note) == 1
+    shown = " ".join(t.text or "" for t in note[0].iter(f"{SVG}tspan"))
+    steps, edges = len(flow.nodes), len(flow.edges)
+    assert f"{steps:,} steps" in shown and f"{edges:,} arrows" in shown
+    assert "see the steps below" in shown
+    assert flow.title in shown
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None and "too many to draw" in (desc.text or "")
+    assert len(svg) < 3_000  # the same small figure however large the flow
+
+
+def test_too_large_note_in_chinese() -> None:
+    _, flow = too_large_flows()[0]
+    note = "此流程图有 {steps:,} 个步骤、{edges:,} 条连线，太多，无法清楚画出；请看下面的步骤。"
+    root = parse(render_flowchart(flow, labels={"too_large": note}))
+    shown = "".join(t.text or "" for t in classed(root, "sop-note")[0].iter(f"{SVG}tspan"))
+    assert f"{fc.MAX_STEPS + 1} 个步骤" in shown
+
+
+def test_flows_at_the_limits_are_drawn() -> None:
+    lanes = (Lane("r", "Role"),)
+    nodes = tuple(Node(f"s{i}", f"Step {i}", "r", "step", str(i + 1))
+                  for i in range(fc.MAX_STEPS))
+    chain = [Edge(f"s{i}", f"s{i + 1}") for i in range(len(nodes) - 1)]
+    branches = [Edge("s0", f"s{2 + i}", f"case {i}") for i in range(fc.MAX_BRANCHES - 1)]
+    loops = [Edge(f"s{1 + i % 99}", f"s{(i * 13) % 100}")
+             for i in range(fc.MAX_EDGES - len(chain) - len(branches))]
+    edges = (*chain, *branches, *loops)
+    assert len(edges) == fc.MAX_EDGES
+    flow = Flow("At the limits", "", lanes, nodes, edges, (nodes[-1].id,))
+    root = parse(render_flowchart(flow))
+    check_structure(flow, root)
+    assert not classed(root, "sop-note")

@@ -10,6 +10,10 @@ straight down (with one orthogonal jog when the lane changes); jumps over rows a
 back are routed orthogonally along a side channel to the right of the lanes, one track
 per edge where their spans overlap. Ending steps are followed by an end marker.
 
+A flow too large to read as a picture (more than :data:`MAX_STEPS` steps, :data:`MAX_EDGES`
+edges or :data:`MAX_BRANCHES` branches of one step) is drawn as a small figure with a note
+instead (the ``too_large`` label), whose size does not grow with the flow.
+
 Hooks for CSS and tests:
 
 * ``<g class="sop-lane" data-lane="ID">`` per lane;
@@ -18,7 +22,9 @@ Hooks for CSS and tests:
 * ``<g class="sop-edge" data-from="A" data-to="B">`` per edge, holding one ``<path>`` with
   ``marker-end``; branch labels are drawn on top in
   ``<g class="sop-edge-label" data-from="A" data-to="B">``;
-* ``<g class="sop-end" data-from="ID">`` per end marker.
+* ``<g class="sop-end" data-from="ID">`` per end marker;
+* ``<g class="sop-note">`` holding the note of a flow too large to draw (then the chart has
+  no lanes, nodes or edges).
 
 All user text is XML-escaped; on top of that ``{ } [ ] * _ ` \\`` are written as
 character references so that no template engine or Markdown processor that later sees
@@ -38,6 +44,9 @@ from typing import Literal
 __all__ = [
     "DEFAULT_LABELS",
     "FONT_FAMILY",
+    "MAX_BRANCHES",
+    "MAX_EDGES",
+    "MAX_STEPS",
     "Edge",
     "Flow",
     "Lane",
@@ -98,7 +107,16 @@ FONT_FAMILY = (
 #: Words drawn or spoken by the chart itself; pass ``labels`` to translate them.
 DEFAULT_LABELS: Mapping[str, str] = {
     "end": "End",
+    "too_large": "This flowchart has {steps:,} steps and {edges:,} arrows, too many to draw "
+                 "legibly; see the steps below.",
 }
+
+# Beyond these a flowchart is a picture nobody can read (and a drawing that grows with each
+# of them: a row per step, a channel track per long edge, a port per branch), so it is
+# replaced by a note. The largest flows of real handbooks are far below.
+MAX_STEPS = 150
+MAX_EDGES = 300
+MAX_BRANCHES = 40
 
 # --- geometry (SVG user units, ~px) -------------------------------------------------
 
@@ -205,27 +223,42 @@ _TOKEN = re.compile(r" |[^ ]")
 def _tokens(text: str) -> list[str]:
     """Split into spaces, Latin words and single wide characters."""
     out: list[str] = []
+    word: list[str] = []  # the token being built: joined once, so a long word stays linear
     for ch in text:
         if ch == " ":
+            if word:
+                out.append("".join(word))
+                word = []
             out.append(" ")
-        elif (
-            out
-            and out[-1] != " "
-            and (ch in _NO_LINE_START or (not _is_wide(ch) and not _is_wide(out[-1][-1])))
-        ):
-            out[-1] += ch
+        elif word and (ch in _NO_LINE_START or (not _is_wide(ch) and not _is_wide(word[-1]))):
+            word.append(ch)
         else:
-            out.append(ch)
+            if word:
+                out.append("".join(word))
+            word = [ch]
+    if word:
+        out.append("".join(word))
     return out
 
 
 def _ellipsize(text: str, max_width: float, font_size: float) -> str:
+    """``text``, or its longest beginning that fits with an ellipsis after it.
+
+    One pass over running widths (the sums :func:`text_width` makes, in its order), not a
+    measure of the whole text per character dropped, which was quadratic in long titles.
+    """
     text = text.rstrip()
     if text_width(text, font_size) <= max_width:
         return text
-    while text and text_width(text + "…", font_size) > max_width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    ellipsis = _char_em("…")
+    total: float = 0
+    end = 0
+    for ch in text:
+        total += _char_em(ch)
+        if (total + ellipsis) * font_size > max_width:
+            break
+        end += 1
+    return text[:end].rstrip() + "…"
 
 
 def wrap_text(
@@ -401,8 +434,55 @@ def _assign_ports(routes: list[_Route], boxes: list[_Box]) -> dict[int, int]:
     return counts
 
 
+class _Tracks:
+    """Which side-channel tracks are taken at which rows.
+
+    A segment tree over the rows; each node keeps, as bit sets, the tracks taken over its
+    whole range (``cover``) and at some row of it (``some``). The tracks taken anywhere in a
+    span, and taking one over a span, cost O(log rows) set operations, where a scan of every
+    track per route made large flows quadratic.
+    """
+
+    def __init__(self, rows: int) -> None:
+        self.size = 1
+        while self.size < rows:
+            self.size *= 2
+        self.cover = [0] * (2 * self.size)
+        self.some = [0] * (2 * self.size)
+
+    def taken(self, lo: int, hi: int, node: int = 1, a: int = 0, b: int = -1) -> int:
+        """The tracks taken at some row from ``lo`` to ``hi`` (both included)."""
+        b = self.size - 1 if b < 0 else b
+        if hi < a or b < lo:
+            return 0
+        if lo <= a and b <= hi:
+            return self.some[node]
+        mid = (a + b) // 2
+        return (
+            self.cover[node]
+            | self.taken(lo, hi, 2 * node, a, mid)
+            | self.taken(lo, hi, 2 * node + 1, mid + 1, b)
+        )
+
+    def take(self, lo: int, hi: int, bit: int, node: int = 1, a: int = 0, b: int = -1) -> None:
+        """Mark track ``bit`` (a one-bit set) taken from row ``lo`` to ``hi``."""
+        b = self.size - 1 if b < 0 else b
+        if hi < a or b < lo:
+            return
+        self.some[node] |= bit
+        if lo <= a and b <= hi:
+            self.cover[node] |= bit
+            return
+        mid = (a + b) // 2
+        self.take(lo, hi, bit, 2 * node, a, mid)
+        self.take(lo, hi, bit, 2 * node + 1, mid + 1, b)
+
+
 def _assign_tracks(routes: list[_Route]) -> int:
-    """Give each side route a channel track; overlapping spans never share one."""
+    """Give each side route a channel track; overlapping spans never share one.
+
+    Shortest spans first, each on the lowest track that is free over all its rows.
+    """
     side = [r for r in routes if r.side]
     side.sort(
         key=lambda r: (
@@ -412,18 +492,17 @@ def _assign_tracks(routes: list[_Route]) -> int:
             r.dst.row,
         )
     )
-    tracks: list[list[tuple[int, int]]] = []
+    rows = 1 + max((max(r.src.row, r.dst.row) for r in side), default=0)
+    tracks = _Tracks(rows)
+    count = 0
     for r in side:
         lo, hi = sorted((r.src.row, r.dst.row))
-        for t, spans in enumerate(tracks):
-            if all(hi < a or lo > b for a, b in spans):
-                spans.append((lo, hi))
-                r.track = t
-                break
-        else:
-            tracks.append([(lo, hi)])
-            r.track = len(tracks) - 1
-    return len(tracks)
+        taken = tracks.taken(lo, hi)
+        lowest_free = ~taken & (taken + 1)  # the lowest bit that is not set
+        r.track = lowest_free.bit_length() - 1
+        tracks.take(lo, hi, lowest_free)
+        count = max(count, r.track + 1)
+    return count
 
 
 # --- drawing ------------------------------------------------------------------------
@@ -466,15 +545,19 @@ def _text_block(cx: float, cy: float, lines: Sequence[str], size: float, bold: b
 
 
 def _summary(
-    boxes: list[_Box], routes: list[_Route], lanes: list[Lane], ends: set[str], end_word: str
+    boxes: list[_Box],
+    outgoing: Mapping[int, list[_Route]],
+    lanes: list[Lane],
+    ends: set[str],
+    end_word: str,
 ) -> str:
-    """The whole procedure as text, for screen readers."""
+    """The whole procedure as text, for screen readers; ``outgoing``: routes by source row."""
     titles = {lane.id: _clean(lane.title) for lane in lanes}
     parts: list[str] = []
     for box in boxes:
         node = box.node
         text = f"{_clean(node.number)}. {_clean(node.title)} ({titles[node.lane]})"
-        outs = [r for r in routes if r.src is box]
+        outs = outgoing.get(box.row, [])
         default = (
             len(outs) == 1
             and not outs[0].edge.label
@@ -495,13 +578,58 @@ def _summary(
     return "; ".join(parts)
 
 
+def _too_large(boxes: list[_Box], routes: list[_Route]) -> bool:
+    """Whether the flow is beyond :data:`MAX_STEPS`, :data:`MAX_EDGES` or :data:`MAX_BRANCHES`."""
+    if len(boxes) > MAX_STEPS or len(routes) > MAX_EDGES:
+        return True
+    branches: dict[int, int] = {}
+    for r in routes:
+        branches[r.src.row] = branches.get(r.src.row, 0) + 1
+    return max(branches.values(), default=0) > MAX_BRANCHES
+
+
+NOTE_W = 480
+NOTE_LINES = 6
+
+
+def _note_chart(flow: Flow, note: str, prefix: str) -> str:
+    """A flow too large to draw: its title and ``note``, in a figure of a fixed size."""
+    title_lines = wrap_text(flow.title, NOTE_W - 2 * PAD_X, HEADER_FONT, HEADER_LINES)
+    note_lines = wrap_text(note, NOTE_W - 2 * PAD_X, FONT, NOTE_LINES)
+    title_h = len(title_lines) * LINE_H + 16
+    note_h = len(note_lines) * LINE_H + 2 * PAD_Y
+    width = NOTE_W + 2 * MARGIN
+    height = title_h + note_h + 2 * MARGIN
+    desc = " ".join(p for p in (_clean(flow.description), _clean(note)) if p)
+    return "\n".join([
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="sop-flowchart" '
+        f'viewBox="0 0 {_n(width)} {_n(height)}" width="100%" '
+        f'style="max-width:{_n(width)}px" role="img" '
+        f'aria-labelledby="{prefix}-title {prefix}-desc" '
+        f'font-family="{_esc(FONT_FAMILY)}" font-size="{_n(FONT)}">',
+        f'<title id="{prefix}-title">{_esc(_clean(flow.title))}</title>',
+        f'<desc id="{prefix}-desc">{_esc(desc)}</desc>',
+        '<g class="sop-note">',
+        f'<rect x="{MARGIN}" y="{MARGIN}" width="{NOTE_W}" height="{_n(title_h)}" '
+        f'fill="{HEADER_FILL}" stroke="{LANE_STROKE}" stroke-width="1"/>',
+        _text_block(MARGIN + NOTE_W / 2, MARGIN + title_h / 2, title_lines, HEADER_FONT, True),
+        f'<rect x="{MARGIN}" y="{_n(MARGIN + title_h)}" width="{NOTE_W}" '
+        f'height="{_n(note_h)}" fill="{LANE_FILLS[0]}" stroke="{LANE_STROKE}" '
+        'stroke-width="1"/>',
+        _text_block(MARGIN + NOTE_W / 2, MARGIN + title_h + note_h / 2, note_lines, FONT, False),
+        "</g>",
+        "</svg>",
+    ])
+
+
 def render_flowchart(
     flow: Flow, *, link_prefix: str = "#step-", labels: Mapping[str, str] | None = None
 ) -> str:
     """Draw ``flow`` as a swimlane flowchart; return the ``<svg>...</svg>`` markup.
 
     ``link_prefix`` + a node id is the link target of each node (``#step-ID`` by default).
-    ``labels`` overrides words of :data:`DEFAULT_LABELS` (e.g. ``{"end": "结束"}``).
+    ``labels`` overrides words of :data:`DEFAULT_LABELS` (e.g. ``{"end": "结束"}``;
+    ``too_large`` is formatted with ``steps`` and ``edges``, the counts drawn otherwise).
     Edges whose source or target is not a node, and ends that are not nodes, are skipped.
     """
     words = {**DEFAULT_LABELS, **(labels or {})}
@@ -530,6 +658,12 @@ def render_flowchart(
         if end in by_id and end not in ends:
             ends.append(end)
     end_set = set(ends)
+    if _too_large(boxes, routes):
+        note = words["too_large"].format(steps=len(boxes), edges=len(routes))
+        return _note_chart(flow, note, prefix)
+    outgoing: dict[int, list[_Route]] = {}
+    for r in routes:
+        outgoing.setdefault(r.src.row, []).append(r)
 
     # Vertical layout.
     header_lines = [wrap_text(lane.title, LANE_W - 12, HEADER_FONT, HEADER_LINES) for lane in lanes]
@@ -574,7 +708,7 @@ def render_flowchart(
         f'font-family="{_esc(FONT_FAMILY)}" font-size="{_n(FONT)}">',
         f'<title id="{prefix}-title">{_esc(_clean(flow.title))}</title>',
     ]
-    summary = _summary(boxes, routes, lanes, end_set, _clean(words["end"]))
+    summary = _summary(boxes, outgoing, lanes, end_set, _clean(words["end"]))
     desc = " ".join(p for p in (_clean(flow.description), summary) if p)
     out.append(f'<desc id="{prefix}-desc">{_esc(desc)}</desc>')
     out.append(
@@ -680,7 +814,7 @@ def render_flowchart(
     for end in ends:
         box = by_id[end]
         ex = box.cx
-        if any(not r.side for r in routes if r.src is box):  # bottom already has an edge
+        if any(not r.side for r in outgoing.get(box.row, [])):  # bottom already has an edge
             ex = box.cx - BOX_W / 4
         ring = box.y1 + END_ARROW + END_R
         out.append(

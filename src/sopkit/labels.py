@@ -87,6 +87,8 @@ EN: Mapping[str, str] = {
     "flowchart": "Flowchart",
     "flowchart_file": "The flowchart as an SVG file",
     "flow_end": "End",
+    "flow_too_large": "This flowchart has {steps:,} steps and {edges:,} arrows, too many to "
+                      "draw legibly; see the steps below.",
     # steps
     "steps": "Steps",
     "step": "Step",
@@ -253,6 +255,8 @@ ZH: Mapping[str, str] = {
     "flowchart": "流程图",
     "flowchart_file": "流程图（SVG 文件）",
     "flow_end": "结束",
+    "flow_too_large": "此流程图有 {steps:,} 个步骤、{edges:,} 条连线，太多，无法清楚画出；"
+                      "请看下面的步骤。",
     "steps": "步骤",
     "step": "步骤",
     "responsible": "执行",

@@ -407,7 +407,8 @@ def flowchart(procedure: Procedure, labels: Mapping[str, str]) -> str:
         edges=tuple(Edge(edge.source, edge.target, edge.label) for edge in procedure.edges),
         ends=procedure.ends,
     )
-    return render_flowchart(flow, link_prefix="#step-", labels={"end": labels["flow_end"]})
+    return render_flowchart(flow, link_prefix="#step-", labels={
+        "end": labels["flow_end"], "too_large": labels["flow_too_large"]})
 
 
 _INLINE, _CLEANED = "\0inline-svg:", "\0cleaned-svg:"
