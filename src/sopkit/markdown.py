@@ -22,6 +22,20 @@ How:
   spaces browsers ignore) gets the prefix ``unsafe:``, which no browser runs;
 - one-line contexts (:func:`md_inline`) turn line breaks into spaces (or ``<br>``), escape
   ``|`` and the characters that would open a block at the start of the line.
+
+Python-Markdown's inline parsing rescans a paragraph for each link in it, scans to the end of
+the paragraph for each link target that does not close, and copies the paragraph for each
+inline element, so hostile text could make a build quadratic. So, in every filter:
+
+- ``](`` opens a link target only where the target closes on the same line, with no quote in
+  the address and at most one level of parentheses, optionally a quoted title
+  (``[text](url "title")``); elsewhere its ``(`` becomes an entity (it reads the same);
+- a paragraph, list item or line keeps at most :data:`LINKS_PER_BLOCK` ``[`` that can open
+  a link; later ones become entities;
+- :func:`md_block` splits a paragraph longer than :data:`BLOCK_CHARS` characters into
+  paragraphs of at most that size.
+
+Legitimate text is far below these bounds and renders as before.
 """
 
 from __future__ import annotations
@@ -32,7 +46,9 @@ import re
 from collections.abc import Callable
 
 __all__ = [
+    "BLOCK_CHARS",
     "FILTERS",
+    "LINKS_PER_BLOCK",
     "html_text",
     "md_block",
     "md_code",
@@ -63,6 +79,26 @@ _LEADING_BLOCK = re.compile(
 )
 # A container prefix of a line in md_block: indentation, blockquote markers, list markers.
 _CONTAINER = re.compile(r"^(?:[ \t]*(?:&gt;|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*)*[ \t]*")
+
+
+#: ``[`` that may open a link in one paragraph: Python-Markdown rescans the paragraph for each.
+LINKS_PER_BLOCK = 50
+#: The longest paragraph md_block writes: Python-Markdown copies a paragraph per inline element.
+BLOCK_CHARS = 10_000
+
+# A link target Python-Markdown reads up to the `)` that closes it: an address with no space,
+# no quote and at most one level of parentheses, then maybe a title in quotes, on one line.
+# Each match is tried from a `(` and stops at the first unbalanced parenthesis, so the
+# attempts over a line take linear time (a failed one never passes the start of another).
+_LINK_TARGET = re.compile(
+    r"""\([ \t]*(?:[^\s"'()]|\([^\s"'()]*\))*(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?[ \t]*\)"""
+)
+# A target that closes on its line with quotes or spaces in its address (no title).
+_LOOSE_TARGET = re.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)")
+_TARGET_OPEN = re.compile(r"\]\(")
+# Container markers at the start of a line of md_block's output: a list item starts a new
+# paragraph of its own when its block is a list.
+_MARKERS = re.compile(r"^(?:[ \t]*(?:>|([-+*]|\d{1,9}[.)])(?=[ \t]))[ \t]*)*")
 
 
 def _entity(ch: str) -> str:
@@ -151,6 +187,43 @@ def _neutralise_links(text: str) -> str:
     return "".join(out)
 
 
+def _close_links(text: str) -> str:
+    """Link targets Python-Markdown reads in linear time (see the module): a target that
+    closes is kept, with any quote in its address percent-encoded (a quote there made
+    Python-Markdown look for a title up to the end of the paragraph); the ``(`` of one that
+    does not close becomes an entity."""
+    out: list[str] = []
+    position = 0
+    for match in _TARGET_OPEN.finditer(text):
+        paren = match.end() - 1
+        if paren < position:  # inside a target already kept: part of its address
+            continue
+        target = _LINK_TARGET.match(text, paren)
+        if target is not None:
+            out.append(text[position:target.end()])
+        else:
+            target = _LOOSE_TARGET.match(text, paren)
+            if target is None:
+                out.append(text[position:paren] + "&#40;")
+                position = paren + 1
+                continue
+            address = target.group(0).replace('"', "%22").replace("'", "%27")
+            out.append(text[position:paren] + address)
+        position = target.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _limit_brackets(text: str, allowed: int) -> str:
+    """``text`` with every ``[`` after the first ``allowed`` as an entity."""
+    position = -1
+    for _ in range(max(allowed, 0) + 1):
+        position = text.find("[", position + 1)
+        if position < 0:
+            return text
+    return text[:position] + text[position:].replace("[", "&#91;")
+
+
 def _escape_leading(text: str) -> str:
     """Escape the character that would make ``text`` open a block at a line start."""
     match = _LEADING_BLOCK.match(text)
@@ -174,6 +247,7 @@ def md_inline(value: object, br: bool = False) -> str:
     parts = [_neutralise_links(_escape_line(line)) for line in lines]
     parts = [_escape_leading(part) for part in parts]
     joined = ("<br>" if br else " ").join(parts)
+    joined = _limit_brackets(_close_links(joined), LINKS_PER_BLOCK)
     joined = joined.replace("|", "&#124;")
     if joined.endswith("\\"):
         joined = joined[:-1] + "&#92;"
@@ -202,7 +276,71 @@ def md_block(value: object) -> str:
         elif re.fullmatch(r"\[TOC\]\s*", body):
             body = _entity("[") + body[1:]
         out.append(head + body)
-    return _neutralise_links("\n".join(out)).rstrip()
+    return _bound_paragraphs(_neutralise_links(_close_links("\n".join(out)))).rstrip()
+
+
+def _paragraph_start(text: str) -> str:
+    """``text`` made to start a paragraph where it was the middle of one (nothing opens)."""
+    text = text.lstrip(" ")
+    if text.startswith("["):  # a reference definition, a task box, [TOC]
+        return "&#91;" + text[1:]
+    return _escape_leading(text)
+
+
+def _cut(line: str, limit: int) -> tuple[str, str]:
+    """``line`` cut in two at about ``limit`` characters: at a space where there is one near,
+    never inside an entity or a ``<code>`` tag; a code span cut in two is closed and opened."""
+    cut = line.rfind(" ", limit // 2, limit)
+    if cut < 0:
+        cut = limit
+    amp = line.rfind("&", max(cut - 10, 0), cut)
+    if amp >= 0 and line.find(";", amp, cut) < 0:
+        cut = amp  # in the middle of an entity (every & of the output starts one)
+    tag = line.rfind("<", max(cut - 7, 0), cut)
+    if tag >= 0 and line.find(">", tag, cut) < 0:
+        cut = tag  # in the middle of <code> or </code>
+    head, tail = line[:cut], line[cut:]
+    if head.count("<code>") > head.count("</code>"):
+        return head + "</code>", "<code>" + tail
+    return head, _paragraph_start(tail)
+
+
+def _bound_paragraphs(text: str) -> str:
+    """At most :data:`LINKS_PER_BLOCK` link openers and :data:`BLOCK_CHARS` characters per
+    paragraph (or list item) of md_block's output; see the module."""
+    out: list[str] = []
+    chars = brackets = 0
+    in_list: bool | None = None  # None: at the start of a block
+    for line in text.split("\n"):
+        if not line.strip():
+            out.append(line)
+            chars = brackets = 0
+            in_list = None
+            continue
+        markers = _MARKERS.match(line)
+        item = bool(markers and markers.group(1))
+        if in_list is None:
+            in_list = item
+        elif in_list and item:  # a new list item: a paragraph of its own
+            chars = brackets = 0
+        count = line.count("[")
+        if brackets + count > LINKS_PER_BLOCK:
+            line = _limit_brackets(line, LINKS_PER_BLOCK - brackets)
+            count = max(LINKS_PER_BLOCK - brackets, 0)
+        brackets += count
+        if chars + len(line) > BLOCK_CHARS:
+            if chars:  # this line starts the next paragraph
+                out.append("")
+                line = _paragraph_start(line)
+                in_list = False
+            while len(line) > BLOCK_CHARS:
+                head, line = _cut(line, BLOCK_CHARS)
+                out.extend((head, ""))
+                in_list = False
+            chars, brackets = 0, line.count("[")
+        out.append(line)
+        chars += len(line) + 1
+    return "\n".join(out)
 
 
 def md_text(value: object) -> str:
