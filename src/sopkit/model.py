@@ -318,12 +318,29 @@ class Procedure:
     file: str = ""
 
     def step(self, step_id: str) -> Step | None:
-        return next((s for s in self.steps if s.id == step_id), None)
+        return self._steps_by_id.get(step_id)
 
     def item_name(self, item_id: str) -> str:
         """The name of an input or output id (a step's own outputs have only an id)."""
+        return self._item_names.get(item_id, item_id)
+
+    # Worked out once: pages ask for a step per branch and an item name per step input or
+    # output, and a scan of the whole list per question made large procedures quadratic.
+
+    @cached_property
+    def _steps_by_id(self) -> dict[str, Step]:
+        by_id: dict[str, Step] = {}
+        for s in self.steps:
+            by_id.setdefault(s.id, s)  # the first step with an id wins, as in the flow
+        return by_id
+
+    @cached_property
+    def _item_names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
         items: tuple[Input | Output, ...] = (*self.inputs, *self.outputs)
-        return next((item.name for item in items if item.id == item_id), item_id)
+        for item in items:
+            names.setdefault(item.id, item.name)
+        return names
 
     @property
     def lanes(self) -> tuple[Role, ...]:
