@@ -19,7 +19,7 @@ import markdown  # type: ignore[import-untyped]
 import pytest
 from markdown.inlinepatterns import LinkInlineProcessor  # type: ignore[import-untyped]
 
-from sopkit.markdown import BLOCK_CHARS, LINKS_PER_BLOCK, md_block, md_inline
+from sopkit.markdown import BLOCK_CHARS, INLINE_CHARS, LINKS_PER_BLOCK, md_block, md_inline
 
 EXTENSIONS = ["attr_list", "admonition", "pymdownx.details", "pymdownx.superfences",
               "pymdownx.tasklist", "tables", "toc"]
@@ -229,3 +229,17 @@ def test_a_long_code_span_is_closed_and_opened_again() -> None:
 def test_short_text_is_left_as_it_was() -> None:
     source = "Para one with [a link](x).\n\nPara two\nwith two lines.\n\n- item\n- item"
     assert md_block(source) == source
+
+
+def test_a_huge_one_line_value_is_cut_with_an_ellipsis() -> None:
+    """A heading or a table cell cannot be split: past INLINE_CHARS it is cut."""
+    for value, br in (("[x](" * 40_000, False), ("a & b `c|d` " * 5_000, False),
+                      ("line one\n" * 8_000, True)):
+        out = md_inline(value, br=br)
+        assert len(out) <= INLINE_CHARS + 8 and out.endswith("…")
+        assert out.count("<code>") == out.count("</code>")
+        assert not re.search(r"&[#\w]*…|<[^>]*…", out)  # no entity or tag cut in two
+        with link_work() as work:
+            to_html("# " + out)
+        assert work[0] <= 4 * LINKS_PER_BLOCK * len(out)
+    assert md_inline("short & sweet") == "short &amp; sweet"

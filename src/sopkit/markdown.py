@@ -33,7 +33,8 @@ inline element, so hostile text could make a build quadratic. So, in every filte
 - a paragraph, list item or line keeps at most :data:`LINKS_PER_BLOCK` ``[`` that can open
   a link; later ones become entities;
 - :func:`md_block` splits a paragraph longer than :data:`BLOCK_CHARS` characters into
-  paragraphs of at most that size.
+  paragraphs of at most that size; :func:`md_inline` (a heading or a table cell, which
+  cannot be split) cuts its value after :data:`INLINE_CHARS` characters, with an ellipsis.
 
 Legitimate text is far below these bounds and renders as before.
 """
@@ -48,6 +49,7 @@ from collections.abc import Callable
 __all__ = [
     "BLOCK_CHARS",
     "FILTERS",
+    "INLINE_CHARS",
     "LINKS_PER_BLOCK",
     "html_text",
     "md_block",
@@ -85,6 +87,8 @@ _CONTAINER = re.compile(r"^(?:[ \t]*(?:&gt;|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))
 LINKS_PER_BLOCK = 50
 #: The longest paragraph md_block writes: Python-Markdown copies a paragraph per inline element.
 BLOCK_CHARS = 10_000
+#: The longest value md_inline writes (a title, a table cell): the rest is cut off.
+INLINE_CHARS = 10_000
 
 # A link target Python-Markdown reads up to the `)` that closes it: an address with no space,
 # no quote and at most one level of parentheses, then maybe a title in quotes, on one line.
@@ -253,6 +257,8 @@ def md_inline(value: object, br: bool = False) -> str:
         joined = joined[:-1] + "&#92;"
     if joined.endswith("#"):
         joined = joined[:-1] + "&#35;"
+    if len(joined) > INLINE_CHARS:  # far beyond a title or a cell; see the module
+        joined = _cut(joined, INLINE_CHARS)[0].rstrip() + "…"
     return joined
 
 
@@ -289,7 +295,8 @@ def _paragraph_start(text: str) -> str:
 
 def _cut(line: str, limit: int) -> tuple[str, str]:
     """``line`` cut in two at about ``limit`` characters: at a space where there is one near,
-    never inside an entity or a ``<code>`` tag; a code span cut in two is closed and opened."""
+    never inside an entity or a tag (``<code>``, ``</code>``, ``<br>``); a code span cut in
+    two is closed and opened."""
     cut = line.rfind(" ", limit // 2, limit)
     if cut < 0:
         cut = limit
@@ -298,7 +305,7 @@ def _cut(line: str, limit: int) -> tuple[str, str]:
         cut = amp  # in the middle of an entity (every & of the output starts one)
     tag = line.rfind("<", max(cut - 7, 0), cut)
     if tag >= 0 and line.find(">", tag, cut) < 0:
-        cut = tag  # in the middle of <code> or </code>
+        cut = tag  # in the middle of <code>, </code> or <br>
     head, tail = line[:cut], line[cut:]
     if head.count("<code>") > head.count("</code>"):
         return head + "</code>", "<code>" + tail
