@@ -32,6 +32,7 @@ import compileall
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -233,6 +234,26 @@ def measure(case: str, sizes: Sequence[int], runs: int, work: Path, code: Path,
 
 # -- reporting ----------------------------------------------------------------------------------
 
+SECTION_START = "<!-- benchmarks/growth.py: start -->"
+SECTION_END = "<!-- benchmarks/growth.py: end -->"
+
+
+def growth_section(text: str) -> str:
+    """The section growth.py wrote into a RESULTS.md (markers included), or ""."""
+    start, end = text.find(SECTION_START), text.find(SECTION_END)
+    if start < 0 or end < start:
+        return ""
+    return text[start:end + len(SECTION_END)] + "\n"
+
+
+def with_section(text: str, section: str) -> str:
+    """``text`` (a RESULTS.md) with its growth section replaced by ``section``, or with
+    ``section`` added at the end. benchmarks/run.py keeps the section when it rewrites."""
+    old = growth_section(text)
+    if old:
+        return text.replace(old, section)
+    return text.rstrip("\n") + ("\n\n" if text.strip() else "") + section
+
 
 def table(results: Sequence[Result], timeout: float) -> str:
     lines = [
@@ -272,6 +293,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the sopkit checkout to measure (default: this one), e.g. an "
                              "older revision from `git archive REV | tar -x -C DIR`")
     parser.add_argument("--out", type=Path, help="also write the table to this file")
+    parser.add_argument("--results", type=Path,
+                        help="write the table as the growth section of this RESULTS.md")
+    parser.add_argument("--before", type=Path,
+                        help="with --results: a table of an earlier --out (e.g. with --tree) "
+                             "to show under Before")
     args = parser.parse_args(argv)
     chosen = [case.strip() for case in args.cases.split(",") if case.strip()]
     unknown = [case for case in chosen if case not in CASES]
@@ -297,7 +323,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text)
     if args.out is not None:
         args.out.write_text(text, encoding="utf-8")
+    if args.results is not None:
+        before = args.before.read_text(encoding="utf-8") if args.before else ""
+        current = args.results.read_text(encoding="utf-8") if args.results.exists() else ""
+        args.results.write_text(with_section(current, section(text, argv_line(argv), before)),
+                                encoding="utf-8")
     return 0
+
+
+def argv_line(argv: Sequence[str] | None) -> str:
+    words = list(sys.argv[1:] if argv is None else argv)
+    kept: list[str] = []
+    skip = False
+    for word in words:  # where files go is not part of what was measured
+        if skip:
+            skip = False
+            continue
+        if word in ("--work", "--out", "--results", "--before", "--tree"):
+            skip = True
+            continue
+        if word.startswith(("--work=", "--out=", "--results=", "--before=", "--tree=")):
+            continue
+        kept.append(word)
+    return " ".join(["python benchmarks/growth.py", *kept])
+
+
+def section(table_text: str, command: str, before: str) -> str:
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    lines = [
+        SECTION_START,
+        "## Growth with the size of one procedure (issue 9, point 16)",
+        "",
+        f"Measured by `{command}` on {when}: `sopkit build` end to end (check, render, "
+        "MkDocs with its Markdown conversion) of a handbook holding one procedure, at two or "
+        "three sizes per case; see `benchmarks/growth.py`. Target: size doubled, time at most "
+        "about doubled. Every figure includes starting Python and MkDocs (about 1 s).",
+        "",
+        table_text.rstrip(),
+    ]
+    growths = [float(g) for g in re.findall(r"\| (\d+\.\d+) \(2 x\) \|", table_text)]
+    if growths:
+        lines += ["", f"Largest growth when the size doubles: {max(growths):.2f} x. What is "
+                  "left above 2 is mkdocs-material's search plugin, which looks each heading "
+                  "(a step, a tag) up from the top of the page's table of contents: about 1 s "
+                  "at 4,000 headings, 3 s at 8,000 (see README.md)."]
+    if before.strip():
+        lines += [
+            "",
+            "Before (the same benchmark on the tree before the fix, `--tree`; smaller sizes, "
+            "one build each, stopped after `--timeout`):",
+            "",
+            before.rstrip(),
+        ]
+    lines += ["", SECTION_END, ""]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

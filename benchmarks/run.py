@@ -37,6 +37,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
+from growth import growth_section, with_section  # noqa: E402
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -511,6 +512,12 @@ def report(bench: Bench, args: argparse.Namespace, started: str, loads: list[str
     return "\n".join(lines)
 
 
+def write_report(path: Path, text: str) -> None:
+    """Write the report, keeping the section benchmarks/growth.py wrote there (its own run)."""
+    kept = growth_section(path.read_text(encoding="utf-8")) if path.exists() else ""
+    path.write_text(with_section(text, kept) if kept else text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="200,2000", help="handbook sizes to validate")
@@ -551,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
                 bench.site_targets = samples
         for name, samples in saved.items():
             bench.rows[name] = Row(name, [Sample(**sample) for sample in samples])
-        args.out.write_text(report(bench, args, started, loads), encoding="utf-8")
+        write_report(args.out, report(bench, args, started, loads))
         print(f"wrote {args.out}")
         return 0
     steps: list[Callable[[], None]] = [bench.one_file]
@@ -568,7 +575,7 @@ def main(argv: list[str] | None = None) -> int:
     for step in steps:
         step()
     loads.append(load_average())
-    args.out.write_text(report(bench, args, started, loads), encoding="utf-8")
+    write_report(args.out, report(bench, args, started, loads))
     (work / "samples.json").write_text(json.dumps(
         {"_meta": {"started": started, "loads": loads, "site_table": bench.site_table,
                    "site_targets": bench.site_targets},
