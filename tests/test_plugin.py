@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
@@ -383,6 +384,36 @@ def test_front_matter_of_a_handbook_template_reaches_the_theme_with_no_markup(
         "New hire onboarding \uff1c/title\uff1e\uff1cscript\uff1ealert(8)\uff1c/script\uff1e"
         " - Plugin test"]
     assert '<meta name="description" content="\u201c\uff1e\uff1cimg src=x' in head
+
+
+def test_rendered_pages_built_without_the_plugin_have_titles_with_no_markup(
+        tmp_path: Path) -> None:
+    """`sopkit render --out` fed to a plain `mkdocs build` (no sopkit plugin, no second
+    wall): the pages' own front matter and `.nav.yml` keep markup out of <title> and nav."""
+    root = _hostile_handbook(tmp_path / "handbook", MKDOCS_YML)
+    out = tmp_path / "pages"
+    rendered = sopkit(root, "render", "--out", str(out), "--today", TODAY)
+    assert rendered.returncode == 0, rendered.stderr
+    nav_file = yaml.safe_load((out / ".nav.yml").read_text(encoding="utf-8"))
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "mkdocs.yml").write_text(yaml.safe_dump({
+        "site_name": "Plain", "docs_dir": str(out), "theme": {"name": "material", "font": False},
+        "markdown_extensions": ["attr_list", "admonition", "tables", "toc"],
+        "nav": nav_file["nav"]}), encoding="utf-8")
+    site = mkdocs_build(plain)
+    pages = sorted(site.rglob("index.html"))
+    assert len(pages) >= 8
+    for page in pages:
+        head = _head(page)
+        titles = re.findall(r"<title>(.*?)</title>", head, flags=re.DOTALL)
+        assert len(titles) == 1 and "<" not in titles[0], (page, titles)
+        assert "<script>alert" not in page.read_text(encoding="utf-8"), page
+    head = _head(site / "departments" / "hr" / "index.html")
+    assert "<title>HR \uff1c/title\uff1e\uff1cscript\uff1e" in head
+    roles = {path.parent.name: _head(path) for path in (site / "roles").glob("*/index.html")}
+    assert "<title>Manager \uff1c/title\uff1e\uff1cscript\uff1e" in roles["hr-manager"]
+    assert "<title>\u201c\uff1e\uff1cimg src=x" in roles["auditor"]
 
 
 # -- Markdown extensions (issue 9) ------------------------------------------------------------

@@ -188,7 +188,8 @@ def test_front_matter_is_yaml() -> None:
     text = site.files["procedures/hr/HR-001.md"]
     assert text.startswith("---\n")
     meta = yaml.safe_load(text.split("---\n", 2)[1])
-    assert meta == {"tags": ["onboarding", "people"], "search": {"boost": 2}}
+    assert meta == {"title": "HR-001 New employee onboarding",
+                    "tags": ["onboarding", "people"], "search": {"boost": 2}}
     draft = yaml.safe_load(site.files["procedures/hr/HR-002.md"].split("---\n", 2)[1])
     assert draft["tags"] == ["people"]
 
@@ -288,7 +289,9 @@ def test_role_pages_can_be_left_out_of_search(tmp_path: Path) -> None:
     site = _render(root)
     plain = _render(DATA / "en")
     page = site.files["roles/hr-manager.md"]
-    assert page == "---\nsearch:\n  exclude: true\n---\n" + plain.files["roles/hr-manager.md"]
+    front, body = plain.files["roles/hr-manager.md"].split("---\n", 2)[1:]
+    assert front == 'title: "HR Manager"\n'
+    assert page == "---\nsearch:\n  exclude: true\n---\n" + body
 
 
 def test_missing_label_is_a_problem_of_the_template(tmp_path: Path,

@@ -36,7 +36,6 @@ from __future__ import annotations
 import functools
 import gc
 import html
-import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -53,6 +52,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
 from sopkit.config import OPTIONS, ConfigError, build_config
+from sopkit.markdown import safe_title
 from sopkit.sanitize import sanitize_html
 
 if TYPE_CHECKING:
@@ -273,40 +273,6 @@ class _RenderedFile(File):
 
 
 # -- what sopkit hands to MkDocs and the theme ------------------------------------------------
-
-# Themes print titles as HTML in some places and through Jinja's `striptags` in others
-# (Material's <title>): `striptags` turns `&lt;` back into `<`, so an escaped
-# `</title><script>` in a title runs. A title sopkit hands over holds no `<` or `>`,
-# escaped or not: they become their fullwidth forms (＜ ＞), which read as the same signs
-# (Chinese text uses them anyway); stripping them would change what a title says ("a < b"
-# would read "a  b"). An `&` that starts a character reference (`&lt;` written in a title)
-# becomes ＆ as well, so that unescaping, however often, leaves the same text; any other
-# `&` (R&D, Legal & Compliance) stays as it is, escaped once. `"` becomes a curly quote,
-# since some themes (MkDocs' readthedocs) print titles into attributes unescaped.
-_LOOKALIKES = str.maketrans({"<": "\uff1c", ">": "\uff1e"})
-# What may be a character reference, as `html.unescape` looks for them.
-_REFERENCE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
-# A straight quote at the start or after a space or an opening bracket opens a quotation.
-_OPENING_QUOTE = re.compile(r'(?<![^\s(\[{])"')
-
-
-def safe_title(title: str) -> str:
-    """The text of ``title`` (HTML, as MkDocs takes it from a heading) as a title for MkDocs
-    and the theme: HTML on one line with no ``<``, ``>`` or ``"`` and no character
-    reference but ``&amp;``, which unescaped is a plain ``&``.
-
-    Unchanged by a second call.
-    """
-    text = html.unescape(title).translate(_LOOKALIKES)
-    text = _REFERENCE.sub(_not_a_reference, text)
-    text = _OPENING_QUOTE.sub("\u201c", text).replace('"', "\u201d")
-    return html.escape(" ".join(text.split()), quote=False)
-
-
-def _not_a_reference(match: re.Match[str]) -> str:
-    reference = match.group()
-    return reference if html.unescape(reference) == reference else "\uff06" + reference[1:]
-
 
 def safe_nav(nav: Sequence[Any]) -> list[Any]:
     """An MkDocs ``nav:`` list whose titles (HTML, as the renderer writes them) are safe."""

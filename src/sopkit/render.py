@@ -53,7 +53,7 @@ from sopkit.config import Config
 from sopkit.flowchart import Edge, Flow, Lane, Node, render_flowchart
 from sopkit.labels import Labels, labels_for
 from sopkit.load import Document
-from sopkit.markdown import FILTERS, html_text
+from sopkit.markdown import FILTERS, page_title
 from sopkit.model import (
     Department,
     Handbook,
@@ -539,7 +539,7 @@ class _Renderer:
         for group in self.handbook.departments:
             children: list[Any] = []
             if group.department is not None:
-                title = html_text(group.department.name)
+                title = page_title(group.department.name)
                 children.append({labels["overview"]: prefix
                                  + self.paths.department(group.department.id)})
             else:
