@@ -6,6 +6,7 @@ real SIGTERM: what is checked is what happens on disk.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import stat
@@ -383,3 +384,50 @@ def test_the_site_module_keeps_its_names() -> None:
     assert sopkit.site.check_site_dir is sopkit.output.check_site_dir
     assert (sopkit.site.RENDER_MARKER, sopkit.site.SITE_MARKER) == (".sopkit-render",
                                                                   ".sopkit-site")
+
+
+def test_sigterm_stops_sopkit_serve_cleanly(tmp_path: Path) -> None:
+    """A preview stopped by SIGTERM (a closed terminal, a process manager) exits 143 with one
+    line and leaves none of MkDocs' temporary site folders in TMPDIR."""
+    root = write_handbook(tmp_path / "hb")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "NO_COLOR": "1"}
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "sopkit", "serve", "--dev-addr", "127.0.0.1:0"], cwd=root,
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        # MkDocs builds into a temporary folder of its own, then serves it.
+        while not any(path.name.startswith("mkdocs_") and (path / "index.html").exists()
+                      for path in temp.iterdir()):
+            assert serve.poll() is None, serve.communicate()
+            assert time.monotonic() < deadline, "the preview never built"
+            time.sleep(0.05)
+        serve.send_signal(signal.SIGTERM)
+        _, stderr = serve.communicate(timeout=60)
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+            serve.wait()
+    assert serve.returncode == 143, stderr
+    assert stderr.splitlines()[-1] == "sopkit: stopped by SIGTERM"
+    assert "Traceback" not in stderr
+    # jieba (Chinese search) keeps its dictionary cache there on purpose.
+    assert [path.name for path in temp.iterdir() if path.name != "jieba.cache"] == []
+
+
+def test_a_refused_path_is_shown_on_one_line_with_no_control_character(
+        tmp_path: Path) -> None:
+    """A usage error quotes the path it refuses with its control and bidi characters escaped:
+    the name cannot recolour the terminal or reorder the line."""
+    name = "out\x1b[31m\u202efile\nnext"
+    root = write_handbook(tmp_path / "hb", mkdocs_yml="site_name: Hostile\nsite_dir: "
+                          + json.dumps(name) + "\n")
+    (root / name).write_text("a file, not a folder", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "sopkit", "build", "--today", TODAY],
+                            cwd=root, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert "out\\x1b[31m\\u202efile\\x0anext" in result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr

@@ -28,7 +28,10 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"sopkit: {message}", err=True)
+    from sopkit.escape import visible
+
+    # One line, whatever a value quoted in the message holds (mkdocs.yml, a path).
+    click.echo(f"sopkit: {visible(message)}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -225,16 +228,21 @@ def render(out: Path, force: bool, strict: bool, today: date | None,
       sopkit render --out build/handbook
       sopkit render --out build/handbook --today 2026-01-31
     """
+    from sopkit.output import Terminated, sigterm_stops_cleanly
     from sopkit.render import TemplateProblem, render_handbook
     from sopkit.site import SiteError, write_render
 
     config, result = _checked_for_publishing(config_file, strict, today)
     try:
-        rendered = render_handbook(config, result.contents(), result.organization)
+        with sigterm_stops_cleanly():  # the render process's folder is removed on the way out
+            rendered = render_handbook(config, result.contents(), result.organization)
+            written = write_render(rendered, out, force=force)
     except TemplateProblem as problem:
         _fail(str(problem))
-    try:
-        written = write_render(rendered, out, force=force)
+    except Terminated:
+        click.echo(f"sopkit: stopped by SIGTERM; run sopkit render again to finish {out}",
+                   err=True)
+        sys.exit(EXIT_TERMINATED)
     except (SiteError, OSError) as error:
         _fail(str(error))
     click.echo(f"Wrote {len(written)} files to {out}")
@@ -292,11 +300,16 @@ def serve(dev_addr: str | None, strict: bool, today: date | None,
     Watches the procedures folder, organization.yml, the handbook's templates
     and the docs folder. Stop with Ctrl+C.
     """
+    from sopkit.output import Terminated, sigterm_stops_cleanly
     from sopkit.site import BuildFailed, SiteError, serve_site
 
     config, _result = _checked_for_publishing(config_file, strict, today)
     try:
-        serve_site(config, dev_addr=dev_addr, strict=strict)
+        with sigterm_stops_cleanly():  # MkDocs removes its temporary site on the way out
+            serve_site(config, dev_addr=dev_addr, strict=strict)
+    except Terminated:
+        click.echo("sopkit: stopped by SIGTERM", err=True)
+        sys.exit(EXIT_TERMINATED)
     except SiteError as error:
         _fail(str(error))
     except BuildFailed as error:
