@@ -518,6 +518,22 @@ def test_new_refuses_an_id_that_exists(handbook: Path, monkeypatch: pytest.Monke
     assert snapshot(handbook) == before
 
 
+def test_new_writes_nothing_through_a_folder_link_out_of_the_handbook(
+        handbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A department folder that is a link to somewhere else: validate would refuse a file
+    there (link-outside-handbook), and new does not create one through it."""
+    outside = handbook.parent / f"{handbook.name}-outside"
+    (handbook / "procedures" / "operations").rename(outside)
+    (handbook / "procedures" / "operations").symlink_to(outside, target_is_directory=True)
+    before = sorted(path.name for path in outside.iterdir())
+    result = sopkit(["new", "OPS-002", "--title", "Receive goods", "--department",
+                     "operations"], handbook, monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert "is a link out of the handbook" in result.output
+    assert len(result.output.splitlines()) == 1
+    assert sorted(path.name for path in outside.iterdir()) == before
+
+
 @pytest.mark.parametrize(("bad", "hint"), [
     ("hr-001", "did you mean 'HR-001'?"),
     ("HR_001", "did you mean 'HR-001'?"),

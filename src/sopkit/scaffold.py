@@ -285,7 +285,12 @@ def plan_procedure(config: Config, procedure_id: str, title: str, *,
         name = f"{procedure_id}-{file_slug}"
     folder = config.procedures / department if department else config.procedures
     path = folder / f"{name}.yml"
-    if path.exists():
+    if not _inside(folder, config.procedures) or (
+            config.procedures.is_symlink() and not _inside(config.procedures, config.root)):
+        # validate would refuse the file (link-outside-handbook): do not write it there.
+        raise ScaffoldError(f"{folder} is a link out of the handbook: sopkit new writes "
+                            "nothing through it; replace the link with a folder")
+    if path.exists() or path.is_symlink():
         raise ScaffoldError(f"{path} already exists")
 
     language: Language = "zh" if config.language == "zh" else "en"
