@@ -15,6 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# In CI the property tests are reproducible: the same examples on every run, and a failure
+# prints the blob that replays it (@reproduce_failure). Locally they explore.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
