@@ -21,15 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast, overload
 
 from sopkit.config import Config
-from sopkit.diagnostics import Diagnostic, RuleInfo, Severity
+from sopkit.diagnostics import UNSAFE_NAME, Diagnostic, RuleInfo, Severity
 from sopkit.discover import (
-    OUTSIDE_LINK,
-    UNSAFE_NAME,
     Boundary,
     Paths,
     discover_names,
     display_name,
     expand_names,
+    outside_link,
     unique,
 )
 from sopkit.escape import visible
@@ -82,7 +81,7 @@ class CheckResult(NamedTuple):
 
 def rule_infos() -> list[RuleInfo]:
     """Every rule sopkit can report, including the syntax and schema checks."""
-    from sopkit.diagnostics import IO, SCHEMA, SYNTAX
+    from sopkit.diagnostics import IO, OUTSIDE_LINK, SCHEMA, SYNTAX
 
     return [SYNTAX, SCHEMA, IO, UNSAFE_NAME, OUTSIDE_LINK, *(rule.info for rule in all_rules())]
 
@@ -120,12 +119,11 @@ def check_handbook(
     handbook_files: list[str] = []
     if config.procedures.is_dir():
         folder = os.fspath(config.procedures)
-        if boundary.leaves(folder, os.path.normcase(os.path.realpath(folder))):
-            diagnostics.append(_outside(display_name(config.procedures), "the procedures folder "
-                                        "is a link to a folder outside the handbook; sopkit "
-                                        "does not read it: move the procedures into the "
-                                        "handbook, or name their real folder in mkdocs.yml's "
-                                        "procedures option"))
+        if boundary.leaves(folder):
+            diagnostics.append(outside_link(
+                display_name(config.procedures), "the procedures folder is a link to a folder "
+                "outside the handbook; sopkit does not read it: move the procedures into the "
+                "handbook, or name their real folder in mkdocs.yml's procedures option"))
         else:
             handbook_files = discover_names(folder, files)
     handbook_folders = len(files.linked_folders)
@@ -150,7 +148,7 @@ def check_handbook(
     if config.organization.is_file():
         name = display_name(config.organization)
         if boundary.leaves(os.fspath(config.organization), organization_path):
-            raw: bytes | Diagnostic = _outside(name, boundary.describe(
+            raw: bytes | Diagnostic = outside_link(name, boundary.describe(
                 os.fspath(config.organization)))
         else:
             raw = read_file(config.organization, name)
@@ -212,12 +210,12 @@ def _refused(procedure_files: list[str], linked_folders: Sequence[str], files: P
     found: list[Diagnostic] = []
     leaving = {path for path in files.suspects if boundary.leaves(path, files.resolve(path))}
     if leaving:
-        found.extend(_outside(files.display(path), boundary.describe(path))
+        found.extend(outside_link(files.display(path), boundary.describe(path))
                      for path in procedure_files if path in leaving)
         procedure_files = [path for path in procedure_files if path not in leaving]
     for folder in dict.fromkeys(linked_folders):
-        if boundary.leaves(folder, os.path.normcase(os.path.realpath(folder))):
-            found.append(_outside(files.display(folder), boundary.describe(folder)))
+        if boundary.leaves(folder):
+            found.append(outside_link(files.display(folder), boundary.describe(folder)))
     if files.unsafe:
         found.extend(Diagnostic(files.display(path), 0, 0, "error", UNSAFE_NAME.name,
                                 "the name of this file (or of a folder it is in) holds a "
@@ -226,10 +224,6 @@ def _refused(procedure_files: list[str], linked_folders: Sequence[str], files: P
                                 "with visible characters only")
                      for path in procedure_files if path in files.unsafe)
     return procedure_files, list(dict.fromkeys(found))  # a file named twice: once
-
-
-def _outside(name: str, message: str) -> Diagnostic:
-    return Diagnostic(name, 0, 0, "error", OUTSIDE_LINK.name, message)
 
 
 def _levels(config: Config, skip: frozenset[str]) -> dict[str, Severity]:

@@ -35,7 +35,9 @@ class RuleInfo(NamedTuple):
 
 
 # Problems that are not semantic rules still get a stable name, so that
-# reporters (SARIF, GitHub) can group them and users can look them up.
+# reporters (SARIF, GitHub) can group them and users can look them up: the file
+# cannot be read (syntax, io), breaks the format (schema), or is not taken as it
+# is (unsafe-file-name, link-outside-handbook: see sopkit.discover).
 SYNTAX = RuleInfo(
     name="syntax",
     severity="error",
@@ -93,4 +95,45 @@ IO = RuleInfo(
     severity="error",
     summary="A file or folder could not be read.",
     doc="A path given to sopkit does not exist or cannot be read. Check the path and permissions.",
+)
+
+UNSAFE_NAME = RuleInfo(
+    name="unsafe-file-name",
+    severity="error",
+    summary="A procedure's file name holds a control or bidirectional character.",
+    doc="""\
+The name of a procedure file, or of a folder it is in, holds a control
+character (a newline, a tab, ESC, DEL, a C1 control) or a bidirectional mark or
+override (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), or a line or
+paragraph separator (U+2028, U+2029). Terminals, CI logs and reviews would show
+another name, or text in another order, than the file has; sopkit shows such
+characters as escapes (`\\x1b`, `\\u202e`) and reports the file.
+
+Rename the file (or the folder) with visible characters only, for example
+`git mv $'procedures/hr/onboarding\\u202e.yml' procedures/hr/onboarding.yml`.
+""",
+)
+
+OUTSIDE_LINK = RuleInfo(
+    name="link-outside-handbook",
+    severity="error",
+    summary="A procedure file (or folder, or organization.yml) is a link out of the "
+            "handbook.",
+    doc="""\
+A symbolic link inside the handbook (the folder of mkdocs.yml) leads to a file
+or folder outside it. sopkit never reads what such a link leads to: a pull
+request could otherwise have it quote or publish any file of the machine that
+checks or builds the handbook. The file is reported and nothing is published
+until it is fixed. `sopkit diff` reports such links found in git the same way.
+
+A link to another place inside the handbook is fine. A linked folder inside the
+handbook is not entered (its files are found where they are).
+
+Copy the procedure into the handbook (or move the folder into it), and remove
+the link:
+
+```sh
+cp --remove-destination "$(readlink -f procedures/hr/shared.yml)" procedures/hr/shared.yml
+```
+""",
 )

@@ -32,12 +32,12 @@ from sopkit.config import Config
 from sopkit.diagnostics import Diagnostic, Severity
 from sopkit.discover import (
     LINKED_FILE,
-    OUTSIDE_LINK,
     YAML_SUFFIXES,
     Boundary,
     Paths,
     discover_names,
     display_name,
+    outside_link,
 )
 from sopkit.load import MAX_BYTES, Document, JsonPath, load_bytes, load_file, read_file
 from sopkit.rules import Change, ChangeCheck, Problem, all_rules
@@ -450,7 +450,7 @@ def _link_target(root: Path, commit: str, link: git.Blob, within: Sequence[str],
     None when it leads to one of ``procedures`` (compared at its own path)."""
     followed = git.follow_link(root, commit, link, within)
     if followed.end == "outside":
-        return Diagnostic(link.path, 0, 0, "error", OUTSIDE_LINK.name, LINKED_FILE)
+        return outside_link(link.path, LINKED_FILE)
     if followed.blob is None:
         return Diagnostic(link.path, 0, 0, "error", "io",
                           f"this file is a link to {followed.path}, which is not a file at "
@@ -487,10 +487,10 @@ def _read_worktree(root: Path, config: Config) -> list[_Entry]:
     own = {files.resolve(name) for name in names if name not in files.suspects}
     entries: list[_Entry] = []
     for folder in dict.fromkeys(files.linked_folders):
-        if boundary.leaves(folder, os.path.normcase(os.path.realpath(folder))):
+        if boundary.leaves(folder):
             file = display_name(Path(folder))
-            entries.append(_Entry(_relative(root, Path(folder), file), file, None, (
-                Diagnostic(file, 0, 0, "error", OUTSIDE_LINK.name, boundary.describe(folder)),)))
+            entries.append(_Entry(_relative(root, Path(folder), file), file, None,
+                                  (outside_link(file, boundary.describe(folder)),)))
     for name in names:
         if name in files.suspects and name not in leaving and files.resolve(name) in own:
             continue  # a link to another procedure file: compared once, as that file
@@ -498,8 +498,8 @@ def _read_worktree(root: Path, config: Config) -> list[_Entry]:
         file = display_name(path)
         relative = _relative(root, path, file)
         if name in leaving:
-            entries.append(_Entry(relative, file, None, (
-                Diagnostic(file, 0, 0, "error", OUTSIDE_LINK.name, boundary.describe(name)),)))
+            entries.append(_Entry(relative, file, None,
+                                  (outside_link(file, boundary.describe(name)),)))
             continue
         document = load_file(path, file)
         if isinstance(document, Diagnostic):
@@ -668,10 +668,8 @@ def _organization(root: Path, config: Config, base_commit: str, head_commit: str
         new_raw = None
     else:
         boundary = Boundary(config.root, config.procedures)
-        real = os.path.normcase(os.path.realpath(path))
-        new_raw = (Diagnostic(file, 0, 0, "error", OUTSIDE_LINK.name, boundary.describe(
-            os.fspath(path))) if boundary.leaves(os.fspath(path), real)
-            else read_file(path, file))
+        new_raw = (outside_link(file, boundary.describe(os.fspath(path)))
+                   if boundary.leaves(os.fspath(path)) else read_file(path, file))
     if old_raw is None and new_raw is None:
         return None
     old = (None if old_raw is None

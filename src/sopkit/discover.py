@@ -10,11 +10,11 @@ strings, once per folder.
 Two kinds of file are found but not taken as they are (check.py reports them):
 
 * a file whose name (or the name of a folder it is in, below the folder
-  searched) holds a control or bidirectional character (:data:`UNSAFE_NAME`):
+  searched) holds a control or bidirectional character (``unsafe-file-name``):
   terminals, logs and reviews would show another name than the file's;
-* a link that leaves the handbook (:data:`OUTSIDE_LINK`): a file, or a folder,
-  inside the handbook (the folder of mkdocs.yml, and the procedures folder when
-  mkdocs.yml names one elsewhere) whose real path is outside it. Its content is
+* a link that leaves the handbook (``link-outside-handbook``): a file, or a
+  folder, inside the handbook (the folder of mkdocs.yml, and the procedures folder
+  when mkdocs.yml names one elsewhere) whose real path is outside it. Its content is
   never read, so never reported on nor published. A link to another place
   inside the handbook is fine: a linked file is read under its own name (once,
   when it links to another procedure file), and a linked folder is not
@@ -28,51 +28,10 @@ import os
 from collections.abc import Callable, Container, Iterable, Sequence
 from pathlib import Path
 
-from sopkit.diagnostics import RuleInfo
+from sopkit.diagnostics import OUTSIDE_LINK, Diagnostic
 from sopkit.escape import UNSAFE, visible
 
 YAML_SUFFIXES = (".yml", ".yaml")
-
-UNSAFE_NAME = RuleInfo(
-    name="unsafe-file-name",
-    severity="error",
-    summary="A procedure's file name holds a control or bidirectional character.",
-    doc="""\
-The name of a procedure file, or of a folder it is in, holds a control
-character (a newline, a tab, ESC, DEL, a C1 control) or a bidirectional mark or
-override (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), or a line or
-paragraph separator (U+2028, U+2029). Terminals, CI logs and reviews would show
-another name, or text in another order, than the file has; sopkit shows such
-characters as escapes (`\\x1b`, `\\u202e`) and reports the file.
-
-Rename the file (or the folder) with visible characters only, for example
-`git mv $'procedures/hr/onboarding\\u202e.yml' procedures/hr/onboarding.yml`.
-""",
-)
-
-OUTSIDE_LINK = RuleInfo(
-    name="link-outside-handbook",
-    severity="error",
-    summary="A procedure file (or folder, or organization.yml) is a link out of the "
-            "handbook.",
-    doc="""\
-A symbolic link inside the handbook (the folder of mkdocs.yml) leads to a file
-or folder outside it. sopkit never reads what such a link leads to: a pull
-request could otherwise have it quote or publish any file of the machine that
-checks or builds the handbook. The file is reported and nothing is published
-until it is fixed. `sopkit diff` reports such links found in git the same way.
-
-A link to another place inside the handbook is fine. A linked folder inside the
-handbook is not entered (its files are found where they are).
-
-Copy the procedure into the handbook (or move the folder into it), and remove
-the link:
-
-```sh
-cp --remove-destination "$(readlink -f procedures/hr/shared.yml)" procedures/hr/shared.yml
-```
-""",
-)
 
 
 class PathError(Exception):
@@ -306,10 +265,12 @@ class Boundary:
         """The real folders of the handbook (normcased, with a final separator)."""
         self._named = tuple(dict.fromkeys([*lexical, *real]))
 
-    def leaves(self, path: str, resolved: str) -> bool:
+    def leaves(self, path: str, resolved: str | None = None) -> bool:
         """Whether ``path`` is in the handbook as named but not once links are followed
-        (``resolved``: its real path, normcased). A file named outside the handbook
-        (``sopkit validate ../draft.yml``) is not in it to begin with."""
+        (``resolved``: its real path, normcased, when known already). A file named outside
+        the handbook (``sopkit validate ../draft.yml``) is not in it to begin with."""
+        if resolved is None:
+            resolved = os.path.normcase(os.path.realpath(path))
         if resolved.startswith(self.inside):
             return False
         return os.path.normcase(os.path.abspath(path)).startswith(self._named)
@@ -329,6 +290,11 @@ LINKED_FOLDER = ("this folder is a link to a folder outside the handbook; sopkit
 THROUGH_LINKED_FOLDER = ("this file is reached through a link to a folder outside the "
                          "handbook; sopkit does not read it: move the folder into the handbook "
                          "in place of the link")
+
+
+def outside_link(file: str, message: str) -> Diagnostic:
+    """The link-outside-handbook error about ``file`` (named as messages name it)."""
+    return Diagnostic(file, 0, 0, "error", OUTSIDE_LINK.name, message)
 
 
 def _folder_prefix(folder: str) -> str:

@@ -13,7 +13,7 @@ Every report written for people (`sopkit validate`'s text and github formats,
 The JSON and SARIF formats keep the exact value, written with JSON's own
 ``\\uXXXX`` escapes (:func:`json_escaped`), so that a script still gets the real
 file name and nothing raw is written either. A procedure file whose name holds
-one of them is an error of its own (see sopkit.discover.UNSAFE_NAME).
+one of them is an error of its own (see sopkit.diagnostics.UNSAFE_NAME).
 """
 
 from __future__ import annotations
