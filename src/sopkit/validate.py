@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from sopkit.check import CheckResult
     from sopkit.config import Config
+    from sopkit.diagnostics import Diagnostic
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -90,9 +91,7 @@ def _with_change_rules(result: CheckResult, config: Config, base: str,
     except GitError as error:
         raise UsageProblem(str(error)) from None
     if paths:  # the files the paths cover, whether or not they have another finding
-        covered = _covered(config, paths)
-        found = [diagnostic._replace(file=covered[key]) for diagnostic in found
-                 if (key := _key(diagnostic.file)) in covered]
+        found = _covered(config, paths, found)
     # A new version without its history entry is already reported by
     # history-version-mismatch in a full validation: say it once.
     mismatched = {d.file for d in result.diagnostics if d.rule == "history-version-mismatch"}
@@ -101,19 +100,17 @@ def _with_change_rules(result: CheckResult, config: Config, base: str,
     return result._replace(diagnostics=merged)
 
 
-def _covered(config: Config, paths: Sequence[Path]) -> dict[str, str]:
-    """The files ``paths`` cover, as check_handbook finds them: each file's resolved path
-    -> the name the report gives it."""
+def _covered(config: Config, paths: Sequence[Path],
+             found: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """The findings of ``found`` about files ``paths`` cover (as check_handbook finds them),
+    each naming its file as the report names it."""
     from sopkit.discover import Paths, expand_names
 
     files = Paths()
     selected = expand_names(paths, files, handbook=(config.procedures, config.organization))
-    return {files.resolve(path): files.display(path) for path in selected}
-
-
-def _key(file: str) -> str:
-    """A file named in a finding, resolved as :class:`sopkit.discover.Paths` resolves it."""
-    return os.path.normcase(os.path.realpath(file))
+    covered = {files.resolve(path): files.display(path) for path in selected}
+    return [diagnostic._replace(file=covered[key]) for diagnostic in found
+            if (key := files.resolve(diagnostic.file)) in covered]
 
 
 def wants_color(stream: TextIO | None) -> bool:
