@@ -15,6 +15,7 @@ message says what to do; nothing here prints or exits.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import subprocess
 from collections.abc import Iterable, Sequence
@@ -96,6 +97,39 @@ def repo_root(path: Path) -> Path:
                            "a base revision needs the handbook's git clone")
         raise GitError(f"git rev-parse failed: {message}")
     return Path(_out(done))
+
+
+def _asked(args: Sequence[str], folder: Path) -> subprocess.CompletedProcess[bytes] | None:
+    """``git ARGS`` in ``folder`` for a question that git being absent answers too: None
+    when git is not installed or ``folder`` is in no repository; another failure is a
+    :class:`GitError`."""
+    try:
+        done = _run(args, folder, check=False)
+    except GitError:  # no git (or no such folder): hence nothing tracked
+        return None
+    if done.returncode != 0:
+        message = _first_line(done.stderr)
+        if "not a git repository" in message:
+            return None
+        raise GitError(f"git {args[0]} failed: {message}")
+    return done
+
+
+def toplevel(folder: Path) -> Path | None:
+    """The top folder of the repository ``folder`` is in; None when there is none (or no
+    git). Unlike :func:`repo_root`, for commands that work without git."""
+    done = _asked(["rev-parse", "--show-toplevel"], folder)
+    text = os.fsdecode(done.stdout).strip() if done is not None else ""
+    return Path(text) if text else None
+
+
+def tracked_file(folder: Path) -> str | None:
+    """A file below ``folder`` that git tracks, if any (its path from the repository's
+    top, as git shows it); None also when ``folder`` is in no repository (or no git)."""
+    done = _asked(["ls-files", "-z", "--full-name", "--", "."], folder)
+    if done is None or not done.stdout:
+        return None
+    return os.fsdecode(done.stdout.split(b"\0", 1)[0])
 
 
 def is_shallow(root: Path) -> bool:

@@ -22,18 +22,21 @@ import secrets
 import shutil
 import signal
 import stat
-import subprocess
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
+
+from sopkit import git
 
 if TYPE_CHECKING:
     from sopkit.config import Config
 
 RENDER_MARKER = ".sopkit-render"
 SITE_MARKER = ".sopkit-site"
+
+_T = TypeVar("_T")
 
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows: the lstat checks remain
 
@@ -230,7 +233,7 @@ def check_site_dir(config: Config, site_dir: Path, *, force: bool) -> None:
     if not stat.S_ISDIR(status.st_mode):
         raise SiteError(f"{shown} is a file, not a folder: set site_dir in mkdocs.yml to a "
                         "folder of its own, like site")
-    tracked = _tracked_file(site)
+    tracked = _asked_git(git.tracked_file, site)
     if tracked is not None:
         raise SiteError(f"the site folder {shown} holds files tracked by git ({tracked}); "
                         "sopkit build replaces the whole folder: set site_dir in mkdocs.yml to "
@@ -269,7 +272,7 @@ def _handbook_paths(config: Config, ask_git: bool) -> list[tuple[str, Path, bool
     if config.config_file is not None:
         docs = config.config_file.parent / str(config.mkdocs.get("docs_dir") or "docs")
         paths += [("mkdocs.yml", config.config_file, False), ("the docs folder", docs, True)]
-    repository = _repository_root(root) if ask_git else None
+    repository = _asked_git(git.toplevel, root) if ask_git and root.is_dir() else None
     if repository is not None:
         paths.append(("the git repository", repository, False))
     return paths
@@ -292,34 +295,13 @@ def _refuse_handbook_paths(config: Config, shown: str, site: Path, *,
                             "of its own, like site")
 
 
-def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
-    """``git ARGS`` in ``folder``; None when git is not installed or this is no repository."""
+def _asked_git(question: Callable[[Path], _T], folder: Path) -> _T:
+    """``question(folder)``, one of sopkit.git's questions; a failure is a SiteError."""
     try:
-        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, check=False)
-    except OSError:  # no git, hence nothing tracked
-        return None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        first = message[0].removeprefix("fatal: ") if message else "no message from git"
-        if "not a git repository" in first:
-            return None
-        raise SiteError(f"cannot tell whether git tracks files in {folder} (git says: "
-                        f"{first}); fix that, then build again")
-    return done
-
-
-def _repository_root(folder: Path) -> Path | None:
-    done = _git(folder, "rev-parse", "--show-toplevel") if folder.is_dir() else None
-    text = os.fsdecode(done.stdout).strip() if done is not None else ""
-    return Path(text) if text else None
-
-
-def _tracked_file(folder: Path) -> str | None:
-    """A file below ``folder`` that git tracks, if any (its path as git shows it)."""
-    done = _git(folder, "ls-files", "-z", "--full-name", "--", ".")
-    if done is None or not done.stdout:
-        return None
-    return os.fsdecode(done.stdout.split(b"\0", 1)[0])
+        return question(folder)
+    except git.GitError as error:
+        raise SiteError(f"cannot tell whether git tracks files in {folder} ({error}); fix "
+                        "that, then build again") from None
 
 
 def _repository_inside(folder: Path) -> Path | None:
