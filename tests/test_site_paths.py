@@ -200,8 +200,8 @@ def contents(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize(("site_dir", "says"), [
     (".git", "inside git's own folder"),
     (".git/site", "inside git's own folder"),
-    (".github", "tracked by git (.github/workflows/sop.yml)"),
-    ("schemas", "tracked by git (schemas/procedure.schema.json)"),
+    (".github", "is the .github folder"),
+    ("schemas", "is the JSON Schemas folder"),
     ("training", "is the training records"),
     ("approvals/site", "is inside the approval records"),
     (".sopkit-cache", "is the validation cache"),
@@ -228,6 +228,23 @@ def test_build_force_never_replaces_the_handbooks_own_folders(
         name: data for name, data in before.items() if not name.startswith(".sopkit-cache/")}
     assert not [path for path in root.iterdir() if ".sopkit-" in path.name
                 and path.name != ".sopkit-cache"]
+
+
+@pytest.mark.parametrize("site_dir", ["schemas", ".github"])
+def test_build_force_never_replaces_what_sopkit_init_wrote_before_a_commit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site_dir: str) -> None:
+    """A handbook sopkit init made, not committed yet: its schemas and workflow are kept."""
+    root = tmp_path / "hb"
+    assert run(tmp_path, "init", str(root), monkeypatch=monkeypatch).exit_code == 0
+    mkdocs_yml = root / "mkdocs.yml"
+    mkdocs_yml.write_text(f"site_dir: {site_dir}\n" + mkdocs_yml.read_text(encoding="utf-8"),
+                          encoding="utf-8")
+    before = contents(root)
+    result = run(root, "build", "--today", TODAY, "--force", monkeypatch=monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert f"is the {'JSON Schemas' if site_dir == 'schemas' else '.github'} folder" in (
+        result.stderr)
+    assert contents(root) == before
 
 
 def test_build_force_replaces_an_untracked_folder(

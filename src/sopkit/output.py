@@ -265,6 +265,8 @@ def _handbook_paths(config: Config, ask_git: bool) -> list[tuple[str, Path, bool
              ("the procedures folder", config.procedures, True),
              ("the templates folder", config.templates, True),
              ("the organization file", config.organization, False),
+             ("the JSON Schemas folder", root / "schemas", True),  # sopkit init writes them
+             ("the .github folder", root / ".github", True),
              ("the training records folder", root / "training", True),
              ("the approval records folder", root / "approvals", True),
              ("the validation cache folder", default_cache_dir(config.cache_dir),
@@ -274,7 +276,8 @@ def _handbook_paths(config: Config, ask_git: bool) -> list[tuple[str, Path, bool
         paths += [("mkdocs.yml", config.config_file, False), ("the docs folder", docs, True)]
     repository = _asked_git(git.toplevel, root) if ask_git and root.is_dir() else None
     if repository is not None:
-        paths.append(("the git repository", repository, False))
+        paths += [("the git repository", repository, False),
+                  ("the .github folder", repository / ".github", True)]
     return paths
 
 
