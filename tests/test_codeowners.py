@@ -19,11 +19,11 @@ from sopkit.codeowners import (
     escape,
     is_generated,
     repository_root,
-    shown,
     split,
     updated,
 )
 from sopkit.config import load_config
+from sopkit.escape import printable
 
 HANDBOOK = DATA / "codeowners" / "handbook"
 EXPECTED = DATA / "codeowners" / "expected.CODEOWNERS"
@@ -497,4 +497,4 @@ def test_the_section_helpers() -> None:
     assert updated("\n", section, force=True) == section
     assert is_generated("# ours\n#  BEGIN sopkit\n# END sopkit\n")
     assert not is_generated("# BEGIN sopkitten\n")
-    assert shown("a\nb\x1b\u2028c\udcff") == "a\\nb\\x1b\\u2028c\ufffd"
+    assert printable("a\nb\x1b\u2028c\udcff") == "a\\nb\\x1b\\u2028c\ufffd"

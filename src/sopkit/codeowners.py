@@ -37,7 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sopkit.config import ROLE_ID, Config
+from sopkit.config import LOCAL_ID, Config
+from sopkit.escape import printable
 from sopkit.load import Document, load_file
 
 BEGIN = "# BEGIN sopkit"
@@ -85,7 +86,7 @@ class Entry:
     def line(self) -> str:
         if self.owners and writable(self.path):
             return f"/{escape(self.path)} {' '.join('@' + owner for owner in self.owners)}"
-        return f"# /{shown(self.path)}: {shown(self.reason)}"
+        return f"# /{printable(self.path)}: {printable(self.reason)}"
 
 
 def escape(path: str) -> str:
@@ -101,15 +102,6 @@ def writable(path: str) -> bool:
 def is_account(name: str) -> bool:
     """Whether ``name`` is a GitHub account name (letters, digits, single inner hyphens)."""
     return len(name) <= ACCOUNT_LENGTH and _ACCOUNT.fullmatch(name) is not None
-
-
-def shown(text: str) -> str:
-    """``text`` on one printable line, for a comment or a message: a character that is not
-    printable (a line break above all) as its escape, a byte that is not UTF-8 as U+FFFD."""
-    from sopkit.report import valid_unicode
-
-    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
-                   for char in valid_unicode(text))
 
 
 def repository_root(output: Path) -> Path:
@@ -136,7 +128,7 @@ def generate(config: Config, repo_root: Path, findings: list[str] | None = None)
                      key=lambda entry: entry.path)
     procedures = [entry.line() for entry in entries]
     if not procedures:
-        where = shown(_relative(config.procedures, repo_root))
+        where = printable(_relative(config.procedures, repo_root))
         procedures = [f"# No procedures found under {where}/."]
     if findings is not None:
         findings.extend(notes)
@@ -164,7 +156,7 @@ def _entry(path: Path, repo_root: Path, holders: Mapping[str, tuple[str, ...]] |
     relative = _relative(path, repo_root)
     if _outside(relative):
         raise CodeownersError(
-            f"{shown(str(path))} is outside {shown(str(repo_root))}, the folder CODEOWNERS "
+            f"{printable(str(path))} is outside {printable(str(repo_root))}, the folder CODEOWNERS "
             "paths start from; write the file into the repository's .github/ folder with "
             "--output"
         )
@@ -178,9 +170,9 @@ def _entry(path: Path, repo_root: Path, holders: Mapping[str, tuple[str, ...]] |
     owner = document.data.get("owner")
     if not isinstance(owner, str) or not owner:
         return Entry(relative, (), "not routed: the procedure names no owner role")
-    if ROLE_ID.fullmatch(owner) is None:
+    if LOCAL_ID.fullmatch(owner) is None:
         line, column = document.position(("owner",))
-        notes.append(f"{_display(path)}:{line}:{column}: warning: the owner '{shown(owner)}' "
+        notes.append(f"{_display(path)}:{line}:{column}: warning: the owner '{printable(owner)}' "
                      "is not a role id, so no one is asked to review the procedure: name a "
                      "role of organization.yml, like hr-manager")
         return Entry(relative, (), "not routed: the owner is not a role id (run sopkit "
@@ -198,7 +190,7 @@ def _entry(path: Path, repo_root: Path, holders: Mapping[str, tuple[str, ...]] |
 def _display(path: Path) -> str:
     from sopkit.discover import display_name
 
-    return shown(display_name(path))
+    return printable(display_name(path))
 
 
 def _organization(config: Config) -> Document | None:
@@ -207,7 +199,7 @@ def _organization(config: Config) -> Document | None:
     document = load_file(config.organization, _display(config.organization))
     if not isinstance(document, Document):
         raise CodeownersError(f"{document.file}:{document.line}:{document.column}: "
-                              f"{shown(document.message)} (run sopkit validate)")
+                              f"{printable(document.message)} (run sopkit validate)")
     return document
 
 
@@ -218,7 +210,7 @@ def _holders(organization: Document | None, config: Config, repo_root: Path,
     that is not an account name."""
     if organization is None:
         return None, []
-    where = shown(_relative(config.organization, repo_root))
+    where = printable(_relative(config.organization, repo_root))
     found: dict[str, dict[str, str]] = {}
     left_out: list[str] = []
     for index, person in _mappings(organization.data.get("people")):
@@ -227,10 +219,10 @@ def _holders(organization: Document | None, config: Config, repo_root: Path,
             continue  # no account: not asked to review, as the format allows
         account = value.strip().removeprefix("@") if isinstance(value, str) else ""
         if not is_account(account):
-            name = shown(str(person.get("id", f"people[{index}]")))
+            name = printable(str(person.get("id", f"people[{index}]")))
             line, column = organization.position(("people", index, "github"))
             notes.append(f"{organization.file}:{line}:{column}: warning: person '{name}': "
-                         f"github '{shown(str(value))}' is not a GitHub account name (letters, "
+                         f"github '{printable(str(value))}' is not a GitHub account name (letters, "
                          f"digits and single hyphens, at most {ACCOUNT_LENGTH}), so CODEOWNERS "
                          "leaves them out: write their account name, like lina-hr")
             left_out.append(f"# {where}: person '{name}' is left out: their github value is "
@@ -371,7 +363,7 @@ def split(text: str, name: str = "CODEOWNERS") -> tuple[str, str, str] | None:
     elif not begins or ends[0] < begins[0]:
         problem, at = f"'{END}' without a '{BEGIN}' line before it", ends[0]
     if problem:
-        raise CodeownersError(f"{shown(name)}:{at + 1}: {problem}: keep one sopkit section, "
+        raise CodeownersError(f"{printable(name)}:{at + 1}: {problem}: keep one sopkit section, "
                               f"from '{BEGIN}' to '{END}', or delete its lines and run "
                               "`sopkit codeowners` again")
     lines = _lines(text)
@@ -403,7 +395,7 @@ def check_target(path: Path) -> None:
     folder = path.parent.resolve()
     if folder != root and not folder.is_relative_to(root):
         raise CodeownersError(f"{_display(path.parent)} leads out of the repository (to "
-                              f"{shown(str(folder))}): make it a plain folder, then run "
+                              f"{printable(str(folder))}): make it a plain folder, then run "
                               "`sopkit codeowners` again")
 
 
@@ -417,7 +409,7 @@ def read_existing(path: Path) -> str | None:
         return None
     except (OSError, UnicodeDecodeError) as error:
         raise CodeownersError(f"{_display(path)}: cannot read the file: "
-                              f"{shown(str(error))}") from None
+                              f"{printable(str(error))}") from None
     split(text, _display(path))
     return text
 
@@ -442,9 +434,9 @@ def difference(current: str | None, expected: str) -> str:
     extra = [line for line in old if line not in new_set]
     found = []
     if missing:
-        found.append(f"{_count(missing)} missing (first: '{shown(missing[0])}')")
+        found.append(f"{_count(missing)} missing (first: '{printable(missing[0])}')")
     if extra:
-        found.append(f"{_count(extra)} to remove (first: '{shown(extra[0])}')")
+        found.append(f"{_count(extra)} to remove (first: '{printable(extra[0])}')")
     return "; ".join(found) or "the lines are in a different order or spacing"
 
 
@@ -470,7 +462,7 @@ def updated(current: str | None, section: str, *, force: bool = False,
         return section
     if not force:
         raise CodeownersError(
-            f"{shown(name)} exists and was not generated by sopkit (it has no '{BEGIN}' "
+            f"{printable(name)} exists and was not generated by sopkit (it has no '{BEGIN}' "
             "section); pass --force to add the section after its lines, which are kept"
         )
     if not current.strip():
@@ -494,7 +486,7 @@ def write(path: Path, section: str, *, force: bool = False) -> bool:
         _replace(path, text)
     except OSError as error:
         raise CodeownersError(f"{_display(path)}: cannot write the file: "
-                              f"{shown(str(error.strerror or error))}") from None
+                              f"{printable(str(error.strerror or error))}") from None
     return True
 
 

@@ -14,11 +14,13 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from sopkit.escape import printable
 from sopkit.words import did_you_mean
 
 RULE_LEVELS = ("error", "warning", "off")
-ROLE_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-"""A role id, as the format has it; use with fullmatch (``$`` would allow a final newline)."""
+LOCAL_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+"""A department or role id, as the format has them; use with fullmatch (``$`` would allow
+a final newline)."""
 CONFIG_FILE = "mkdocs.yml"
 
 OPTIONS: Mapping[str, str] = {
@@ -216,12 +218,10 @@ def _roles(value: Any, option: str, where: str) -> tuple[str, ...]:
         raise ConfigError(f"{where}: sopkit option '{option}' must list role ids of "
                           "organization.yml, like [operations-manager]")
     for role in roles:
-        if ROLE_ID.fullmatch(role) is None:
-            shown = "".join(char if char.isprintable()
-                            else char.encode("unicode_escape").decode("ascii") for char in role)
-            raise ConfigError(f"{where}: sopkit option '{option}' names '{shown}', which is "
-                              "not a role id: write lowercase letters and digits joined by "
-                              "hyphens, like operations-manager")
+        if LOCAL_ID.fullmatch(role) is None:
+            raise ConfigError(f"{where}: sopkit option '{option}' names '{printable(role)}', "
+                              "which is not a role id: write lowercase letters and digits "
+                              "joined by hyphens, like operations-manager")
     return tuple(dict.fromkeys(roles))
 
 

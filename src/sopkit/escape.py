@@ -14,6 +14,13 @@ The JSON and SARIF formats keep the exact value, written with JSON's own
 ``\\uXXXX`` escapes (:func:`json_escaped`), so that a script still gets the real
 file name and nothing raw is written either. A procedure file whose name holds
 one of them is an error of its own (see sopkit.diagnostics.UNSAFE_NAME).
+
+A value quoted back where it must stay one printable line whatever it holds (a
+comment of CODEOWNERS, an id given to `sopkit new`, a role named in mkdocs.yml)
+goes through :func:`printable`, which escapes every character Python does not
+print (those above and the invisible ones, such as U+200B), as Python writes
+them (``\\n``, ``\\x1b``, ``\\u2028``). Text written as UTF-8 for machines and pull
+requests goes through :func:`valid_unicode`.
 """
 
 from __future__ import annotations
@@ -45,3 +52,21 @@ def json_escaped(dumped: str) -> str:
     :data:`UNSAFE` written as ``\\uNNNN`` escapes: the same data once parsed. Outside its
     strings JSON text holds only ASCII, so every such character is inside a string."""
     return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
+
+
+def printable(text: str) -> str:
+    """``text`` on one printable line: a character that is not printable (a line break
+    above all) as its escape, a byte that is not UTF-8 as U+FFFD."""
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+                   for char in valid_unicode(text))
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` as valid Unicode for machines and pull requests: a file name whose bytes
+    are not UTF-8 (kept by Python as lone surrogates) shows a replacement character, as a
+    UTF-8 stream must. SARIF's artifact URIs keep the exact bytes, percent-encoded."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # another lone surrogate (a "\\ud800" escape in the YAML)
+        raw = text.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")

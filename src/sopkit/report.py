@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import sopkit
 from sopkit.diagnostics import Diagnostic, RuleInfo
-from sopkit.escape import json_escaped, visible
+from sopkit.escape import json_escaped, valid_unicode, visible
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -63,17 +63,6 @@ def format_report(
 
 
 # -- shared -----------------------------------------------------------------------------------
-
-
-def valid_unicode(text: str) -> str:
-    """``text`` as valid Unicode for machines and pull requests: a file name whose bytes
-    are not UTF-8 (kept by Python as lone surrogates) shows a replacement character, as a
-    UTF-8 stream must. SARIF's artifact URIs keep the exact bytes, percent-encoded."""
-    try:
-        raw = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # another lone surrogate (a "\\ud800" escape in the YAML)
-        raw = text.encode("utf-8", "replace")
-    return raw.decode("utf-8", "replace")
 
 
 def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:

@@ -22,8 +22,7 @@ from typing import Any
 
 from sopkit.diagnostics import Diagnostic
 from sopkit.diff import FieldChange, HandbookDiff, ProcedureDiff
-from sopkit.escape import json_escaped, visible
-from sopkit.report import valid_unicode
+from sopkit.escape import json_escaped, valid_unicode, visible
 
 FORMATS = ("markdown", "json", "text")
 

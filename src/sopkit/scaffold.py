@@ -22,8 +22,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import sopkit
-from sopkit.codeowners import shown
-from sopkit.config import Config
+from sopkit.config import LOCAL_ID, Config
+from sopkit.escape import printable
 from sopkit.load import Document, load_bytes, load_file
 from sopkit.packaged import data_folder
 from sopkit.words import did_you_mean
@@ -33,7 +33,6 @@ LANGUAGES: tuple[Language, ...] = ("en", "zh")
 
 # Use with fullmatch: `$` would also match before a final newline ("HR-001\n").
 PROCEDURE_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
-LOCAL_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 DEFAULT_OWNER = "process-owner"
 SLUG_LENGTH = 50
 COMMENT_COLUMN = 32
@@ -253,7 +252,7 @@ def check_id(procedure_id: str) -> None:
     if PROCEDURE_ID.fullmatch(upper):
         hint = f" (did you mean '{upper}'?)"
     raise ScaffoldError(
-        f"'{shown(procedure_id)}' is not a procedure id{hint}: write capital letters A-Z and "
+        f"'{printable(procedure_id)}' is not a procedure id{hint}: write capital letters A-Z and "
         "digits in groups joined by single hyphens, starting with a letter, e.g. HR-001"
     )
 
@@ -267,7 +266,7 @@ def plan_procedure(config: Config, procedure_id: str, title: str, *,
     if not title:
         raise ScaffoldError("the title is empty: give the procedure's name with --title")
     if any(unicodedata.category(char) in _BREAKS and char != "\t" for char in title):
-        raise ScaffoldError(f"the title must be one line of text: '{shown(title)}' has a "
+        raise ScaffoldError(f"the title must be one line of text: '{printable(title)}' has a "
                             "line break or a control character")
     organization = _organization(config)
     if department is not None:
@@ -369,7 +368,7 @@ def _listing(choices: list[str]) -> str:
 
 def _check_department(department: str, organization: Document | None) -> None:
     if not LOCAL_ID.fullmatch(department):
-        raise ScaffoldError(f"'{shown(department)}' is not a department id: write lowercase "
+        raise ScaffoldError(f"'{printable(department)}' is not a department id: write lowercase "
                             "letters and digits joined by hyphens, e.g. hr")
     if organization is None:
         return
@@ -382,7 +381,7 @@ def _check_department(department: str, organization: Document | None) -> None:
 
 def _check_owner(owner: str, organization: Document | None) -> None:
     if not LOCAL_ID.fullmatch(owner):
-        raise ScaffoldError(f"'{shown(owner)}' is not a role id: write lowercase letters and "
+        raise ScaffoldError(f"'{printable(owner)}' is not a role id: write lowercase letters and "
                             "digits joined by hyphens, e.g. hr-manager")
     if organization is None:
         return
