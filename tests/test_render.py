@@ -296,7 +296,7 @@ def test_role_pages_can_be_left_out_of_search(tmp_path: Path) -> None:
 
 def test_missing_label_is_a_problem_of_the_template(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from sopkit.render import TemplateProblem
+    from sopkit.templating import TemplateProblem
 
     root = _handbook_copy(tmp_path)
     monkeypatch.chdir(root)
@@ -523,7 +523,8 @@ def test_a_worker_that_dies_leaves_the_pages_to_this_process() -> None:
 @pytest.mark.usefixtures("parallel_always")
 def test_a_template_error_is_raised_as_without_the_worker(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sopkit.render import LazySite, TemplateProblem
+    from sopkit.render import LazySite
+    from sopkit.templating import TemplateProblem
 
     root = tmp_path / "handbook"
     shutil.copytree(DATA / "en", root)

@@ -25,7 +25,8 @@ from mkdocs.exceptions import Abort
 from sopkit.cli import main
 from sopkit.config import build_config
 from sopkit.load import Document, load_file
-from sopkit.render import TemplateProblem, environment, render_handbook
+from sopkit.render import render_handbook
+from sopkit.templating import TemplateProblem, environment
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data" / "render" / "en"

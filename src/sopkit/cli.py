@@ -229,8 +229,9 @@ def render(out: Path, force: bool, strict: bool, today: date | None,
       sopkit render --out build/handbook --today 2026-01-31
     """
     from sopkit.output import Terminated, sigterm_stops_cleanly
-    from sopkit.render import TemplateProblem, render_handbook
+    from sopkit.render import render_handbook
     from sopkit.site import SiteError, write_render
+    from sopkit.templating import TemplateProblem
 
     config, result = _checked_for_publishing(config_file, strict, today)
     try:
@@ -266,8 +267,8 @@ def build(force: bool, strict: bool, today: date | None, config_file: Path | Non
     good site is kept); 2 a usage, configuration or file problem; 143 stopped
     by SIGTERM (the last good site is kept).
     """
-    from sopkit.render import TemplateProblem
     from sopkit.site import BuildFailed, SiteError, Terminated, build_site
+    from sopkit.templating import TemplateProblem
 
     config, result = _checked_for_publishing(config_file, strict, today)
     try:
