@@ -18,13 +18,8 @@ from mkdocs.exceptions import Abort
 from test_site import BROKEN, TODAY, procedure_page, write_handbook
 
 from sopkit.config import OPTIONS
-from sopkit.plugin import (
-    SopkitPlugin,
-    SopkitPluginConfig,
-    safe_meta,
-    safe_nav,
-    safe_title,
-)
+from sopkit.plugin import SopkitPlugin, SopkitPluginConfig
+from sopkit.titles import safe_meta, safe_nav, safe_title
 
 MKDOCS_YML = f"""\
 site_name: Plugin test

@@ -46,6 +46,8 @@ import json
 import re
 from collections.abc import Callable
 
+from sopkit.titles import safe_title
+
 __all__ = [
     "BLOCK_CHARS",
     "FILTERS",
@@ -57,6 +59,7 @@ __all__ = [
     "md_inline",
     "md_link",
     "md_text",
+    "page_title",
     "safe_url",
     "slug",
     "yaml_str",
@@ -417,44 +420,11 @@ def yaml_str(value: object) -> str:
     )
 
 
-# Themes print titles as HTML in some places and through Jinja's `striptags` in others
-# (Material's <title>): `striptags` turns `&lt;` back into `<`, so an escaped
-# `</title><script>` in a title runs. A title sopkit hands over holds no `<` or `>`,
-# escaped or not: they become their fullwidth forms (＜ ＞), which read as the same signs
-# (Chinese text uses them anyway); stripping them would change what a title says ("a < b"
-# would read "a  b"). An `&` that starts a character reference (`&lt;` written in a title)
-# becomes ＆ as well, so that unescaping, however often, leaves the same text; any other
-# `&` (R&D, Legal & Compliance) stays as it is, escaped once. `"` becomes a curly quote,
-# since some themes (MkDocs' readthedocs) print titles into attributes unescaped.
-_LOOKALIKES = str.maketrans({"<": "\uff1c", ">": "\uff1e"})
-# What may be a character reference, as `html.unescape` looks for them.
-_REFERENCE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
-# A straight quote at the start or after a space or an opening bracket opens a quotation.
-_OPENING_QUOTE = re.compile(r'(?<![^\s(\[{])"')
-
-
-def safe_title(title: str) -> str:
-    """The text of ``title`` (HTML, as MkDocs takes it from a heading) as a title for MkDocs
-    and the theme: HTML on one line with no ``<``, ``>`` or ``"`` and no character
-    reference but ``&amp;``, which unescaped is a plain ``&``.
-
-    Unchanged by a second call.
-    """
-    text = html.unescape(title).translate(_LOOKALIKES)
-    text = _REFERENCE.sub(_not_a_reference, text)
-    text = _OPENING_QUOTE.sub("\u201c", text).replace('"', "\u201d")
-    return html.escape(" ".join(text.split()), quote=False)
-
-
-def _not_a_reference(match: re.Match[str]) -> str:
-    reference = match.group()
-    return reference if html.unescape(reference) == reference else "\uff06" + reference[1:]
-
-
 def page_title(value: object) -> str:
-    """A page's title for its front matter: the text of ``value`` as :func:`safe_title`
-    makes it, so that the page is safe under any MkDocs theme, with or without sopkit's
-    plugin (`sopkit render --out` fed to a plain `mkdocs build`)."""
+    """A page's title for its front matter: the text of ``value`` as
+    :func:`sopkit.titles.safe_title` makes it, so that the page is safe under any MkDocs
+    theme, with or without sopkit's plugin (`sopkit render --out` fed to a plain `mkdocs
+    build`)."""
     text = " ".join(_clean(value).split())
     if len(text) > INLINE_CHARS:  # as md_inline cuts the heading
         text = text[:INLINE_CHARS].rstrip() + "…"

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import html
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -52,8 +51,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
 from sopkit.config import OPTIONS, ConfigError, build_config
-from sopkit.markdown import safe_title
 from sopkit.sanitize import sanitize_html
+from sopkit.titles import safe_meta, safe_nav, safe_title
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -270,37 +269,6 @@ class _RenderedFile(File):
     def forget(self) -> None:
         if self.source is not None:
             self.__dict__.pop("_text", None)
-
-
-# -- what sopkit hands to MkDocs and the theme ------------------------------------------------
-
-def safe_nav(nav: Sequence[Any]) -> list[Any]:
-    """An MkDocs ``nav:`` list whose titles (HTML, as the renderer writes them) are safe."""
-    result: list[Any] = []
-    for item in nav:
-        if isinstance(item, dict):
-            result.append({safe_title(str(title)): safe_nav(value) if isinstance(value, list)
-                           else value for title, value in item.items()})
-        else:
-            result.append(item)
-    return result
-
-
-def safe_meta(meta: Any, key: str = "") -> Any:
-    """A generated page's front matter as the theme may print it.
-
-    Themes print meta values (``title``, ``description``, ...) unescaped, into the
-    ``<title>`` and into attributes: each string becomes what a title does.
-    ``tags`` are the exception: Material prints tag names as HTML, and sopkit's tags page
-    shows them as written, so they stay HTML (escaped once, whatever the template did).
-    """
-    if isinstance(meta, str):
-        return html.escape(html.unescape(meta)) if key == "tags" else safe_title(meta)
-    if isinstance(meta, list):
-        return [safe_meta(value, key) for value in meta]
-    if isinstance(meta, dict):
-        return {name: safe_meta(value, key or str(name)) for name, value in meta.items()}
-    return meta
 
 
 def add_markdown_extensions(config: MkDocsConfig) -> None:
