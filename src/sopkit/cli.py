@@ -267,7 +267,8 @@ def build(force: bool, strict: bool, today: date | None, config_file: Path | Non
     good site is kept); 2 a usage, configuration or file problem; 143 stopped
     by SIGTERM (the last good site is kept).
     """
-    from sopkit.site import BuildFailed, SiteError, Terminated, build_site
+    from sopkit.output import Terminated
+    from sopkit.site import BuildFailed, SiteError, build_site
     from sopkit.templating import TemplateProblem
 
     config, result = _checked_for_publishing(config_file, strict, today)

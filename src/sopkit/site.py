@@ -4,16 +4,8 @@ This module never imports MkDocs at import time; `build_site` and `serve_site`
 import it when they run. The MkDocs side of the work (adding pages, the nav,
 sanitising page HTML) lives in :mod:`sopkit.plugin`.
 
-Folders sopkit writes carry a marker file, so that sopkit can tell its own
-output from folders it must not touch:
-
-- ``sopkit render --out DIR`` writes ``DIR/.sopkit-render``, listing the files it
-  wrote; a later render removes only files on that list that it no longer writes.
-- ``sopkit build`` writes ``SITE/.sopkit-site``; a later build replaces such a
-  folder, and refuses (without ``--force``) to replace one without the marker.
-
-What sopkit may write and delete, and how (never through a symbolic link), is
-:mod:`sopkit.output`'s business.
+What sopkit may write and delete, and how (marker files, never through a symbolic
+link), is :mod:`sopkit.output`'s business.
 """
 
 from __future__ import annotations
@@ -34,8 +26,24 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from sopkit.config import Config
-from sopkit.output import RENDER_MARKER, SITE_MARKER, SiteError, Terminated, check_site_dir
+from sopkit.output import (
+    RENDER_MARKER,
+    SITE_MARKER,
+    SiteError,
+    Terminated,
+    build_folder,
+    check_site_dir,
+    previous_render,
+    publish,
+    refuse_overwrites,
+    relative_parts,
+    remove_file,
+    render_folder,
+    sigterm_stops_cleanly,
+    write_marker,
+)
 
+# Where callers found them before sopkit.output held them.
 __all__ = ["RENDER_MARKER", "SITE_MARKER", "SiteError", "Terminated", "check_site_dir"]
 
 if TYPE_CHECKING:
@@ -88,13 +96,6 @@ def write_render(rendered: RenderedSite, out: Path, *, force: bool = False) -> l
     link (see :mod:`sopkit.output`). Files that an earlier render wrote and this one
     does not are removed.
     """
-    from sopkit.output import (
-        previous_render,
-        refuse_overwrites,
-        remove_file,
-        render_folder,
-        write_marker,
-    )
     from sopkit.render import RenderedSite, write_tree
 
     files = {_safe_relative(name): content for name, content in rendered.files.items()}
@@ -115,8 +116,6 @@ def write_render(rendered: RenderedSite, out: Path, *, force: bool = False) -> l
 
 
 def _safe_relative(name: str) -> str:
-    from sopkit.output import relative_parts
-
     try:
         return PurePosixPath(*relative_parts(name)).as_posix()
     except ValueError:
@@ -391,8 +390,6 @@ def build_site(config: Config, result: CheckResult, *, force: bool = False,
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort
-
-    from sopkit.output import build_folder, publish, sigterm_stops_cleanly
 
     site_dir = config.site_dir if config.site_dir is not None else config.root / "site"
     check_site_dir(config, site_dir, force=force)
