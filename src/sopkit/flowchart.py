@@ -592,6 +592,18 @@ NOTE_W = 480
 NOTE_LINES = 6
 
 
+def _svg_start(flow: Flow, prefix: str, width: float, height: float) -> list[str]:
+    """The opening ``<svg>`` tag of a chart ``width`` by ``height``, and its ``<title>``."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="sop-flowchart" '
+        f'viewBox="0 0 {_n(width)} {_n(height)}" width="100%" '
+        f'style="max-width:{_n(width)}px" role="img" '
+        f'aria-labelledby="{prefix}-title {prefix}-desc" '
+        f'font-family="{_esc(FONT_FAMILY)}" font-size="{_n(FONT)}">',
+        f'<title id="{prefix}-title">{_esc(_clean(flow.title))}</title>',
+    ]
+
+
 def _note_chart(flow: Flow, note: str, prefix: str) -> str:
     """A flow too large to draw: its title and ``note``, in a figure of a fixed size."""
     title_lines = wrap_text(flow.title, NOTE_W - 2 * PAD_X, HEADER_FONT, HEADER_LINES)
@@ -602,12 +614,7 @@ def _note_chart(flow: Flow, note: str, prefix: str) -> str:
     height = title_h + note_h + 2 * MARGIN
     desc = " ".join(p for p in (_clean(flow.description), _clean(note)) if p)
     return "\n".join([
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="sop-flowchart" '
-        f'viewBox="0 0 {_n(width)} {_n(height)}" width="100%" '
-        f'style="max-width:{_n(width)}px" role="img" '
-        f'aria-labelledby="{prefix}-title {prefix}-desc" '
-        f'font-family="{_esc(FONT_FAMILY)}" font-size="{_n(FONT)}">',
-        f'<title id="{prefix}-title">{_esc(_clean(flow.title))}</title>',
+        *_svg_start(flow, prefix, width, height),
         f'<desc id="{prefix}-desc">{_esc(desc)}</desc>',
         '<g class="sop-note">',
         f'<rect x="{MARGIN}" y="{MARGIN}" width="{NOTE_W}" height="{_n(title_h)}" '
@@ -700,14 +707,7 @@ def render_flowchart(
     height = bottom + BOTTOM_PAD + MARGIN
 
     arrow = f"{prefix}-arrow"
-    out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="sop-flowchart" '
-        f'viewBox="0 0 {_n(width)} {_n(height)}" width="100%" '
-        f'style="max-width:{_n(width)}px" role="img" '
-        f'aria-labelledby="{prefix}-title {prefix}-desc" '
-        f'font-family="{_esc(FONT_FAMILY)}" font-size="{_n(FONT)}">',
-        f'<title id="{prefix}-title">{_esc(_clean(flow.title))}</title>',
-    ]
+    out = _svg_start(flow, prefix, width, height)
     summary = _summary(boxes, outgoing, lanes, end_set, _clean(words["end"]))
     desc = " ".join(p for p in (_clean(flow.description), summary) if p)
     out.append(f'<desc id="{prefix}-desc">{_esc(desc)}</desc>')
