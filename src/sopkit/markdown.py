@@ -405,7 +405,8 @@ def slug(value: object) -> str:
 
 
 def html_text(value: object) -> str:
-    """Text for places MkDocs puts into HTML unescaped (titles of the nav, tag names)."""
+    """Text for places MkDocs puts into HTML unescaped (tag names; titles take
+    :func:`page_title`)."""
     return html.escape(" ".join(_clean(value).split()), quote=True)
 
 

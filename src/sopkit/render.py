@@ -84,7 +84,8 @@ class RenderedSite:
     files: Mapping[str, str]
     nav: list[Any] = field(default_factory=list)
     """An MkDocs ``nav:`` list. Titles are HTML (MkDocs prints them unescaped), so user
-    text in them is escaped; procedure pages are bare paths and take their ``#`` title."""
+    text in them is made a safe title (:func:`sopkit.markdown.page_title`); procedure
+    pages are bare paths and take the ``title`` of their front matter."""
 
 
 def render_handbook(config: Config, procedures: Sequence[Document],
