@@ -398,9 +398,11 @@ class Cache:
         """Write the answers used or made in this run; quietly give up if the folder is
         not writable (the cache only saves time)."""
         if not self._changed and self._new.keys() == self._old.keys():
-            no_follow = os.utime in os.supports_follow_symlinks  # never touch a link's target
+            # Still in use: not to be pruned. A link put in its place is touched itself, not
+            # what it leads to, where the system can do that.
+            follows = os.utime not in os.supports_follow_symlinks
             with contextlib.suppress(OSError):
-                os.utime(self.path, follow_symlinks=not no_follow)  # in use: not to be pruned
+                os.utime(self.path, follow_symlinks=follows)
             return
         try:
             self.folder.parent.mkdir(parents=True, exist_ok=True)
