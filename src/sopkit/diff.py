@@ -39,7 +39,15 @@ from sopkit.discover import (
     display_name,
     outside_link,
 )
-from sopkit.load import MAX_BYTES, Document, JsonPath, load_bytes, load_file, read_file
+from sopkit.load import (
+    MAX_BYTES,
+    Document,
+    JsonPath,
+    load_bytes,
+    load_file,
+    read_file,
+    too_large,
+)
 from sopkit.rules import Change, ChangeCheck, Problem, all_rules
 from sopkit.schema import check_schema
 
@@ -435,10 +443,7 @@ def _read_revision(root: Path, commit: str, folder: str,
         if isinstance(target, Diagnostic):
             entries.append(_Entry(blob.path, file, None, (target._replace(file=file),)))
         elif target.size > MAX_BYTES:
-            message = (f"the file is {target.size / 1024 / 1024:.1f} MB; sopkit reads files up "
-                       f"to {MAX_BYTES // 1024 // 1024} MB: split it into one procedure per file")
-            entries.append(_Entry(blob.path, file, None,
-                                  (Diagnostic(file, 1, 1, "error", "syntax", message),)))
+            entries.append(_Entry(blob.path, file, None, (too_large(file, target.size),)))
         else:
             entries.append(_loaded(contents[target.oid], file, blob.path))
     return entries
@@ -705,9 +710,7 @@ def _organization_at(root: Path, commit: str, relative: str,
     if blob is None:
         return None
     if blob.size > MAX_BYTES:
-        return Diagnostic(relative, 1, 1, "error", "syntax",
-                          f"the file is {blob.size / 1024 / 1024:.1f} MB; sopkit reads files up "
-                          f"to {MAX_BYTES // 1024 // 1024} MB")
+        return too_large(relative, blob.size)
     return git.read_blobs(root, [blob.oid])[blob.oid]
 
 

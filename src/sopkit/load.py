@@ -119,18 +119,19 @@ def read_file(path: Path, file: str) -> bytes | Diagnostic:
                               "not a regular file (a pipe, device or socket): remove it from "
                               "the procedures folder")
         if status.st_size > MAX_BYTES:
-            return _too_large(file, status.st_size)
+            return too_large(file, status.st_size)
         with path.open("rb") as stream:
             raw = stream.read(MAX_BYTES + 1)
     except OSError as error:
         reason = error.strerror or str(error)
         return Diagnostic(file, 0, 0, "error", "io", f"cannot read the file: {reason}")
     if len(raw) > MAX_BYTES:
-        return _too_large(file, len(raw))
+        return too_large(file, len(raw))
     return raw
 
 
-def _too_large(name: str, size: int) -> Diagnostic:
+def too_large(name: str, size: int) -> Diagnostic:
+    """The finding about the file ``name`` of ``size`` bytes, over :data:`MAX_BYTES`."""
     return Diagnostic(
         name, 1, 1, "error", "syntax",
         f"the file is {size / 1024 / 1024:.1f} MB; sopkit reads files up to "
@@ -142,7 +143,7 @@ def load_bytes(raw: bytes, file: str) -> Document | Diagnostic:
     """Load YAML bytes into a :class:`Document`, or say what is wrong."""
     try:
         if len(raw) > MAX_BYTES:
-            return _too_large(file, len(raw))
+            return too_large(file, len(raw))
         text = _decode(raw)
         return _build(text, file)
     except _LoadError as error:
