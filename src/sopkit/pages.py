@@ -155,7 +155,7 @@ def _keys(path: str) -> set[str]:
     return keys
 
 
-def _assign(wanted: Mapping[str, tuple[str, bool]], files: Callable[..., list[str]],
+def _assign(wanted: Mapping[str, tuple[str, bool]], files: Callable[[str, str], list[str]],
             taken: set[str], *, lower: bool) -> dict[str, str]:
     """A name for each id of ``wanted`` (id -> its name, and whether that is the id itself)
     whose files (``files(name, id)``) meet no file or URL in ``taken``; ``taken`` learns them.
