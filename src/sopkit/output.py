@@ -29,6 +29,8 @@ from types import FrameType
 from typing import TYPE_CHECKING, TypeVar
 
 from sopkit import git
+from sopkit.cache import default_cache_dir
+from sopkit.discover import display_name
 
 if TYPE_CHECKING:
     from sopkit.config import Config
@@ -216,8 +218,6 @@ def write_marker(top: Path, names: list[str]) -> None:
 
 def check_site_dir(config: Config, site_dir: Path, *, force: bool) -> None:
     """Refuse a site folder sopkit may not replace (docs/publishing.md, "The site folder")."""
-    from sopkit.discover import display_name
-
     status = _lstat(site_dir)
     shown = display_name(site_dir)
     if status is not None and stat.S_ISLNK(status.st_mode):
@@ -258,8 +258,6 @@ def check_site_dir(config: Config, site_dir: Path, *, force: bool) -> None:
 
 def _handbook_paths(config: Config, ask_git: bool) -> list[tuple[str, Path, bool]]:
     """What the site folder may not be or hold: (what, path, nor be inside it)."""
-    from sopkit.cache import default_cache_dir
-
     root = config.root
     paths = [("the handbook's folder", root, False),
              ("the procedures folder", config.procedures, True),
@@ -283,8 +281,6 @@ def _handbook_paths(config: Config, ask_git: bool) -> list[tuple[str, Path, bool
 
 def _refuse_handbook_paths(config: Config, shown: str, site: Path, *,
                            ask_git: bool) -> None:
-    from sopkit.discover import display_name
-
     if ".git" in site.parts:
         raise SiteError(f"the site folder {shown} is inside git's own folder (.git); set "
                         "site_dir in mkdocs.yml to a folder of its own, like site")
