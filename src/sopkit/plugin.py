@@ -124,8 +124,9 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         except ConfigError as error:
             raise PluginError(str(error)) from None
 
-        result = checked(handbook) or check_handbook(handbook)
-        self._sopkit_build = checked(handbook) is not None  # run by `sopkit build`
+        earlier = checked(handbook)  # by `sopkit build`, which ran the check already
+        self._sopkit_build = earlier is not None
+        result = earlier or check_handbook(handbook)
         report = format_report("text", result.diagnostics, files=result.files,
                                rules=rule_infos())
         if result.failed(handbook.strict):
