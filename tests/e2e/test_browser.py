@@ -8,6 +8,7 @@ Screenshots go to the pytest run's temporary folder and to test-output/ at the r
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import logging
@@ -130,6 +131,45 @@ def _quiet_handler(directory: Path) -> type[http.server.SimpleHTTPRequestHandler
     return functools.partial(Handler, directory=str(directory))  # type: ignore[return-value]
 
 
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """``folder`` served over HTTP on 127.0.0.1 while the block runs: its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _quiet_handler(folder))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless, through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def watched_page(browser: Any, base: str) -> Iterator[tuple[Any, Watch]]:
+    """A new page of ``browser``, in a context of its own, and the :class:`Watch` on it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    watch = Watch(base)
+    watch.attach(page)
+    try:
+        yield page, watch
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     """The demo handbook plus a hostile procedure, built and served on 127.0.0.1."""
@@ -149,40 +189,22 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     assert result.returncode == 0, result.stdout + result.stderr
     site = root / "site"
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _quiet_handler(site))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     shots = tmp_path_factory.mktemp("screenshots")
     print(f"\nscreenshots: {shots}")
-    try:
-        yield Built(root, site, f"http://127.0.0.1:{server.server_address[1]}/", shots)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(site) as base:
+        yield Built(root, site, base, shots)
 
 
 @pytest.fixture(scope="module")
 def browser(built: Built) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
 def page(browser: Any, built: Built) -> Iterator[tuple[Any, Watch]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    page = context.new_page()
-    watch = Watch(built.base)
-    watch.attach(page)
-    try:
-        yield page, watch
-    finally:
-        context.close()
+    with watched_page(browser, built.base) as watched:
+        yield watched
 
 
 def page_url(built: Built, procedure_id: str) -> str:

@@ -12,18 +12,16 @@ from its first heading). Needs Debian's Chromium at /usr/bin/chromium; never ski
 
 from __future__ import annotations
 
-import http.server
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_FLAGS, Watch, _quiet_handler
+from test_browser import CHROMIUM, Watch, chromium, served, watched_page
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "hostile"
 SITE_NAME = "Hostile handbook"
@@ -110,39 +108,20 @@ def site(request: pytest.FixtureRequest,
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _quiet_handler(root / "site"))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Site(root, root / "site", f"http://127.0.0.1:{server.server_address[1]}/",
-                   request.param)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(root / "site") as base:
+        yield Site(root, root / "site", base, request.param)
 
 
 @pytest.fixture(scope="module")
 def browser(site: Site) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
 def page(browser: Any, site: Site) -> Iterator[tuple[Any, Watch]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    page = context.new_page()
-    watch = Watch(site.base)
-    watch.attach(page)
-    try:
-        yield page, watch
-    finally:
-        context.close()
+    with watched_page(browser, site.base) as watched:
+        yield watched
 
 
 def urls(site: Site) -> list[str]:
