@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -352,6 +353,27 @@ def test_the_site_has_the_modes_mkdocs_build_gives(tmp_path: Path, umask: int) -
 # -- SIGTERM ----------------------------------------------------------------------------------
 
 
+def stopped_by_sigterm(args: list[str], root: Path, env: dict[str, str],
+                       ready: Callable[[], bool], *, seconds: float) -> tuple[int, str]:
+    """Run ``sopkit ARGS`` in ``root``, send it SIGTERM once ``ready()`` (within ``seconds``),
+    and return its exit code and stderr."""
+    command = subprocess.Popen([sys.executable, "-m", "sopkit", *args], cwd=root, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + seconds
+        while not ready():
+            assert command.poll() is None, command.communicate()
+            assert time.monotonic() < deadline, f"sopkit {args[0]} never got ready"
+            time.sleep(0.02)
+        command.send_signal(signal.SIGTERM)
+        _, stderr = command.communicate(timeout=seconds)
+    finally:
+        if command.poll() is None:
+            command.kill()
+            command.wait()
+    return command.returncode, stderr
+
+
 def test_sigterm_during_a_build_leaves_no_temporary_folder(tmp_path: Path) -> None:
     """As Ctrl+C does: no half-built `.site.sopkit-*` in the handbook, no `sopkit-*` folder
     in TMPDIR (the forked render process's included), and the last site untouched."""
@@ -369,22 +391,11 @@ def test_sigterm_during_a_build_leaves_no_temporary_folder(tmp_path: Path) -> No
     env = {**os.environ, "TMPDIR": str(temp), "NO_COLOR": "1"}
     env.pop("SOPKIT_RENDER_PROCESSES", None)
 
-    build = subprocess.Popen([sys.executable, "-m", "sopkit", "build"], cwd=root, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        # Wait until MkDocs is writing the site (the render process, if any, has started).
-        deadline = time.monotonic() + 300
-        while not list(root.glob(".site.sopkit-*/assets")):
-            assert build.poll() is None, build.communicate()
-            assert time.monotonic() < deadline, "the build never started writing"
-            time.sleep(0.02)
-        build.send_signal(signal.SIGTERM)
-        _, stderr = build.communicate(timeout=300)
-    finally:
-        if build.poll() is None:
-            build.kill()
-            build.wait()
-    assert build.returncode == 143, stderr
+    # Stopped once MkDocs is writing the site (the render process, if any, has started).
+    returncode, stderr = stopped_by_sigterm(
+        ["build"], root, env, lambda: bool(list(root.glob(".site.sopkit-*/assets"))),
+        seconds=300)
+    assert returncode == 143, stderr
     assert stderr.splitlines()[-1] == "sopkit: stopped by SIGTERM; the last good site is kept"
     assert "Traceback" not in stderr
     assert [path.name for path in root.iterdir() if path.name.startswith(".site")] == []
@@ -410,24 +421,13 @@ def test_sigterm_stops_sopkit_serve_cleanly(tmp_path: Path) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp), "NO_COLOR": "1"}
-    serve = subprocess.Popen(
-        [sys.executable, "-m", "sopkit", "serve", "--dev-addr", "127.0.0.1:0"], cwd=root,
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 120
-        # MkDocs builds into a temporary folder of its own, then serves it.
-        while not any(path.name.startswith("mkdocs_") and (path / "index.html").exists()
-                      for path in temp.iterdir()):
-            assert serve.poll() is None, serve.communicate()
-            assert time.monotonic() < deadline, "the preview never built"
-            time.sleep(0.05)
-        serve.send_signal(signal.SIGTERM)
-        _, stderr = serve.communicate(timeout=60)
-    finally:
-        if serve.poll() is None:
-            serve.kill()
-            serve.wait()
-    assert serve.returncode == 143, stderr
+    # Stopped once MkDocs has built into a temporary folder of its own, and serves it.
+    returncode, stderr = stopped_by_sigterm(
+        ["serve", "--dev-addr", "127.0.0.1:0"], root, env,
+        lambda: any(path.name.startswith("mkdocs_") and (path / "index.html").exists()
+                    for path in temp.iterdir()),
+        seconds=120)
+    assert returncode == 143, stderr
     assert stderr.splitlines()[-1] == "sopkit: stopped by SIGTERM"
     assert "Traceback" not in stderr
     # jieba (Chinese search) keeps its dictionary cache there on purpose.
