@@ -21,7 +21,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast, overload
 
 from sopkit.config import Config
-from sopkit.diagnostics import UNSAFE_NAME, Diagnostic, RuleInfo, Severity
+from sopkit.diagnostics import (
+    IO,
+    OUTSIDE_LINK,
+    SCHEMA,
+    SYNTAX,
+    UNSAFE_NAME,
+    Diagnostic,
+    RuleInfo,
+    Severity,
+)
 from sopkit.discover import (
     Boundary,
     Paths,
@@ -81,8 +90,6 @@ class CheckResult(NamedTuple):
 
 def rule_infos() -> list[RuleInfo]:
     """Every rule sopkit can report, including the syntax and schema checks."""
-    from sopkit.diagnostics import IO, OUTSIDE_LINK, SCHEMA, SYNTAX
-
     return [SYNTAX, SCHEMA, IO, UNSAFE_NAME, OUTSIDE_LINK, *(rule.info for rule in all_rules())]
 
 
