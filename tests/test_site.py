@@ -271,6 +271,23 @@ def test_strict_build_fails_on_warnings(tmp_path: Path,
     assert "warning review-overdue" in result.stderr
 
 
+def test_mkdocs_messages_show_bidi_marks_escaped(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # MkDocs' link checks quote link targets from procedure text; `sopkit build` shows
+    # them with the escaping policy of every other output (issue 9, point 18).
+    root = write_handbook(tmp_path / "hb")
+    procedure = root / "procedures" / "hr" / "HR-001-onboarding.yml"
+    procedure.write_text(procedure.read_text(encoding="utf-8").replace(
+        "purpose: Get every new hire ready for day one.",
+        'purpose: "See [a](missing\\u202eevil.md) and [b](#no\\u2066where)."'),
+        encoding="utf-8")
+    result = run(root, "build", "--today", TODAY, monkeypatch=monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert "contains a link 'missing\\u202eevil.md'" in result.stderr
+    assert "'#no\\u2066where'" in result.stderr
+    assert "\u202e" not in result.stderr and "\u2066" not in result.stderr
+
+
 def test_build_reports_a_bad_mkdocs_yml_in_one_line(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_handbook(tmp_path / "hb", mkdocs_yml="""\

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from sopkit.config import Config
+from sopkit.escape import visible
 from sopkit.output import (
     RENDER_MARKER,
     SITE_MARKER,
@@ -312,8 +313,11 @@ def _raw_mkdocs(path: Path) -> dict[str, Any]:
 
 
 class _LogFormatter(logging.Formatter):
+    """MkDocs' messages quote procedure text (link targets): each line with control and
+    bidirectional characters escaped, as every other output of sopkit (sopkit.escape)."""
+
     def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
+        message = "\n".join(visible(line) for line in record.getMessage().split("\n"))
         if record.levelno >= logging.WARNING:
             return f"{record.levelname.lower()}: {message}"
         return message
