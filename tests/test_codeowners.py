@@ -398,6 +398,24 @@ def test_the_handbook_sources_go_to_the_handbook_owners(handbook: Path,
     assert_only_safe_lines(text)
 
 
+def test_what_mkdocs_yml_runs_or_shapes_the_site_with_goes_to_the_handbook_owners(
+        handbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Hooks are Python that the build runs (in the publishing job), the theme's custom_dir
+    # holds the pages' HTML templates, INHERIT the rest of the settings: a change to them
+    # changes what the site does as much as mkdocs.yml itself.
+    (handbook / "mkdocs.yml").write_text(
+        "INHERIT: config/base.yml\nsite_name: Test\n"
+        "theme:\n  name: material\n  custom_dir: overrides\n"
+        "hooks:\n  - scripts/hooks.py\n"
+        "plugins:\n  - sopkit:\n      handbook_owners: [ceo]\n", encoding="utf-8")
+    result = sopkit(["codeowners", "-o", "-"], handbook, monkeypatch)
+    assert result.exit_code == 0, result.output
+    for line in ("/config/base.yml @zhangwei-coo\n", "/overrides/ @zhangwei-coo\n",
+                 "/scripts/hooks.py @zhangwei-coo\n"):
+        assert line in result.stdout
+    assert_only_safe_lines(result.stdout)
+
+
 def test_a_handbook_owners_role_nobody_holds_is_a_warning(
     handbook: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

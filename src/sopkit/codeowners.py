@@ -7,7 +7,8 @@ approval is the business of branch protection and the owner's own judgement.
 
 The handbook's own sources decide who reviews and what the site shows
 (organization.yml, mkdocs.yml, CODEOWNERS itself, the templates, training, docs
-and .github folders, the pre-commit config, and the procedures folder for a file
+and .github folders, the pre-commit config, the hooks, theme custom_dir and INHERIT file
+mkdocs.yml names, and the procedures folder for a file
 no line below routes). They go to the people of the roles that the plugin option
 ``handbook_owners`` names; without it they are listed as not routed, and the
 command prints a hint.
@@ -267,8 +268,21 @@ def source_paths(config: Config, repo_root: Path) -> list[tuple[Path, bool]]:
         (root / "training", True),
         (root / docs_dir, True),
         (root / ".pre-commit-config.yaml", False),
+        *_named_by_mkdocs(config),
         (config.procedures, True),  # a procedure no line below routes, such as a new one
     ]
+
+
+def _named_by_mkdocs(config: Config) -> list[tuple[Path, bool]]:
+    """What mkdocs.yml names that runs or shapes the site: the file it INHERITs, its hooks
+    (Python the build runs) and the theme's custom_dir (the pages' HTML templates)."""
+    mkdocs, root = config.mkdocs, config.root
+    theme = mkdocs.get("theme")
+    hooks = mkdocs.get("hooks")
+    named = [(mkdocs.get("INHERIT"), False),
+             (theme.get("custom_dir") if isinstance(theme, dict) else None, True),
+             *((hook, False) for hook in (hooks if isinstance(hooks, list) else ()))]
+    return [(root / value, folder) for value, folder in named if isinstance(value, str) and value]
 
 
 def _sources(config: Config, repo_root: Path, holders: Mapping[str, tuple[str, ...]] | None,
