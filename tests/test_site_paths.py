@@ -354,9 +354,10 @@ def test_the_site_has_the_modes_mkdocs_build_gives(tmp_path: Path, umask: int) -
 
 
 def stopped_by_sigterm(args: list[str], root: Path, env: dict[str, str],
-                       ready: Callable[[], bool], *, seconds: float) -> tuple[int, str]:
-    """Run ``sopkit ARGS`` in ``root``, send it SIGTERM once ``ready()`` (within ``seconds``),
-    and return its exit code and stderr."""
+                       ready: Callable[[], bool], *, seconds: float,
+                       signum: int = signal.SIGTERM) -> tuple[int, str]:
+    """Run ``sopkit ARGS`` in ``root``, send it SIGTERM (or ``signum``) once ``ready()``
+    (within ``seconds``), and return its exit code and stderr."""
     command = subprocess.Popen([sys.executable, "-m", "sopkit", *args], cwd=root, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -365,7 +366,7 @@ def stopped_by_sigterm(args: list[str], root: Path, env: dict[str, str],
             assert command.poll() is None, command.communicate()
             assert time.monotonic() < deadline, f"sopkit {args[0]} never got ready"
             time.sleep(0.02)
-        command.send_signal(signal.SIGTERM)
+        command.send_signal(signum)
         _, stderr = command.communicate(timeout=seconds)
     finally:
         if command.poll() is None:
@@ -431,6 +432,24 @@ def test_sigterm_stops_sopkit_serve_cleanly(tmp_path: Path) -> None:
     assert stderr.splitlines()[-1] == "sopkit: stopped by SIGTERM"
     assert "Traceback" not in stderr
     # jieba (Chinese search) keeps its dictionary cache there on purpose.
+    assert [path.name for path in temp.iterdir() if path.name != "jieba.cache"] == []
+
+
+def test_a_closed_terminal_stops_sopkit_serve_cleanly(tmp_path: Path) -> None:
+    """Closing the terminal (SIGHUP) stops a preview as SIGTERM does: exit 129, one line,
+    no temporary site of MkDocs or docs folder of sopkit left in TMPDIR."""
+    root = write_handbook(tmp_path / "hb")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "NO_COLOR": "1"}
+    returncode, stderr = stopped_by_sigterm(
+        ["serve", "--dev-addr", "127.0.0.1:0"], root, env,
+        lambda: any(path.name.startswith("mkdocs_") and (path / "index.html").exists()
+                    for path in temp.iterdir()),
+        seconds=120, signum=signal.SIGHUP)
+    assert returncode == 129, stderr
+    assert stderr.splitlines()[-1] == "sopkit: stopped by SIGHUP"
+    assert "Traceback" not in stderr
     assert [path.name for path in temp.iterdir() if path.name != "jieba.cache"] == []
 
 

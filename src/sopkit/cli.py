@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from sopkit.config import Config
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-EXIT_TERMINATED = 128 + 15  # as a shell reports a command stopped by SIGTERM
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -240,10 +239,10 @@ def render(out: Path, force: bool, strict: bool, today: date | None,
             written = write_render(rendered, out, force=force)
     except TemplateProblem as problem:
         _fail(str(problem))
-    except Terminated:
-        click.echo(f"sopkit: stopped by SIGTERM; run sopkit render again to finish {out}",
-                   err=True)
-        sys.exit(EXIT_TERMINATED)
+    except Terminated as stopped:
+        click.echo(f"sopkit: stopped by {stopped.name}; run sopkit render again to finish "
+                   f"{out}", err=True)
+        sys.exit(stopped.exit_code)
     except (SiteError, OSError) as error:
         _fail(str(error))
     click.echo(f"Wrote {len(written)} files to {out}")
@@ -265,7 +264,7 @@ def build(force: bool, strict: bool, today: date | None, config_file: Path | Non
     \b
     Exit codes: 0 built; 1 the handbook has errors or MkDocs failed (the last
     good site is kept); 2 a usage, configuration or file problem; 143 stopped
-    by SIGTERM (the last good site is kept).
+    by SIGTERM, 129 by SIGHUP (the last good site is kept).
     """
     from sopkit.output import Terminated
     from sopkit.site import BuildFailed, SiteError, build_site
@@ -276,9 +275,9 @@ def build(force: bool, strict: bool, today: date | None, config_file: Path | Non
         site = build_site(config, result, force=force, strict=strict)
     except TemplateProblem as problem:  # raised by the plugin, MkDocs has said nothing
         _fail(str(problem))
-    except Terminated:
-        click.echo("sopkit: stopped by SIGTERM; the last good site is kept", err=True)
-        sys.exit(EXIT_TERMINATED)
+    except Terminated as stopped:
+        click.echo(f"sopkit: stopped by {stopped.name}; the last good site is kept", err=True)
+        sys.exit(stopped.exit_code)
     except SiteError as error:
         _fail(str(error))
     except BuildFailed as error:
@@ -309,9 +308,9 @@ def serve(dev_addr: str | None, strict: bool, today: date | None,
     try:
         with sigterm_stops_cleanly():  # MkDocs removes its temporary site on the way out
             serve_site(config, dev_addr=dev_addr, strict=strict)
-    except Terminated:
-        click.echo("sopkit: stopped by SIGTERM", err=True)
-        sys.exit(EXIT_TERMINATED)
+    except Terminated as stopped:
+        click.echo(f"sopkit: stopped by {stopped.name}", err=True)
+        sys.exit(stopped.exit_code)
     except SiteError as error:
         _fail(str(error))
     except BuildFailed as error:

@@ -48,7 +48,18 @@ class SiteError(Exception):
 
 
 class Terminated(BaseException):
-    """SIGTERM arrived during a build; raised like KeyboardInterrupt so that clean-up runs."""
+    """SIGTERM (or SIGHUP: the terminal was closed) arrived during a build; raised like
+    KeyboardInterrupt so that clean-up runs. ``name`` and ``exit_code`` (128 + the signal's
+    number, as a shell reports it) say which."""
+
+    def __init__(self, number: int = signal.SIGTERM) -> None:
+        super().__init__(number)
+        self.name = signal.Signals(number).name
+        self.exit_code = 128 + number
+
+
+_STOPPING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+"""The signals that stop a build or a preview cleanly (Windows has no SIGHUP)."""
 
 
 # -- paths below a folder, never through a link -----------------------------------------------
@@ -367,7 +378,7 @@ def _signals_held() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask"):  # Windows
         yield
         return
-    held = {signal.SIGINT, signal.SIGTERM}
+    held = {signal.SIGINT, *_STOPPING}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
         yield
@@ -377,11 +388,12 @@ def _signals_held() -> Iterator[None]:
 
 @contextlib.contextmanager
 def sigterm_stops_cleanly() -> Iterator[None]:
-    """While the block runs, SIGTERM raises :class:`Terminated` (as SIGINT raises
-    KeyboardInterrupt), so that the temporary folders are removed on the way out.
+    """While the block runs, SIGTERM and SIGHUP (a closed terminal) raise
+    :class:`Terminated` (as SIGINT raises KeyboardInterrupt), so that the temporary folders
+    are removed on the way out. A signal ignored already (``nohup``) stays ignored.
 
     A process forked meanwhile (the render process) inherits the handler; there it dies
-    as SIGTERM's default would. A second SIGTERM during the clean-up is ignored."""
+    as the signal's default would. A second signal during the clean-up is ignored."""
     if threading.current_thread() is not threading.main_thread():  # only it gets signals
         yield
         return
@@ -392,11 +404,14 @@ def sigterm_stops_cleanly() -> Iterator[None]:
             signal.signal(number, signal.SIG_DFL)
             os.kill(os.getpid(), number)
             return
-        signal.signal(number, signal.SIG_IGN)
-        raise Terminated
+        for each in previous:
+            signal.signal(each, signal.SIG_IGN)
+        raise Terminated(number)
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {number: signal.signal(number, stop) for number in _STOPPING
+                if signal.getsignal(number) is not signal.SIG_IGN}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
