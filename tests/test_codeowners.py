@@ -300,6 +300,33 @@ def test_an_account_with_an_at_sign_is_still_routed(handbook: Path,
 # -- issue 9: written as a plain file, at once ------------------------------------------------
 
 
+def test_files_linked_out_of_the_handbook_are_not_read(handbook: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # One policy for links (issue 9, point 8): validate, build, render and diff do not read
+    # a procedure or organization.yml that is a link out of the handbook; nor does
+    # codeowners, whose routing would otherwise come from a file no one reviews.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    procedure = handbook / "procedures" / "hr" / "HR-001-onboarding.yml"
+    (outside / "HR-077.yml").write_text(
+        procedure.read_text(encoding="utf-8").replace("HR-001", "HR-077"), encoding="utf-8")
+    (procedure.parent / "HR-077.yml").symlink_to(outside / "HR-077.yml")
+    result = sopkit(["codeowners", "-o", "-"], handbook, monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert ("# /procedures/hr/HR-077.yml: not routed: the file is a link out of the handbook "
+            "(run sopkit validate)\n") in result.stdout
+    assert_only_safe_lines(result.stdout)
+
+    organization = handbook / "organization.yml"
+    shutil.move(organization, outside / "organization.yml")
+    organization.symlink_to(outside / "organization.yml")
+    result = sopkit(["codeowners", "-o", "-"], handbook, monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == (
+        "sopkit: organization.yml: this file is a link to a file outside the handbook; sopkit "
+        "does not read it: copy the file into the handbook in place of the link")
+
+
 def test_a_link_at_the_target_is_refused(handbook: Path, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     outside = tmp_path / "outside" / "stolen"

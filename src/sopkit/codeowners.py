@@ -36,11 +36,14 @@ import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sopkit.config import LOCAL_ID, Config
 from sopkit.escape import printable
 from sopkit.load import Document, load_file
+
+if TYPE_CHECKING:
+    from sopkit.discover import Boundary
 
 BEGIN = "# BEGIN sopkit"
 END = "# END sopkit"
@@ -118,15 +121,19 @@ def repository_root(output: Path) -> Path:
 def generate(config: Config, repo_root: Path, findings: list[str] | None = None) -> str:
     """The sopkit section of CODEOWNERS for the handbook of ``config``, paths relative to
     ``repo_root``; ``findings`` receives a line for each value left out and hints."""
-    from sopkit.discover import discover
+    from sopkit.discover import Boundary, discover
 
     notes: list[str] = []
-    organization = _organization(config)
+    # sopkit validate's policy: a file that is a link out of the handbook is never read.
+    boundary = Boundary(config.root, config.procedures)
+    organization = _organization(config, boundary)
     holders, left_out = _holders(organization, config, repo_root, notes)
     sources = _sources(config, repo_root, holders, notes)
     files = discover(config.procedures) if config.procedures.is_dir() else []
-    entries = sorted((_entry(path, repo_root, holders, notes) for path in files),
-                     key=lambda entry: entry.path)
+    entries = sorted((_entry(path, repo_root, holders, notes) if not boundary.leaves(str(path))
+                      else Entry(_relative(path, repo_root), (), "not routed: the file is a "
+                                 "link out of the handbook (run sopkit validate)")
+                      for path in files), key=lambda entry: entry.path)
     procedures = [entry.line() for entry in entries]
     if not procedures:
         where = printable(_relative(config.procedures, repo_root))
@@ -194,9 +201,13 @@ def _display(path: Path) -> str:
     return printable(display_name(path))
 
 
-def _organization(config: Config) -> Document | None:
+def _organization(config: Config, boundary: Boundary) -> Document | None:
+    from sopkit.discover import LINKED_FILE
+
     if not config.organization.is_file():
         return None
+    if boundary.leaves(str(config.organization)):
+        raise CodeownersError(f"{_display(config.organization)}: {LINKED_FILE}")
     document = load_file(config.organization, _display(config.organization))
     if not isinstance(document, Document):
         raise CodeownersError(f"{document.file}:{document.line}:{document.column}: "
