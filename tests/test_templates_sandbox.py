@@ -229,6 +229,34 @@ def test_a_template_that_fails_is_one_line_naming_it(
     assert _problem(root) == expected
 
 
+@pytest.mark.parametrize("how", ["included file", "template", "templates folder"])
+def test_a_template_linked_out_of_the_handbook_is_not_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """The one link policy: a template that is a link to a file outside the handbook (or
+    sits in a linked folder) is not read, so its content never reaches a page."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md.j2").write_text("SECRET-OF-THE-BUILD-MACHINE\n", encoding="utf-8")
+    (outside / "tags.md.j2").write_text("SECRET-OF-THE-BUILD-MACHINE\n", encoding="utf-8")
+    if how == "included file":
+        root = _handbook(tmp_path, monkeypatch, '# Tags\n{% include "secret.md.j2" %}\n')
+        (root / "templates" / "secret.md.j2").symlink_to(outside / "secret.md.j2")
+        shown = "templates/secret.md.j2"
+    elif how == "template":
+        root = _handbook(tmp_path, monkeypatch, "")
+        (root / "templates" / "tags.md.j2").unlink()
+        (root / "templates" / "tags.md.j2").symlink_to(outside / "tags.md.j2")
+        shown = "templates/tags.md.j2"
+    else:
+        root = _handbook(tmp_path, monkeypatch, "")
+        shutil.rmtree(root / "templates")
+        (root / "templates").symlink_to(outside, target_is_directory=True)
+        shown = "templates/tags.md.j2"
+    message = _problem(root)
+    assert message.startswith(f"{shown}: this template is a link"), message
+    assert "SECRET" not in message
+
+
 def test_a_failure_inside_sopkits_template_names_the_handbooks_line_first(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _handbook(tmp_path, monkeypatch, (

@@ -29,7 +29,7 @@ import jinja2.sandbox
 from jinja2.runtime import Context, Macro
 
 from sopkit.config import Config
-from sopkit.discover import display_name
+from sopkit.discover import Boundary, display_name
 from sopkit.escape import visible
 from sopkit.markdown import FILTERS
 from sopkit.packaged import data_folder
@@ -53,7 +53,7 @@ def environment(config: Config) -> jinja2.Environment:
     own = jinja2.FileSystemLoader(str(package_templates()))
     loader = jinja2.ChoiceLoader([
         jinja2.PrefixLoader({"sopkit": own}),
-        _HandbookLoader(str(config.templates)),
+        _HandbookLoader(str(config.templates), Boundary(config.root, config.procedures)),
         own,
     ])
     env = _Sandbox(
@@ -155,10 +155,14 @@ class _HandbookLoader(jinja2.FileSystemLoader):
     """The handbook's templates folder; a template that cannot be read is a TemplateProblem
     naming the file (Jinja would say neither which file nor why)."""
 
+    def __init__(self, folder: str, boundary: Boundary) -> None:
+        super().__init__(folder)
+        self.boundary = boundary
+
     def get_source(self, environment: jinja2.Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
         try:
-            return super().get_source(environment, template)
+            found = super().get_source(environment, template)
         except jinja2.TemplateNotFound:  # an OSError too: the next folder is asked
             raise
         except (OSError, UnicodeDecodeError) as error:
@@ -169,6 +173,14 @@ class _HandbookLoader(jinja2.FileSystemLoader):
             raise TemplateProblem(
                 f"{_one_line(display_name(path))}: cannot read this template: {_one_line(reason)}; "
                 "save it as UTF-8 text that the build can read") from None
+        if self.boundary.leaves(found[1]):
+            # The one link policy (sopkit.discover): what lies outside is not read, so a
+            # template cannot publish a file of the machine that builds the site.
+            raise TemplateProblem(
+                f"{_one_line(display_name(Path(found[1])))}: this template is a link (or is "
+                "reached through a link) to a file outside the handbook; sopkit does not read "
+                "it: copy the template into the templates folder in place of the link")
+        return found
 
 
 def template_problem(error: Exception, config: Config,
