@@ -543,3 +543,23 @@ def test_the_section_helpers() -> None:
     assert is_generated("# ours\n#  BEGIN sopkit\n# END sopkit\n")
     assert not is_generated("# BEGIN sopkitten\n")
     assert printable("a\nb\x1b\u2028c\udcff") == "a\\nb\\x1b\\u2028c\ufffd"
+
+
+def test_a_fifo_in_place_of_codeowners_is_refused_not_waited_on(handbook: Path) -> None:
+    """Reading a FIFO would wait for a writer forever; it is refused in one line (exit 2)."""
+    import subprocess
+    import sys
+
+    (handbook / ".github").mkdir(exist_ok=True)
+    target = handbook / ".github" / "CODEOWNERS"
+    target.unlink(missing_ok=True)
+    os.mkfifo(target)
+    for args in ([], ["--check"]):
+        done = subprocess.run([sys.executable, "-m", "sopkit", "codeowners", *args],
+                              cwd=handbook, capture_output=True, text=True, timeout=60,
+                              check=False)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.splitlines()[-1] == (
+            "sopkit: .github/CODEOWNERS is not a plain file: CODEOWNERS must be one; move it "
+            "away and run `sopkit codeowners` again"), done.stderr
+        assert stat.S_ISFIFO(target.lstat().st_mode)

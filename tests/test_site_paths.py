@@ -467,3 +467,20 @@ def test_a_refused_path_is_shown_on_one_line_with_no_control_character(
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert "out\\x1b[31m\\u202efile\\x0anext" in result.stderr
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+
+
+def test_render_replaces_a_hard_linked_page_instead_of_writing_into_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page of an earlier render hard-linked from elsewhere: the new page takes its name,
+    and the other name keeps its content (writing in place would change both)."""
+    root = write_handbook(tmp_path / "hb")
+    out = tmp_path / "out"
+    rendered(root, out, monkeypatch)
+    (out / "index.md").write_text("an older index", encoding="utf-8")
+    other = tmp_path / "kept-elsewhere.md"
+    os.link(out / "index.md", other)
+    files = rendered(root, out, monkeypatch)
+    assert other.read_text(encoding="utf-8") == "an older index"
+    assert files["index.md"] != b"an older index"
+    assert (out / "index.md").stat().st_nlink == 1
+    assert not [path for path in out.rglob(".*.sopkit-*")]

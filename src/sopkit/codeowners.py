@@ -416,6 +416,9 @@ def check_target(path: Path) -> None:
     if path.is_symlink():
         raise CodeownersError(f"{_display(path)} is a symbolic link: CODEOWNERS must be a "
                               "plain file; delete the link and run `sopkit codeowners` again")
+    if path.exists() and not path.is_file():  # a folder, or a FIFO that would never answer
+        raise CodeownersError(f"{_display(path)} is not a plain file: CODEOWNERS must be "
+                              "one; move it away and run `sopkit codeowners` again")
     root = repository_root(path).resolve()
     folder = path.parent.resolve()
     if folder != root and not folder.is_relative_to(root):

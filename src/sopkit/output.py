@@ -114,10 +114,18 @@ def write_file(top: Path, name: str, text: str) -> Path:
     status = _no_link(target)
     if status is not None and not stat.S_ISREG(status.st_mode):
         raise SiteError(f"{target} is not a file: move it away, or choose another folder")
-    # O_NOFOLLOW: a link put there since the check makes the open fail, not write through it.
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NO_FOLLOW, 0o666)
-    with open(descriptor, "w", encoding="utf-8", newline="\n") as stream:
-        stream.write(text)
+    # A new file renamed into place: a file hard-linked from elsewhere is replaced, not
+    # written through (its other name keeps its content), and a reader never sees half a page.
+    # O_EXCL | O_NOFOLLOW: nothing put at the temporary name is written through.
+    temporary = folder / f".{parts[-1]}.sopkit-{secrets.token_hex(4)}"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o666)
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return target
 
 
