@@ -415,41 +415,28 @@ def test_the_site_module_keeps_its_names() -> None:
                                                                   ".sopkit-site")
 
 
-def test_sigterm_stops_sopkit_serve_cleanly(tmp_path: Path) -> None:
-    """A preview stopped by SIGTERM (a closed terminal, a process manager) exits 143 with one
-    line and leaves none of MkDocs' temporary site folders in TMPDIR."""
+@pytest.mark.parametrize(("signum", "name", "returncode"), [
+    (signal.SIGTERM, "SIGTERM", 143),  # a process manager, `timeout`
+    (signal.SIGHUP, "SIGHUP", 129),  # a closed terminal
+])
+def test_a_stopped_preview_leaves_nothing_behind(
+        tmp_path: Path, signum: signal.Signals, name: str, returncode: int) -> None:
+    """`sopkit serve` stopped by a signal exits as a shell reports it, with one line, and
+    leaves none of MkDocs' temporary sites or sopkit's docs folders in TMPDIR."""
     root = write_handbook(tmp_path / "hb")
     temp = tmp_path / "tmp"
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp), "NO_COLOR": "1"}
     # Stopped once MkDocs has built into a temporary folder of its own, and serves it.
-    returncode, stderr = stopped_by_sigterm(
+    code, stderr = stopped_by_sigterm(
         ["serve", "--dev-addr", "127.0.0.1:0"], root, env,
         lambda: any(path.name.startswith("mkdocs_") and (path / "index.html").exists()
                     for path in temp.iterdir()),
-        seconds=120)
-    assert returncode == 143, stderr
-    assert stderr.splitlines()[-1] == "sopkit: stopped by SIGTERM"
+        seconds=120, signum=signum)
+    assert code == returncode, stderr
+    assert stderr.splitlines()[-1] == f"sopkit: stopped by {name}"
     assert "Traceback" not in stderr
     # jieba (Chinese search) keeps its dictionary cache there on purpose.
-    assert [path.name for path in temp.iterdir() if path.name != "jieba.cache"] == []
-
-
-def test_a_closed_terminal_stops_sopkit_serve_cleanly(tmp_path: Path) -> None:
-    """Closing the terminal (SIGHUP) stops a preview as SIGTERM does: exit 129, one line,
-    no temporary site of MkDocs or docs folder of sopkit left in TMPDIR."""
-    root = write_handbook(tmp_path / "hb")
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    env = {**os.environ, "TMPDIR": str(temp), "NO_COLOR": "1"}
-    returncode, stderr = stopped_by_sigterm(
-        ["serve", "--dev-addr", "127.0.0.1:0"], root, env,
-        lambda: any(path.name.startswith("mkdocs_") and (path / "index.html").exists()
-                    for path in temp.iterdir()),
-        seconds=120, signum=signal.SIGHUP)
-    assert returncode == 129, stderr
-    assert stderr.splitlines()[-1] == "sopkit: stopped by SIGHUP"
-    assert "Traceback" not in stderr
     assert [path.name for path in temp.iterdir() if path.name != "jieba.cache"] == []
 
 
