@@ -285,13 +285,30 @@ def _chinese_word(built: Built) -> tuple[str, str]:
     raise AssertionError("the demo handbook has no Chinese step title")
 
 
+def open_search(browser_page: Any) -> Any:
+    """Open Material's search with its hot key once its worker has built the index, and
+    return the search box. Until the index is ready, the result area shows the text the
+    server sent ("Initializing search", in the site's language); the wait is for that text
+    to change, not for a fixed time."""
+    browser_page.wait_for_function("""async () => {
+        if (window.sopkitInitializer === undefined) {
+            const html = await (await fetch(location.href)).text();
+            const sent = new DOMParser().parseFromString(html, "text/html");
+            window.sopkitInitializer =
+                sent.querySelector(".md-search-result__meta").textContent.trim();
+        }
+        const meta = document.querySelector(".md-search-result__meta");
+        return meta.textContent.trim() !== window.sopkitInitializer;
+    }""", timeout=30_000)
+    browser_page.keyboard.press("s")
+    return browser_page.locator("input.md-search__input")
+
+
 def test_chinese_search_finds_the_procedure(page: tuple[Any, Watch], built: Built) -> None:
     browser_page, watch = page
     word, procedure_id = _chinese_word(built)
     browser_page.goto(built.base, wait_until="networkidle")
-    browser_page.wait_for_timeout(1500)  # the search worker builds its index after load
-    browser_page.keyboard.press("s")
-    search = browser_page.locator("input.md-search__input")
+    search = open_search(browser_page)
     assert search.evaluate("element => element === document.activeElement")
     search.press_sequentially(word, delay=80)
     # Playwright types characters that are not on the keyboard (Chinese) as text input,

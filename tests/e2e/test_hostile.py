@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_browser import CHROMIUM, Watch, chromium, served, watched_page
+from test_browser import CHROMIUM, Watch, chromium, open_search, served, watched_page
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "hostile"
 SITE_NAME = "Hostile handbook"
@@ -196,9 +196,7 @@ def test_a_title_with_markup_characters_still_reads_naturally(page: tuple[Any, W
 def test_search_shows_hostile_titles_as_text(page: tuple[Any, Watch], site: Site) -> None:
     browser_page, watch = page
     browser_page.goto(site.base, wait_until="networkidle")
-    browser_page.wait_for_timeout(1500)  # the search worker builds its index after load
-    browser_page.keyboard.press("s")
-    browser_page.locator("input.md-search__input").press_sequentially("Rotate", delay=50)
+    open_search(browser_page).press_sequentially("Rotate", delay=50)
     results = browser_page.locator(".md-search-result__item")
     results.first.wait_for(timeout=10_000)
     assert browser_page.locator(".md-search-result script, .md-search-result img").count() == 0
