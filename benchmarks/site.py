@@ -108,7 +108,7 @@ def prepare_handbook(procedures: int, work: Path, settings: str = "builtin",
         if settings == "builtin":
             generated.unlink(missing_ok=True)
         elif settings == "scaffold":
-            from sopkit.scaffold import handbook_files
+            from sopkit.cli.scaffold import handbook_files
 
             generated.write_text(handbook_files("en")["mkdocs.yml"], encoding="utf-8")
     return root
@@ -118,7 +118,7 @@ def plain_mkdocs_settings(handbook: Path, rendered: Path, site: Path) -> dict[st
     """The MkDocs settings `sopkit build` uses for ``handbook``, without the sopkit plugin,
     for the rendered pages in ``rendered`` and their nav."""
     from sopkit.config import load_config
-    from sopkit.site import NAV_FILE, default_mkdocs
+    from sopkit.publish.site import NAV_FILE, default_mkdocs
 
     config = load_config(handbook, None)
     if config.config_file is None:

@@ -30,15 +30,13 @@ from hypothesis import strategies as st
 from rules.helpers import compose, examples
 from test_fuzz import mutated_procedure
 
-import sopkit.cache
-import sopkit.check
-import sopkit.schema
-from sopkit.cache import Cache, decode, default_cache_dir, encode
-from sopkit.check import CheckResult, FileChangedError, check_handbook
-from sopkit.config import Config, build_config, load_config
-from sopkit.diagnostics import Diagnostic, Severity
-from sopkit.discover import discover, display_name
-from sopkit.file_check import (
+import sopkit.check.cache
+import sopkit.check.handbook
+import sopkit.format.schema
+from sopkit.check.cache import Cache, decode, default_cache_dir, encode
+from sopkit.check.diagnostics import Diagnostic, Severity
+from sopkit.check.discover import discover, display_name
+from sopkit.check.file_check import (
     FileResult,
     context_keys,
     context_rules,
@@ -46,9 +44,11 @@ from sopkit.file_check import (
     extract_of,
     organization_rules,
 )
-from sopkit.load import Document, load_file
+from sopkit.check.handbook import CheckResult, FileChangedError, check_handbook
+from sopkit.config import Config, build_config, load_config
+from sopkit.format.load import Document, load_file
+from sopkit.format.schema import check_schema
 from sopkit.rules import Handbook, HandbookCheck, Problem, ProcedureCheck, Rule, all_rules
-from sopkit.schema import check_schema
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # type: ignore[import-not-found]
@@ -238,13 +238,13 @@ def test_after_one_file_changes_only_that_file_is_checked_again(
     changed.write_text(text.replace("id: ", "id: X", 1) + "\n# edited\n", encoding="utf-8")
 
     seen: list[str] = []
-    original = sopkit.check.check_file
+    original = sopkit.check.handbook.check_file
 
     def counting(file: str, raw: bytes, *args: object, **kwargs: object) -> object:
         seen.append(file)
         return original(file, raw, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sopkit.check, "check_file", counting)
+    monkeypatch.setattr(sopkit.check.handbook, "check_file", counting)
     result = checked(config, cache_dir)
     assert seen == [display_name(changed)]
     assert list(result.diagnostics) == reference(config)
@@ -293,7 +293,7 @@ def test_after_the_schema_changes(tmp_path: Path, cache_dir: Path,
     procedure = json.loads((schemas / "procedure.schema.json").read_text(encoding="utf-8"))
     procedure["required"] = [*procedure["required"], "x-reviewed-by"]
     (schemas / "procedure.schema.json").write_text(json.dumps(procedure), encoding="utf-8")
-    monkeypatch.setattr(sopkit.schema, "_schema_folder", lambda: schemas)
+    monkeypatch.setattr(sopkit.format.schema, "_schema_folder", lambda: schemas)
     clear_schema_caches()
     try:
         after = assert_same(config, cache_dir)
@@ -304,8 +304,8 @@ def test_after_the_schema_changes(tmp_path: Path, cache_dir: Path,
 
 
 def clear_schema_caches() -> None:
-    for function in (sopkit.schema.load_schema, sopkit.schema.validator,
-                     sopkit.schema.compiled_validator, sopkit.cache.code_fingerprint):
+    for function in (sopkit.format.schema.load_schema, sopkit.format.schema.validator,
+                     sopkit.format.schema.compiled_validator, sopkit.check.cache.code_fingerprint):
         function.cache_clear()
 
 
@@ -689,7 +689,7 @@ def forge_clean_answer(cache_dir: Path, root: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "secret-token: forged\n",
                     encoding="utf-8")
     clean_answer = entries[GOOD][40 + 20:]
-    entries[GOOD] = bytes(40) + sopkit.cache.content_digest(path.read_bytes()) + clean_answer
+    entries[GOOD] = bytes(40) + sopkit.check.cache.content_digest(path.read_bytes()) + clean_answer
     stored.write_bytes(encode((fmt, context, entries, findings), packed))
 
 
@@ -802,7 +802,7 @@ def test_a_cache_file_that_is_not_a_regular_file_is_ignored_not_read(
 
 
 def test_read_private_reads_only_the_users_small_regular_files(tmp_path: Path) -> None:
-    from sopkit.cache import read_private
+    from sopkit.check.cache import read_private
 
     path = tmp_path / "answers"
     path.write_bytes(b"0123456789")

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import DATA, REPO, Golden
 
-from sopkit.cli import main
+from sopkit.cli.main import main
 
 HANDBOOK = DATA / "cli" / "handbook"
 
@@ -199,7 +199,7 @@ def test_hostile_files_give_one_line_and_exit_1(name: str, tmp_path: Path) -> No
 # Runs `sopkit ARGS` and writes the process's peak memory (KB) to the file named first.
 # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork and exec, so it would count
 # the memory of the test process that started this one. `sopkit validate` ends with
-# os._exit (see sopkit.entry), so the peak is also written just before that.
+# os._exit (see sopkit.cli.entry), so the peak is also written just before that.
 MEASURED = """\
 import os, runpy, sys
 rss_file = sys.argv.pop(1)

@@ -12,8 +12,10 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import DATA
 
-from sopkit.cli import main
-from sopkit.codeowners import (
+from sopkit.check.escape import printable
+from sopkit.cli.main import main
+from sopkit.config import load_config
+from sopkit.review.codeowners import (
     FOOTER,
     HEADER,
     escape,
@@ -22,8 +24,6 @@ from sopkit.codeowners import (
     split,
     updated,
 )
-from sopkit.config import load_config
-from sopkit.escape import printable
 
 HANDBOOK = DATA / "codeowners" / "handbook"
 EXPECTED = DATA / "codeowners" / "expected.CODEOWNERS"
@@ -199,7 +199,7 @@ def test_escape_and_helpers(tmp_path: Path) -> None:
 
 def test_the_demo_handbook_is_routed() -> None:
     """The repository's own demo handbook routes its procedures to their owners' people."""
-    from sopkit.codeowners import generate
+    from sopkit.review.codeowners import generate
 
     config = load_config(DATA.parent.parent)
     text = generate(config, config.root)

@@ -1,4 +1,4 @@
-"""sopkit.diff and `sopkit diff`: real repositories, every kind of change, three formats."""
+"""sopkit.review.diff and `sopkit diff`: real repositories, every kind of change, three formats."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from click.testing import CliRunner, Result
 from conftest import Golden
 from test_git import Repo, make_repo
 
-from sopkit.cli import diff as diff_command
-from sopkit.cli import main
+from sopkit.cli.main import diff as diff_command
+from sopkit.cli.main import main
 from sopkit.config import load_config
-from sopkit.diff import (
+from sopkit.format.load import Document, load_bytes
+from sopkit.review.diff import (
     OWNER,
     STEP_RACI,
     STEP_REMOVED,
@@ -30,8 +31,7 @@ from sopkit.diff import (
     history_added,
     same,
 )
-from sopkit.load import Document, load_bytes
-from sopkit.report_diff import COMMENT_LIMIT, fit_comment, format_diff, md_code, md_text
+from sopkit.review.report_diff import COMMENT_LIMIT, fit_comment, format_diff, md_code, md_text
 
 ONBOARDING = "procedures/hr/onboarding.yml"
 OFFBOARDING = "procedures/hr/offboarding.yml"

@@ -1,4 +1,4 @@
-"""sopkit.discover: which files are procedures, and the names messages give them."""
+"""sopkit.check.discover: which files are procedures, and the names messages give them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sopkit.discover import (
+from sopkit.check.discover import (
     Boundary,
     PathError,
     Paths,

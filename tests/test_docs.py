@@ -12,8 +12,8 @@ from functools import cache
 import pytest
 from conftest import REPO
 
-from sopkit import docs_gen
-from sopkit.check import rule_infos
+from sopkit.check.handbook import rule_infos
+from sopkit.cli import docs_gen
 from sopkit.rules import all_rules
 
 DOCS = REPO / "docs"
@@ -24,7 +24,7 @@ PENDING_OPTIONS: set[tuple[str, str]] = set()
 
 BOOT = """\
 import importlib, click
-from sopkit.cli import main
+from sopkit.cli.main import main
 for name in ("sopkit._cli_scaffold", "sopkit._cli_review"):
     try:
         module = importlib.import_module(name)
@@ -74,7 +74,7 @@ def test_demote_leaves_code_alone() -> None:
 
 
 def test_the_module_prints_the_page() -> None:
-    done = subprocess.run([sys.executable, "-m", "sopkit.docs_gen"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "sopkit.cli.docs_gen"], capture_output=True,
                           timeout=120, check=True)
     assert done.stdout.decode("utf-8") == docs_gen.render()
 

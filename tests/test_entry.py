@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, REPO
 
-from sopkit.entry import _is_plain_validate
+from sopkit.cli.entry import _is_plain_validate
 
 
 def sopkit(*args: str, cwd: Path, importtime: bool = False) -> subprocess.CompletedProcess[str]:
@@ -105,14 +105,14 @@ def test_ctrl_c_on_the_quick_way_says_what_click_says(
 ) -> None:
     from click.testing import CliRunner
 
-    import sopkit.validate
-    from sopkit.cli import main
-    from sopkit.entry import _validate
+    import sopkit.cli.validate
+    from sopkit.cli.entry import _validate
+    from sopkit.cli.main import main
 
     def interrupted(*_args: object, **_options: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sopkit.validate, "validate_handbook", interrupted)
+    monkeypatch.setattr(sopkit.cli.validate, "validate_handbook", interrupted)
     monkeypatch.chdir(handbook)
     assert _validate([]) == 1
     quick = capsys.readouterr()

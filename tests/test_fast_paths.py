@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_fuzz import BASES, FUZZ, json_values, mutated_procedure, paths_of
 
-from sopkit.load import Document, load_bytes
-from sopkit.schema import (
+from sopkit.format.load import Document, load_bytes
+from sopkit.format.schema import (
     SCHEMA_KINDS,
     SchemaKind,
     _pattern,
@@ -236,9 +236,9 @@ def test_schemas_under_property_names_like_title_are_translated() -> None:
 def test_without_the_compiled_validator_the_python_one_does_everything(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import sopkit.schema
+    import sopkit.format.schema
 
-    monkeypatch.setattr(sopkit.schema, "compiled_validator", lambda kind: None)
+    monkeypatch.setattr(sopkit.format.schema, "compiled_validator", lambda kind: None)
     document = load((DATA / "spec" / "procedure.yml").read_bytes())
     assert document is not None
     assert fast_verdict(document, "procedure") is None

@@ -1,4 +1,4 @@
-"""sopkit.flow: the reading of a procedure's steps as a graph, which the flow rules and
+"""sopkit.model.flow: the reading of a procedure's steps as a graph, which the flow rules and
 the handbook model share."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sopkit.flow import Edge, edges, ending, predecessors, reachable, successors, traps
-from sopkit.load import Document, load_bytes
+from sopkit.format.load import Document, load_bytes
+from sopkit.model.flow import Edge, edges, ending, predecessors, reachable, successors, traps
 
 SPEC = Path(__file__).parent / "data" / "rules" / "spec-procedure.yml"
 

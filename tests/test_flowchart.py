@@ -1,4 +1,5 @@
-"""Tests of the swimlane flowchart (sopkit.flowchart): parsed as XML, never string-matched."""
+"""Tests of the swimlane flowchart (sopkit.publish.flowchart): parsed as XML, never
+string-matched."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Literal
 
 import pytest
 
-from sopkit import flowchart as fc
-from sopkit.flowchart import (
+from sopkit.publish import flowchart as fc
+from sopkit.publish.flowchart import (
     Edge,
     Flow,
     Lane,

@@ -22,8 +22,8 @@ from conftest import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sopkit.cli import main
-from sopkit.load import Document, load_file
+from sopkit.cli.main import main
+from sopkit.format.load import Document, load_file
 
 VALID = [DATA / "spec" / "procedure.yml", DATA / "spec" / "full.yml"]
 ORGANIZATION = DATA / "fuzz" / "organization.yml"

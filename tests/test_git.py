@@ -1,4 +1,4 @@
-"""sopkit.git: real repositories in temporary folders, git through argument lists."""
+"""sopkit.review.git: real repositories in temporary folders, git through argument lists."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 
-from sopkit import git
-from sopkit.git import GitError
+from sopkit.review import git
+from sopkit.review.git import GitError
 
 HANDBOOK = DATA / "diff" / "handbook"
 

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from sopkit import flowchart as fc
 from sopkit.config import build_config
-from sopkit.load import Document, load_file
-from sopkit.markdown import LINKS_PER_BLOCK
-from sopkit.model import build_procedure
-from sopkit.render import RenderedSite, render_handbook
+from sopkit.format.load import Document, load_file
+from sopkit.model.model import build_procedure
+from sopkit.publish import flowchart as fc
+from sopkit.publish.markdown import LINKS_PER_BLOCK
+from sopkit.publish.render import RenderedSite, render_handbook
 
 TODAY = "2026-06-01"
 

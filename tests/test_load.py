@@ -9,9 +9,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-import sopkit.load
-from sopkit.diagnostics import Diagnostic
-from sopkit.load import MAX_BYTES, MAX_DEPTH, Document, load_bytes
+import sopkit.format.load
+from sopkit.check.diagnostics import Diagnostic
+from sopkit.format.load import MAX_BYTES, MAX_DEPTH, Document, load_bytes
 
 
 def load(text: str | bytes) -> Document:
@@ -190,8 +190,8 @@ def test_size_limit_is_checked_on_bytes_not_only_on_the_file() -> None:
 @example("\n")  # `$` in a resolver pattern once matched the empty string before it
 def test_text_that_cannot_be_a_number_null_or_bool_is_not_resolved(text: str) -> None:
     # The loader skips the resolver for plain scalars whose first character rules it out.
-    if text and text[0] not in sopkit.load._PLAIN_TEXT_FIRST:
-        assert sopkit.load._resolve_plain(text) == text
+    if text and text[0] not in sopkit.format.load._PLAIN_TEXT_FIRST:
+        assert sopkit.format.load._resolve_plain(text) == text
 
 
 def test_without_libyaml_the_same_documents_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -200,7 +200,7 @@ def test_without_libyaml_the_same_documents_and_errors(monkeypatch: pytest.Monke
     samples = [path.read_bytes() for path in sorted(DATA.rglob("*.yml"))[:40]]
     samples += [raw for name, raw in sorted(HOSTILE.items()) if len(raw) < 100_000]
     with_libyaml = [load_bytes(raw, "p.yml") for raw in samples]
-    monkeypatch.setattr(sopkit.load, "_CParser", None)
+    monkeypatch.setattr(sopkit.format.load, "_CParser", None)
     for raw, expected in zip(samples, with_libyaml, strict=True):
         got = load_bytes(raw, "p.yml")
         if isinstance(expected, Document):

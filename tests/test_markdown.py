@@ -1,4 +1,4 @@
-"""sopkit.markdown keeps Python-Markdown's work linear in the size of procedure text.
+"""sopkit.publish.markdown keeps Python-Markdown's work linear in the size of procedure text.
 
 Python-Markdown rescans a paragraph for every link in it and scans to the end of the
 paragraph for every link target that does not close; it also copies the paragraph for each
@@ -19,7 +19,7 @@ import markdown  # type: ignore[import-untyped]
 import pytest
 from markdown.inlinepatterns import LinkInlineProcessor  # type: ignore[import-untyped]
 
-from sopkit.markdown import BLOCK_CHARS, INLINE_CHARS, LINKS_PER_BLOCK, md_block, md_inline
+from sopkit.publish.markdown import BLOCK_CHARS, INLINE_CHARS, LINKS_PER_BLOCK, md_block, md_inline
 
 EXTENSIONS = ["attr_list", "admonition", "pymdownx.details", "pymdownx.superfences",
               "pymdownx.tasklist", "tables", "toc"]

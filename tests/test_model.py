@@ -1,4 +1,4 @@
-"""sopkit.model: review dates, the usual path and its duration, the flow edges."""
+"""sopkit.model.model: review dates, the usual path and its duration, the flow edges."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from sopkit.load import Document, load_file
-from sopkit.model import (
+from sopkit.format.load import Document, load_file
+from sopkit.model.model import (
     FlowEdge,
     add_months,
     build_handbook,

@@ -44,8 +44,8 @@ def test_the_wheel_declares_the_command_and_the_plugin(wheel: Path) -> None:
     archive = zipfile.ZipFile(wheel)
     (entry_points,) = [name for name in archive.namelist() if name.endswith("entry_points.txt")]
     text = archive.read(entry_points).decode()
-    assert "sopkit = sopkit.entry:run" in text
-    assert "[mkdocs.plugins]" in text and "sopkit = sopkit.plugin:SopkitPlugin" in text
+    assert "sopkit = sopkit.cli.entry:run" in text
+    assert "[mkdocs.plugins]" in text and "sopkit = sopkit.publish.plugin:SopkitPlugin" in text
 
 
 def test_the_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""sopkit.pages: every id that validates publishes, and no two things share a page."""
+"""sopkit.publish.pages: every id that validates publishes, and no two things share a page."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sopkit.cli import main
-from sopkit.pages import MAX_NAME, PagePaths, flowchart_path, page_paths
-from sopkit.render import PAGE_TEMPLATES
+from sopkit.cli.main import main
+from sopkit.publish.pages import MAX_NAME, PagePaths, flowchart_path, page_paths
+from sopkit.publish.render import PAGE_TEMPLATES
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data" / "render" / "en"

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from conftest import DATA, REPO
 
-from sopkit.check import check_handbook
+from sopkit.check.handbook import check_handbook
 from sopkit.config import build_config, load_config
-from sopkit.flow import edges
-from sopkit.labels import labels_for
-from sopkit.render import render_handbook
+from sopkit.model.flow import edges
+from sopkit.publish.labels import labels_for
+from sopkit.publish.render import render_handbook
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -18,8 +18,8 @@ from mkdocs.exceptions import Abort
 from test_site import BROKEN, TODAY, procedure_page, write_handbook
 
 from sopkit.config import OPTIONS
-from sopkit.plugin import SopkitPlugin, SopkitPluginConfig
-from sopkit.titles import safe_meta, safe_nav, safe_title
+from sopkit.publish.plugin import SopkitPlugin, SopkitPluginConfig
+from sopkit.publish.titles import safe_meta, safe_nav, safe_title
 
 MKDOCS_YML = f"""\
 site_name: Plugin test
@@ -231,34 +231,34 @@ def _site_files(site: Path) -> dict[str, bytes]:
 
 def test_pages_rendered_in_a_second_process_build_the_same_site(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sopkit.render
+    import sopkit.publish.render
 
     root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML,
                           docs={"about.md": "# About this handbook\n\nRead me first.\n"})
     monkeypatch.setenv("SOPKIT_RENDER_PROCESSES", "1")
     serial = _site_files(mkdocs_build(root))
     monkeypatch.delenv("SOPKIT_RENDER_PROCESSES")
-    monkeypatch.setattr(sopkit.render, "PARALLEL_MINIMUM", 0)
+    monkeypatch.setattr(sopkit.publish.render, "PARALLEL_MINIMUM", 0)
     started: list[bool] = []
-    start_worker = sopkit.render.LazySite.start_worker
+    start_worker = sopkit.publish.render.LazySite.start_worker
 
-    def spy(self: sopkit.render.LazySite) -> bool:
+    def spy(self: sopkit.publish.render.LazySite) -> bool:
         started.append(start_worker(self))
         return started[-1]
 
-    monkeypatch.setattr(sopkit.render.LazySite, "start_worker", spy)
+    monkeypatch.setattr(sopkit.publish.render.LazySite, "start_worker", spy)
     parallel = _site_files(mkdocs_build(root))
-    assert started == [sopkit.render._can_fork()]
+    assert started == [sopkit.publish.render._can_fork()]
     assert parallel == serial
 
 
 def test_serving_renders_in_this_process(tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import sopkit.render
+    import sopkit.publish.render
 
     root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML)
-    monkeypatch.setattr(sopkit.render, "PARALLEL_MINIMUM", 0)
-    monkeypatch.setattr(sopkit.render.LazySite, "start_worker",
+    monkeypatch.setattr(sopkit.publish.render, "PARALLEL_MINIMUM", 0)
+    monkeypatch.setattr(sopkit.publish.render.LazySite, "start_worker",
                         lambda self: pytest.fail("no worker process while serving"))
     (root / "docs").mkdir(exist_ok=True)
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
@@ -471,7 +471,7 @@ def test_serve_rebuilds_a_handbook_made_by_init(tmp_path: Path,
     from click.testing import CliRunner
     from mkdocs.livereload import LiveReloadServer
 
-    from sopkit.cli import main
+    from sopkit.cli.main import main
 
     root = tmp_path / "handbook"
     assert sopkit(tmp_path, "init", "handbook").returncode == 0
@@ -500,7 +500,7 @@ def test_serve_rebuilds_a_handbook_made_by_init(tmp_path: Path,
 @pytest.mark.parametrize("form", ["list", "mapping"])
 def test_plugin_settings_load_again_and_again(tmp_path: Path, form: str) -> None:
     """MkDocs takes the plugin items apart while loading; serve loads them on every rebuild."""
-    from sopkit.site import _FreshPlugins, with_sopkit
+    from sopkit.publish.site import _FreshPlugins, with_sopkit
 
     root = write_handbook(tmp_path, mkdocs_yml=MINIMAL_YML)
     (root / "docs").mkdir()

@@ -1,4 +1,4 @@
-"""sopkit.render: the Markdown pages of a handbook, their safety and their determinism."""
+"""sopkit.publish.render: the Markdown pages of a handbook, their safety and their determinism."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ import pytest
 import yaml
 
 from sopkit.config import Config, build_config, load_config
-from sopkit.labels import EN, ZH, labels_for
-from sopkit.load import Document, load_file
-from sopkit.markdown import md_block, md_inline, md_link, safe_url, yaml_str
-from sopkit.render import RenderedSite, flowchart, render_handbook, write_tree
+from sopkit.format.load import Document, load_file
+from sopkit.publish.labels import EN, ZH, labels_for
+from sopkit.publish.markdown import md_block, md_inline, md_link, safe_url, yaml_str
+from sopkit.publish.render import RenderedSite, flowchart, render_handbook, write_tree
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -156,7 +156,7 @@ def test_flowchart_inline_and_as_file() -> None:
 
 def test_flowchart_lanes_and_labels() -> None:
     procedures, organization = _load(DATA / "zh")
-    from sopkit.model import build_handbook
+    from sopkit.model.model import build_handbook
 
     handbook = build_handbook(procedures, organization, date(2027, 2, 1))
     svg = flowchart(handbook.procedures[0], labels_for("zh"))
@@ -227,7 +227,7 @@ def test_write_tree(tmp_path: Path) -> None:
 
 
 def test_demo_handbook_renders_every_page_kind() -> None:
-    from sopkit.check import check_handbook
+    from sopkit.check.handbook import check_handbook
 
     config = load_config(REPO)
     result = check_handbook(config, today=date(2027, 2, 1))
@@ -296,7 +296,7 @@ def test_role_pages_can_be_left_out_of_search(tmp_path: Path) -> None:
 
 def test_missing_label_is_a_problem_of_the_template(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from sopkit.templating import TemplateProblem
+    from sopkit.publish.templating import TemplateProblem
 
     root = _handbook_copy(tmp_path)
     monkeypatch.chdir(root)
@@ -450,7 +450,7 @@ def test_yaml_str_round_trips() -> None:
 
 
 def _lazy_site(root: Path, **options: object) -> tuple[Config, object]:
-    from sopkit.model import build_handbook
+    from sopkit.model.model import build_handbook
 
     procedures, organization = _load(root)
     config = _config(root, **options)
@@ -460,17 +460,17 @@ def _lazy_site(root: Path, **options: object) -> tuple[Config, object]:
 @pytest.fixture
 def parallel_always(monkeypatch: pytest.MonkeyPatch) -> None:
     """Use the worker process even for the small test handbooks."""
-    import sopkit.render
+    import sopkit.publish.render
 
-    monkeypatch.setattr(sopkit.render, "PARALLEL_MINIMUM", 0)
+    monkeypatch.setattr(sopkit.publish.render, "PARALLEL_MINIMUM", 0)
     monkeypatch.delenv("SOPKIT_RENDER_PROCESSES", raising=False)
-    if not sopkit.render._can_fork():
+    if not sopkit.publish.render._can_fork():
         pytest.skip("this machine cannot render in a second process (one core, or no fork)")
 
 
 @pytest.mark.usefixtures("parallel_always")
 def test_parallel_render_gives_the_same_bytes() -> None:
-    from sopkit.render import LazySite
+    from sopkit.publish.render import LazySite
 
     config, model = _lazy_site(DATA / "en", section="sop")
     serial = LazySite(config, model).rendered()  # type: ignore[arg-type]
@@ -487,7 +487,7 @@ def test_parallel_render_gives_the_same_bytes() -> None:
 
 @pytest.mark.usefixtures("parallel_always")
 def test_pages_asked_for_one_by_one_come_from_the_worker() -> None:
-    from sopkit.render import LazySite
+    from sopkit.publish.render import LazySite
 
     config, model = _lazy_site(DATA / "en")
     expected = LazySite(config, model).rendered()  # type: ignore[arg-type]
@@ -505,7 +505,7 @@ def test_a_worker_that_dies_leaves_the_pages_to_this_process() -> None:
     import os
     import signal
 
-    from sopkit.render import LazySite
+    from sopkit.publish.render import LazySite
 
     config, model = _lazy_site(DATA / "en")
     expected = LazySite(config, model).rendered()  # type: ignore[arg-type]
@@ -523,8 +523,8 @@ def test_a_worker_that_dies_leaves_the_pages_to_this_process() -> None:
 @pytest.mark.usefixtures("parallel_always")
 def test_a_template_error_is_raised_as_without_the_worker(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sopkit.render import LazySite
-    from sopkit.templating import TemplateProblem
+    from sopkit.publish.render import LazySite
+    from sopkit.publish.templating import TemplateProblem
 
     root = tmp_path / "handbook"
     shutil.copytree(DATA / "en", root)
@@ -551,7 +551,7 @@ def test_a_template_error_is_raised_as_without_the_worker(
 
 
 def test_handbook_views_are_worked_out_once() -> None:
-    from sopkit.model import build_handbook
+    from sopkit.model.model import build_handbook
 
     procedures, organization = _load(DATA / "en")
     handbook = build_handbook(procedures, organization, date.fromisoformat(TODAY))
@@ -572,7 +572,7 @@ def test_relative_paths_match_posixpath() -> None:
     import itertools
     import posixpath
 
-    from sopkit.render import _relpath
+    from sopkit.publish.render import _relpath
 
     paths = ["", ".", "a", "a/b", "a/b/c", "b", "b/c", "a/./b", "a//b", "x.md", "a/x.md",
              "a/b/x.md", "b/x.md", "a/b/", "../x.md", "a/../b.md", "/abs/x.md"]

@@ -1,4 +1,5 @@
-"""sopkit.sanitize: the second wall keeps what sopkit's pages legitimately hold, nothing else."""
+"""sopkit.publish.sanitize: the second wall keeps what sopkit's pages legitimately hold,
+nothing else."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import markdown
 from conftest import REPO
 
 from sopkit.config import load_config
-from sopkit.flowchart import Edge, Flow, Lane, Node, render_flowchart
-from sopkit.render import LazySite, build_model
-from sopkit.sanitize import sanitize_html
+from sopkit.publish.flowchart import Edge, Flow, Lane, Node, render_flowchart
+from sopkit.publish.render import LazySite, build_model
+from sopkit.publish.sanitize import sanitize_html
 
 
 def test_sanitiser_removes_active_content() -> None:
@@ -62,7 +63,7 @@ def test_sanitiser_keeps_flowcharts_intact() -> None:
 
 def test_a_part_cleaned_ahead_gives_the_same_page() -> None:
     config = load_config(REPO)
-    from sopkit.check import check_handbook
+    from sopkit.check.handbook import check_handbook
 
     result = check_handbook(config)
     site = LazySite(config, build_model(config, result.procedures, result.organization),

@@ -19,10 +19,8 @@ from click.testing import CliRunner, Result
 from conftest import REPO
 
 from sopkit import __version__
-from sopkit.cli import main
-from sopkit.config import load_config
-from sopkit.load import Document, load_bytes, load_file
-from sopkit.scaffold import (
+from sopkit.cli.main import main
+from sopkit.cli.scaffold import (
     DEFAULT_OWNER,
     ScaffoldError,
     check_id,
@@ -31,6 +29,8 @@ from sopkit.scaffold import (
     scalar,
     slug,
 )
+from sopkit.config import load_config
+from sopkit.format.load import Document, load_bytes, load_file
 
 SHELL_BUILTINS = {"cd", "echo", "printf", "test", "[", "export", "set", "true", "false",
                   "exit", ":"}
@@ -189,7 +189,7 @@ def test_mkdocs_yml_has_the_settings_the_pages_need(initialised: Path) -> None:
     plugins = [next(iter(item)) if isinstance(item, dict) else item
                for item in settings["plugins"]]
     assert plugins == ["search", "tags", "sopkit"]
-    from sopkit.site import markdown_extensions
+    from sopkit.publish.site import markdown_extensions
 
     assert settings["markdown_extensions"] == markdown_extensions()
 
@@ -383,7 +383,7 @@ def test_every_hook_entry_is_a_command(hook_id: str) -> None:
     words = shlex.split(_hooks()[hook_id]["entry"])
     assert words[0] == "sopkit"
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'sopkit = "sopkit.entry:run"' in pyproject  # what `language: python` installs
+    assert 'sopkit = "sopkit.cli.entry:run"' in pyproject  # what `language: python` installs
     help_text = _help(words[1])
     for option in words[2:]:
         assert option in help_text

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sopkit.diagnostics import Diagnostic
-from sopkit.load import Document, load_bytes
-from sopkit.schema import check_schema
+from sopkit.check.diagnostics import Diagnostic
+from sopkit.format.load import Document, load_bytes
+from sopkit.format.schema import check_schema
 
 BASE = """\
 id: HR-001

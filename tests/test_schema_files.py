@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from sopkit.load import Document, load_bytes, load_file
+from sopkit.format.load import Document, load_bytes, load_file
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from sopkit.cli import main
+from sopkit.cli.main import main
 from sopkit.config import build_config
-from sopkit.site import (
+from sopkit.publish.site import (
     NAV_FILE,
     RENDER_MARKER,
     SITE_MARKER,
@@ -418,7 +418,7 @@ def test_default_settings_follow_the_language(tmp_path: Path) -> None:
 def test_the_nav_is_pruned_by_default(tmp_path: Path) -> None:
     """Every page carries only the visible part of the nav, so that the build grows in
     proportion to the handbook (docs/publishing.md, Large handbooks)."""
-    from sopkit.scaffold import handbook_files
+    from sopkit.cli.scaffold import handbook_files
 
     repo = Path(__file__).resolve().parents[1]
     settings = [

@@ -20,7 +20,7 @@ import pytest
 from conftest import REPO
 from test_site import TODAY, run, tree, write_handbook
 
-from sopkit.site import RENDER_MARKER, SITE_MARKER
+from sopkit.publish.site import RENDER_MARKER, SITE_MARKER
 
 # -- render --out: never through a link, never over a file it did not write --------------------
 
@@ -147,11 +147,11 @@ def test_render_takes_over_files_holding_what_it_would_write(
 def test_a_render_stopped_half_way_lists_what_it_wrote(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The marker is written first: the next render replaces the files the stopped one left."""
-    import sopkit.output
+    import sopkit.publish.output
 
     root = write_handbook(tmp_path / "hb")
     out = tmp_path / "out"
-    real_write = sopkit.output.write_file
+    real_write = sopkit.publish.output.write_file
     calls: list[str] = []
 
     def write_then_fail(top: Path, name: str, text: str) -> Path:
@@ -160,11 +160,11 @@ def test_a_render_stopped_half_way_lists_what_it_wrote(
             raise OSError(28, "No space left on device")
         return real_write(top, name, text)
 
-    monkeypatch.setattr(sopkit.output, "write_file", write_then_fail)
+    monkeypatch.setattr(sopkit.publish.output, "write_file", write_then_fail)
     result = run(root, "render", "--out", str(out), monkeypatch=monkeypatch)
     assert result.exit_code == 2 and "No space left on device" in result.stderr
     assert len(tree(out)) == 3
-    monkeypatch.setattr(sopkit.output, "write_file", real_write)
+    monkeypatch.setattr(sopkit.publish.output, "write_file", real_write)
     rendered(root, out, monkeypatch)  # no --force needed
 
 
@@ -405,14 +405,15 @@ def test_sigterm_during_a_build_leaves_no_temporary_folder(tmp_path: Path) -> No
 
 
 def test_the_site_module_keeps_its_names() -> None:
-    """Markers and errors are still importable from sopkit.site, where callers found them."""
-    import sopkit.output
-    import sopkit.site
+    """Markers and errors are still importable from sopkit.publish.site, where callers found
+    them."""
+    import sopkit.publish.output
+    import sopkit.publish.site
 
-    assert sopkit.site.SiteError is sopkit.output.SiteError
-    assert sopkit.site.check_site_dir is sopkit.output.check_site_dir
-    assert (sopkit.site.RENDER_MARKER, sopkit.site.SITE_MARKER) == (".sopkit-render",
-                                                                  ".sopkit-site")
+    assert sopkit.publish.site.SiteError is sopkit.publish.output.SiteError
+    assert sopkit.publish.site.check_site_dir is sopkit.publish.output.check_site_dir
+    assert (sopkit.publish.site.RENDER_MARKER, sopkit.publish.site.SITE_MARKER) == (
+        ".sopkit-render", ".sopkit-site")
 
 
 @pytest.mark.parametrize(("signum", "name", "returncode"), [

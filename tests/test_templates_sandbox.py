@@ -22,11 +22,11 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from sopkit.cli import main
+from sopkit.cli.main import main
 from sopkit.config import build_config
-from sopkit.load import Document, load_file
-from sopkit.render import render_handbook
-from sopkit.templating import TemplateProblem, environment
+from sopkit.format.load import Document, load_file
+from sopkit.publish.render import render_handbook
+from sopkit.publish.templating import TemplateProblem, environment
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data" / "render" / "en"
@@ -197,7 +197,7 @@ PROBLEMS = [
      "templates/tags.md.j2:3: 'no_such_name' is undefined; use only the names "
      "docs/templates.md lists for this page, spelt as there"),
     ("# Tags\n\n{{ handbook.no_such_view }}\n",
-     "templates/tags.md.j2:3: 'sopkit.model.Handbook object' has no attribute "
+     "templates/tags.md.j2:3: 'sopkit.model.model.Handbook object' has no attribute "
      "'no_such_view'; use only the names docs/templates.md lists for this page, spelt as there"),
     ("# Tags\n\n{% include 'no-such.md.j2' %}\n",
      "templates/tags.md.j2:3: no template named 'no-such.md.j2'; add it to templates/ or fix "
@@ -274,19 +274,20 @@ def test_an_extended_block_that_fails_names_the_handbooks_template(
         "{% block references %}\n{{ procedure.no_such_field }}\n{% endblock %}\n"),
         name="procedure.md.j2")
     assert _problem(root).startswith(
-        "templates/procedure.md.j2:3: 'sopkit.model.Procedure object' has no attribute "
+        "templates/procedure.md.j2:3: 'sopkit.model.model.Procedure object' has no attribute "
         "'no_such_field'; ")
 
 
 def test_a_bug_in_sopkit_is_not_blamed_on_the_handbook(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     # An error no handbook template took part in stays what it is (an internal error).
-    import sopkit.render
+    import sopkit.publish.render
 
     def broken(minutes: float) -> str:
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(sopkit.render._Renderer, "duration", lambda self, minutes: broken(1))
+    monkeypatch.setattr(sopkit.publish.render._Renderer, "duration",
+                        lambda self, minutes: broken(1))
     root = tmp_path / "handbook"
     shutil.copytree(DATA, root)
     with pytest.raises(ZeroDivisionError):
@@ -333,18 +334,18 @@ plugins:
 def test_the_plugin_raises_a_plugin_error_with_the_same_line(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: Any,
         in_a_second_process: bool) -> None:
-    import sopkit.render
+    import sopkit.publish.render
 
     started: list[bool] = []
-    start_worker = sopkit.render.LazySite.start_worker
+    start_worker = sopkit.publish.render.LazySite.start_worker
 
-    def spied(site: sopkit.render.LazySite) -> bool:
+    def spied(site: sopkit.publish.render.LazySite) -> bool:
         started.append(start_worker(site))
         return started[-1]
 
-    monkeypatch.setattr(sopkit.render.LazySite, "start_worker", spied)
+    monkeypatch.setattr(sopkit.publish.render.LazySite, "start_worker", spied)
     if in_a_second_process:  # the pages are rendered ahead by a forked process, if it can
-        monkeypatch.setattr(sopkit.render, "PARALLEL_MINIMUM", 0)
+        monkeypatch.setattr(sopkit.publish.render, "PARALLEL_MINIMUM", 0)
     root = _handbook(tmp_path, monkeypatch, BROKEN)
     (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     (root / "docs").mkdir()
@@ -355,7 +356,7 @@ def test_the_plugin_raises_a_plugin_error_with_the_same_line(
             build(config)
     finally:
         config.plugins.on_shutdown()
-    assert started == [in_a_second_process and sopkit.render._can_fork()]
+    assert started == [in_a_second_process and sopkit.publish.render._can_fork()]
     # MkDocs logs the PluginError's message, and nothing else.
     assert [record.getMessage() for record in caplog.records
             if record.levelno >= logging.ERROR] == [BROKEN_LINE]

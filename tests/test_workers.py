@@ -1,13 +1,13 @@
-"""sopkit.workers: files checked in worker processes give what one process gives."""
+"""sopkit.check.workers: files checked in worker processes give what one process gives."""
 
 from __future__ import annotations
 
 import pytest
 from conftest import REPO
 
-from sopkit.file_check import check_file
-from sopkit.load import Document, load_file
-from sopkit.workers import PARALLEL_MIN_FILES, in_parallel, workers_for
+from sopkit.check.file_check import check_file
+from sopkit.check.workers import PARALLEL_MIN_FILES, in_parallel, workers_for
+from sopkit.format.load import Document, load_file
 
 
 def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:

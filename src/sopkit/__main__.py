@@ -1,5 +1,5 @@
 """`python -m sopkit` runs the command line."""
 
-from sopkit.entry import run
+from sopkit.cli.entry import run
 
 run()

@@ -14,8 +14,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from sopkit.escape import printable
-from sopkit.words import did_you_mean
+from sopkit.check.escape import printable
+from sopkit.format.words import did_you_mean
 
 RULE_LEVELS = ("error", "warning", "off")
 LOCAL_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
@@ -57,7 +57,7 @@ class Config(NamedTuple):
     config_file: Path | None = None
     site_dir: Path | None = None
     cache_dir: Path | None = None
-    """The cache folder mkdocs.yml names, if any (see sopkit.cache.default_cache_dir)."""
+    """The cache folder mkdocs.yml names, if any (see sopkit.check.cache.default_cache_dir)."""
     mkdocs: Mapping[str, Any] = {}  # shared: never changed (Mapping)
     """The whole mkdocs.yml as read (empty when there is none)."""
     handbook_owners: tuple[str, ...] = ()

@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import cast
 
-from sopkit.load import Document, load_bytes
+from sopkit.format.load import Document, load_bytes
 from sopkit.rules import Handbook, HandbookCheck, ProcedureCheck, Rule, all_rules
 
 TODAY = date(2026, 3, 1)

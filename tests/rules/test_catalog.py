@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sopkit.diagnostics import Diagnostic
-from sopkit.load import load_bytes
+from sopkit.check.diagnostics import Diagnostic
+from sopkit.format.load import load_bytes
+from sopkit.format.schema import SchemaKind, check_schema
 from sopkit.rules import all_rules
-from sopkit.schema import SchemaKind, check_schema
 
 from .helpers import BASE, compose, examples, problems, sections, yaml_blocks
 

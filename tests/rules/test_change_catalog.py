@@ -13,9 +13,9 @@ import re
 
 import pytest
 
-from sopkit.load import Document, load_bytes
+from sopkit.format.load import Document, load_bytes
+from sopkit.format.schema import check_schema
 from sopkit.rules import Change, ChangeCheck, all_rules
-from sopkit.schema import check_schema
 
 from .helpers import BASE, Found, compose, examples, rule, sections, yaml_blocks
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from sopkit.dates import add_months
+from sopkit.format.dates import add_months
 
 from .helpers import TODAY, examples, rule, run
 

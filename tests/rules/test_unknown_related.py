@@ -33,7 +33,7 @@ def test_each_unknown_id_is_reported() -> None:
 
 
 def test_a_procedure_that_breaks_the_format_still_exists(tmp_path: Path) -> None:
-    from sopkit.check import check_handbook
+    from sopkit.check.handbook import check_handbook
     from sopkit.config import build_config
 
     (tmp_path / "procedures").mkdir()

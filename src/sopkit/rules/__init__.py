@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Literal, NamedTuple
 
-from sopkit.diagnostics import RuleInfo, Severity
-from sopkit.load import Document, JsonPath
+from sopkit.check.diagnostics import RuleInfo, Severity
+from sopkit.format.load import Document, JsonPath
 
 Scope = Literal["procedure", "handbook", "change"]
 

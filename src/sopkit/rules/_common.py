@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
-from sopkit import words
+from sopkit.format import words
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from sopkit.load import Document, JsonPath
+from sopkit.format.load import Document, JsonPath
 
 
 class RoleUse(NamedTuple):

@@ -8,7 +8,7 @@ from sopkit.rules import Change, Problem, change_rule
 from sopkit.rules._common import joined
 from sopkit.rules._semver import parse
 
-# sopkit.diff (and with it git and subprocess) is imported inside the checks: a plain
+# sopkit.review.diff (and with it git and subprocess) is imported inside the checks: a plain
 # `sopkit validate` registers these rules but never runs them, and should not pay for it.
 
 
@@ -115,7 +115,7 @@ def check(change: Change) -> Iterator[Problem]:
         summary: First approved version.
     ```
     """
-    from sopkit.diff import (
+    from sopkit.review.diff import (
         NEEDS_MINOR,
         compare,
         describe,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from sopkit.rules import Change, Problem, change_rule
 from sopkit.rules._semver import Version, parse
 
-# sopkit.diff (and with it git and subprocess) is imported inside the checks: a plain
+# sopkit.review.diff (and with it git and subprocess) is imported inside the checks: a plain
 # `sopkit validate` registers these rules but never runs them, and should not pay for it.
 
 
@@ -102,7 +102,7 @@ def check(change: Change) -> Iterator[Problem]:
         summary: First approved version.
     ```
     """
-    from sopkit.diff import (
+    from sopkit.review.diff import (
         content_changed,
     )
     if change.base is None or change.head is None:
@@ -124,7 +124,7 @@ def check(change: Change) -> Iterator[Problem]:
 
 
 def _advice(change: Change, old: Version | None) -> str:
-    from sopkit.diff import (
+    from sopkit.review.diff import (
         NEEDS_MINOR,
         compare,
         describe,

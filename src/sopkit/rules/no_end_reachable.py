@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sopkit.flow import successors, traps
-from sopkit.load import Document
+from sopkit.format.load import Document
+from sopkit.model.flow import successors, traps
 from sopkit.rules import Handbook, Problem, procedure_rule
 from sopkit.rules._common import quoted
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sopkit.dates import add_months, parse_date
-from sopkit.load import Document
+from sopkit.format.dates import add_months, parse_date
+from sopkit.format.load import Document
 from sopkit.rules import Handbook, Problem, procedure_rule
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sopkit.load import Document
+from sopkit.format.load import Document
 from sopkit.rules import Handbook, Problem, procedure_rule
 from sopkit.rules._roles import organization_roles, title_of
 

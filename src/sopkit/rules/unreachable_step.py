@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sopkit.flow import predecessors, reachable, successors
-from sopkit.load import Document
+from sopkit.format.load import Document
+from sopkit.model.flow import predecessors, reachable, successors
 from sopkit.rules import Handbook, Problem, procedure_rule
 from sopkit.rules._common import quoted
 

@@ -1,0 +1,134 @@
+"""What `sopkit validate` does: find the handbook, check it, add the change rules when
+asked, print the report, and say which exit code it earned.
+
+Both ways into the command use it: the click command in sopkit.cli.main (any option,
+``--help``) and the quick way in sopkit.cli.entry (``sopkit validate [PATH...]``),
+so neither imports click here: output goes straight to the standard streams.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from sopkit.check.diagnostics import Diagnostic
+    from sopkit.check.handbook import CheckResult
+    from sopkit.config import Config
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageProblem(Exception):
+    """The command cannot run as asked (exit 2); the message says what to change."""
+
+
+def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
+                      strict: bool = False, today: date | None = None,
+                      config_file: Path | None = None, base: str | None = None,
+                      cache: bool = True, jobs: int | None = None) -> int:
+    """Check the handbook in the current folder (reporting on ``paths`` only, when given),
+    print the report on stdout, and return the exit code: 0 clean, 1 problems, 2 a file
+    could not be read. UsageProblem when there is no handbook or no such path."""
+    from sopkit.check.discover import PathError, display_name
+    from sopkit.check.escape import visible
+    from sopkit.check.handbook import check_handbook, rule_infos
+    from sopkit.check.report import format_report
+    from sopkit.config import ConfigError, load_config
+
+    try:
+        config = load_config(Path.cwd(), config_file)
+    except ConfigError as error:
+        raise UsageProblem(str(error)) from None
+    if not paths and not config.procedures.is_dir():
+        raise UsageProblem(
+            f"there is no procedures folder here ({visible(display_name(config.procedures))}/): "
+            "run sopkit in the handbook's folder, pass files or folders, or start a handbook "
+            "with 'sopkit init'")
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    try:
+        result = check_handbook(config, paths, today=today, progress=_progress(fmt),
+                                cache=cache, jobs=jobs)
+    except PathError as error:
+        raise UsageProblem(str(error)) from None
+    if base is not None:
+        result = _with_change_rules(result, config, base, paths)
+    color = fmt == "text" and wants_color(sys.stdout)
+    write(sys.stdout, format_report(fmt, result.diagnostics, files=result.files,
+                                    rules=rule_infos(), color=color))
+    if any(diagnostic.rule == "io" for diagnostic in result.diagnostics):
+        return EXIT_USAGE  # a file could not be read: an I/O problem, not a finding
+    return EXIT_PROBLEMS if result.failed(strict or config.strict) else EXIT_OK
+
+
+def write(stream: TextIO | None, text: str) -> None:
+    """``text`` on ``stream``, as click.echo would: nothing when there is no stream, and
+    characters its encoding cannot hold (``PYTHONIOENCODING=ascii``) replaced, not fatal."""
+    if stream is None:
+        return
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = stream.encoding or "utf-8"
+        stream.write(text.encode(encoding, "replace").decode(encoding))
+    stream.flush()
+
+
+def _with_change_rules(result: CheckResult, config: Config, base: str,
+                       paths: Sequence[Path]) -> CheckResult:
+    """Add the change rules' findings against ``base``; only for the files ``paths`` cover,
+    if any, named as the report names them."""
+    from sopkit.review.diff import change_diagnostics, diff_handbook
+    from sopkit.review.git import GitError
+
+    try:
+        found = change_diagnostics(config, diff_handbook(config, base, None))
+    except GitError as error:
+        raise UsageProblem(str(error)) from None
+    if paths:  # the files the paths cover, whether or not they have another finding
+        found = _covered(config, paths, found)
+    # A new version without its history entry is already reported by
+    # history-version-mismatch in a full validation: say it once.
+    mismatched = {d.file for d in result.diagnostics if d.rule == "history-version-mismatch"}
+    found = [d for d in found if not (d.rule == "history-not-updated" and d.file in mismatched)]
+    merged = tuple(sorted({*result.diagnostics, *found}))
+    return result._replace(diagnostics=merged)
+
+
+def _covered(config: Config, paths: Sequence[Path],
+             found: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """The findings of ``found`` about files ``paths`` cover (as check_handbook finds them),
+    each naming its file as the report names it."""
+    from sopkit.check.discover import Paths, expand_names
+
+    files = Paths()
+    selected = expand_names(paths, files, handbook=(config.procedures, config.organization))
+    covered = {files.resolve(path): files.display(path) for path in selected}
+    return [diagnostic._replace(file=covered[key]) for diagnostic in found
+            if (key := files.resolve(diagnostic.file)) in covered]
+
+
+def wants_color(stream: TextIO | None) -> bool:
+    """Colours on ``stream``: a terminal, unless NO_COLOR is set (None: it was closed)."""
+    return not os.environ.get("NO_COLOR") and stream is not None and stream.isatty()
+
+
+def _progress(fmt: str) -> Callable[[int, int], None] | None:
+    """A progress line on stderr for long runs on a terminal; silent in CI and pipes."""
+    if fmt != "text" or sys.stderr is None or not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < 200:
+            return
+        if done == total:
+            write(sys.stderr, "\r\x1b[K")
+        elif done % 50 == 0:
+            write(sys.stderr, f"\rchecking {done}/{total} procedures…")
+
+    return show

@@ -1,0 +1,499 @@
+"""JSON Schema validation, with errors in words a procedure writer understands.
+
+jsonschema reports a JSON path and a message written for programmers
+("'x' does not match '^[A-Z]...'"). This module turns each error into one
+line at the line and column of the offending value (of the key, for an
+unknown key), saying what is wrong and what to do.
+
+Most documents are valid, and for them a compiled validator (jsonschema-rs)
+answers in a fraction of the time: the pure-Python validator, which the
+messages come from, runs only for a document the compiled one rejects (or
+cannot judge). The compiled validator is given a schema translated to mean
+exactly what the Python one means (the `pattern` and `format` semantics
+below), and the two are tested to agree. Without jsonschema-rs, or for a
+schema it cannot be trusted with, the Python validator does everything.
+jsonschema itself is imported only when a message is needed, so that a clean
+run does not pay for importing it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from sopkit.check.diagnostics import Diagnostic
+from sopkit.format.load import Document, JsonPath
+from sopkit.format.packaged import data_folder
+from sopkit.format.words import did_you_mean
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+SchemaKind = Literal["procedure", "organization"]
+SCHEMA_KINDS: tuple[SchemaKind, ...] = ("procedure", "organization")
+
+# Singular names for list items in messages: ("steps", 2) reads "step 3".
+_ITEM_NAMES = {
+    "steps": "step", "roles": "role", "inputs": "input", "outputs": "output",
+    "objectives": "objective", "definitions": "definition", "resources": "resource",
+    "metrics": "metric", "risks": "risk", "training": "training", "records": "record",
+    "references": "reference", "history": "history entry", "branches": "branch",
+    "departments": "department", "people": "person",
+}
+
+# What each pattern of the schemas means, for people rather than regex readers.
+_PATTERN_HINTS = {
+    r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$":
+        "use capital letters and digits in parts joined by '-', like HR-001",
+    r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$":
+        "use lower-case letters and digits in parts joined by '-', like hr-manager",
+    r"^[0-9]+(\.[0-9]+)?(m|h|d|w)$":
+        "write a number and a unit: m (minutes), h (hours), d (days) or w (weeks), "
+        "like 30m or 1.5d",
+    r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$":
+        "write a version as three numbers, like 1.2.0",
+    r"^[^\r\n]*\n?$": "keep it on one line",
+    r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$": "write a full address with no spaces, like https://example.com/page",
+    r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$": "write the GitHub account name without '@', like lina-hr",
+}
+
+_TYPE_WORDS: dict[str, str] = {
+    "string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+    "array": "a list", "object": "a mapping of keys", "null": "empty",
+}
+
+
+def _schema_folder() -> Path:
+    return data_folder("schemas")
+
+
+def schema_path(kind: SchemaKind) -> Path:
+    return _schema_folder() / f"{kind}.schema.json"
+
+
+def schema_text(kind: SchemaKind) -> str:
+    return schema_path(kind).read_text(encoding="utf-8")
+
+
+@cache
+def load_schema(kind: SchemaKind) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(schema_text(kind))
+    return data
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """`pattern` as JSON Schema means it: Python's `$` would also match before a final newline."""
+    if not isinstance(instance, str):
+        return
+    if re.search(pattern, instance) is None or (
+        pattern.endswith("$") and instance.endswith("\n")
+        and re.search(pattern[:-1] + r"\Z", instance) is None
+    ):
+        from jsonschema.exceptions import ValidationError
+
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def validator(kind: SchemaKind) -> Any:
+    """The pure-Python validator of ``kind``: slow, but its errors make the messages."""
+    from jsonschema import Draft7Validator, validators
+
+    extended = validators.extend(Draft7Validator, {"pattern": _pattern})
+    return extended(load_schema(kind), format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+def check_schema(document: Document, kind: SchemaKind) -> list[Diagnostic]:
+    """Every way ``document`` breaks the schema, one diagnostic each."""
+    if fast_verdict(document, kind) is True:
+        return []
+    found: dict[tuple[int, int, str], Diagnostic] = {}
+    for error in validator(kind).iter_errors(document.data):
+        for diagnostic in _explain(document, kind, _meant(error)):
+            found.setdefault((diagnostic.line, diagnostic.column, diagnostic.message), diagnostic)
+    return sorted(found.values())
+
+
+# -- the compiled fast path ---------------------------------------------------------------------
+
+
+def fast_verdict(document: Document, kind: SchemaKind) -> bool | None:
+    """The compiled validator's verdict on ``document``: True valid, False invalid,
+    None when it cannot judge (no jsonschema-rs, or values it does not represent
+    as Python does, such as NaN). Only True is acted on: False and None send the
+    document to the Python validator, whose verdict is final.
+    """
+    compiled = compiled_validator(kind)
+    if compiled is None:
+        return None
+    for raw in document.numbers.values():
+        # .nan and .inf have no JSON form, and a long number may not be held exactly in
+        # Rust: such rare documents (and hex or octal numbers) go to the Python validator.
+        if len(raw) > 15 or not raw[-1:].isdigit():
+            return None
+    try:
+        return bool(compiled.is_valid(document.data))
+    except Exception:  # a value it cannot convert (a lone surrogate, ...): let Python judge
+        return None
+
+
+@cache
+def compiled_validator(kind: SchemaKind) -> Any | None:
+    """jsonschema-rs' Draft 7 validator for ``kind``, or None when it is not usable."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    schema = compiled_schema(load_schema(kind))
+    if schema is None:
+        return None
+    try:
+        return jsonschema_rs.Draft7Validator(
+            schema, validate_formats=True, formats=dict(_FORMATS),
+            ignore_unknown_formats=False,
+        )
+    except Exception:
+        return None
+
+
+_RE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def _is_date(instance: str) -> bool:
+    """`format: date` exactly as jsonschema checks it (a real date, YYYY-MM-DD)."""
+    if _RE_DATE.fullmatch(instance) is None:
+        return False
+    try:
+        date.fromisoformat(instance)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_email(instance: str) -> bool:
+    """`format: email` exactly as jsonschema checks it."""
+    return "@" in instance
+
+
+_FORMATS = {"date": _is_date, "email": _is_email}
+"""The formats the schemas use, checked in Python as jsonschema checks them. A schema
+with any other format is left to the Python validator."""
+
+# Python's \s (str.isspace) spelt out for a Rust regex, whose \s differs (U+001C-U+001F,
+# U+0085 and U+FEFF).
+_PY_SPACE = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SIMPLE_ESCAPES = frozenset("\\.-+*?()[]{}|^$/rnt")
+
+
+_SUBSCHEMA = frozenset({"additionalItems", "additionalProperties", "contains", "propertyNames",
+                        "if", "then", "else", "not", "items"})
+_SUBSCHEMA_LIST = frozenset({"allOf", "anyOf", "oneOf", "items"})
+_SUBSCHEMA_MAP = frozenset({"properties", "definitions", "$defs", "dependencies"})
+_DATA = frozenset({"enum", "const", "default", "examples"})
+
+
+class _Untranslatable(Exception):
+    """A construct the compiled validator might read differently from the Python one."""
+
+
+def compiled_schema(schema: Any) -> Any | None:
+    """``schema`` with its regular expressions spelt so that a Rust engine reads them as
+    Python does, or None when some construct might be read differently (then only the
+    Python validator is used)."""
+    try:
+        return _translate(schema)
+    except _Untranslatable:
+        return None
+
+
+def _translate(schema: Any) -> Any:
+    if not isinstance(schema, dict):
+        return schema  # true / false
+    result: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "pattern" and isinstance(value, str):
+            result[key] = _rust_pattern(value, end_anchor=True)
+        elif key == "patternProperties" and isinstance(value, dict):
+            result[key] = {_rust_pattern(pattern, end_anchor=False): _translate(subschema)
+                           for pattern, subschema in value.items()}
+        elif key == "format" and value not in _FORMATS:
+            raise _Untranslatable(f"format {value!r}")
+        elif key in _SUBSCHEMA_LIST and isinstance(value, list):
+            result[key] = [_translate(item) for item in value]
+        elif key in _SUBSCHEMA and isinstance(value, dict | bool):
+            result[key] = _translate(value)
+        elif key in _SUBSCHEMA_MAP and isinstance(value, dict):
+            result[key] = {name: _translate(item) for name, item in value.items()}
+        elif isinstance(value, dict) and key not in _DATA:
+            raise _Untranslatable(key)  # an unknown keyword might hold schemas
+        else:
+            result[key] = value  # data: enum, const, required, description, $ref, ...
+    return result
+
+
+def _rust_pattern(pattern: str, *, end_anchor: bool) -> str:
+    r"""``pattern`` for a Rust regex engine, meaning what sopkit's Python check means.
+
+    Only a small, well-understood subset is translated: literals, classes,
+    groups, alternation, quantifiers, ``^`` at the start and ``$`` at the end
+    (where sopkit's `pattern` means "end of text", as Rust's `$` does; in
+    patternProperties Python's own `$` applies, so there it is refused), and the
+    escapes ``\s``, ``\S`` and punctuation. Anything else is untranslatable.
+    """
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        index += 1
+        if char == "\\":
+            escaped = pattern[index : index + 1]
+            index += 1
+            if escaped == "s":
+                out.append(_PY_SPACE if in_class else f"[{_PY_SPACE}]")
+            elif escaped == "S" and not in_class:
+                out.append(f"[^{_PY_SPACE}]")
+            elif escaped in _SIMPLE_ESCAPES:
+                out.append("\\" + escaped)
+            else:
+                raise _Untranslatable(pattern)
+            continue
+        if in_class:
+            if char == "[" or pattern[index - 1 : index + 1] in ("&&", "--", "~~"):
+                raise _Untranslatable(pattern)  # nested classes, set operations in Rust
+            in_class = char != "]"
+            out.append(char)
+            continue
+        if char == "[":
+            in_class = True
+            if pattern.startswith("^", index):
+                out.append("[^")
+                index += 1
+            else:
+                out.append("[")
+            if pattern.startswith("]", index):
+                raise _Untranslatable(pattern)  # a leading ']' is literal only in Python
+            continue
+        if (char == "." or (char == "(" and pattern.startswith("?", index))
+                or (char == "^" and index != 1)
+                or (char == "$" and (index != len(pattern) or not end_anchor))):
+            raise _Untranslatable(pattern)  # `.` differs at \r and U+2028; (?...) differs
+        out.append(char)
+    if in_class:
+        raise _Untranslatable(pattern)
+    return "".join(out)
+
+
+def _meant(error: ValidationError) -> ValidationError:
+    """For an anyOf/oneOf failure, the branch the writer most likely meant."""
+    from jsonschema.exceptions import best_match
+
+    while error.context:
+        error = best_match(error.context)
+    return error
+
+
+def _explain(document: Document, kind: SchemaKind, error: ValidationError) -> Iterator[Diagnostic]:
+    path: JsonPath = tuple(error.absolute_path)
+    where = describe(path, document.data, kind)
+    field = _field_name(path, kind)
+    instance = error.instance
+    validator_name = error.validator
+    value = error.validator_value
+
+    def at(target: JsonPath, message: str, *, key: bool = False) -> Diagnostic:
+        line, column = document.position(target, key=key)
+        return Diagnostic(document.file, line, column, "error", "schema", _one_line(message))
+
+    if validator_name == "additionalProperties" and isinstance(instance, Mapping):
+        allowed = sorted(error.schema.get("properties", {}))
+        for extra in _extra_keys(instance, error.schema):
+            hint = did_you_mean(extra, allowed)
+            yield at((*path, extra), f"unknown key '{extra}' in {where}{hint}", key=True)
+        return
+    if validator_name == "required":
+        # A misspelt key ("purpse") is reported as unknown with a suggestion; do not
+        # also report the key it was meant to be as missing.
+        import difflib
+
+        extras = _extra_keys(instance, error.schema) if isinstance(instance, Mapping) else []
+        missing = [name for name in value if name not in instance
+                   and not difflib.get_close_matches(name, extras, n=1, cutoff=0.6)]
+        if len(missing) == 1:
+            yield at(path, f"{where} is missing the required key '{missing[0]}': add it")
+        elif missing:
+            names = ", ".join(f"'{name}'" for name in missing)
+            yield at(path, f"{where} is missing the required keys {names}: add them")
+        return
+    if validator_name is None or value is False:  # a `false` schema: the key may not be here
+        yield at(path, f"{field} is not allowed in {describe(path[:-1], document.data, kind)}"
+                       f"{_why_not_allowed(path, document.data)}", key=True)
+        return
+    if validator_name == "not" and value == {} and path and isinstance(path[-1], str):
+        place = describe(path[:-1], document.data, kind)
+        reason = error.schema.get("description")
+        message = (f"in {place}: {reason.rstrip('.')}" if reason
+                   else f"'{path[-1]}' is not allowed in {place}: remove it")
+        yield at(path, message, key=True)
+        return
+    if validator_name == "not" and isinstance(value, Mapping) and "required" in value:
+        for name in value["required"]:
+            if isinstance(instance, Mapping) and name in instance:
+                yield at((*path, name), f"'{name}' is not allowed in {where}"
+                                        f"{_why_not_allowed((*path, name), document.data)}",
+                         key=True)
+        return
+    yield at(path, _message(document, path, field, validator_name, value, instance))
+
+
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _one_line(message: str) -> str:
+    """A message quotes keys and values as written; a line break in one (a key such as
+    "\\n") is shown escaped, so that every diagnostic stays on one line."""
+    return _LINE_BREAKS.sub(lambda match: repr(match.group())[1:-1], message)
+
+
+def _message(document: Document, path: JsonPath, field: str, validator_name: str,
+             value: Any, instance: Any) -> str:
+    if validator_name == "type":
+        return _type_message(document, path, field, value, instance)
+    if validator_name == "enum":
+        choices = [str(choice) for choice in value]
+        hint = did_you_mean(str(instance), choices)
+        return f"{field} '{instance}' is not allowed{hint}: use one of {', '.join(choices)}"
+    if validator_name == "pattern":
+        pattern_hint = _PATTERN_HINTS.get(value)
+        if pattern_hint is None:
+            return f"{field} '{instance}' does not have the required form ({value})"
+        return f"{field} '{instance}' is not valid: {pattern_hint}"
+    if validator_name == "format" and value == "date":
+        return (f"{field} '{instance}' is not a real date: write it as YYYY-MM-DD, "
+                "like 2026-01-31")
+    if validator_name == "minItems":
+        if value == 1:
+            return f"{field} is empty: it needs at least one entry"
+        return f"{field} needs at least {value} entries, not {len(instance)}"
+    if validator_name == "maxItems":
+        return f"{field} has {len(instance)} entries; at most {value} are allowed"
+    if validator_name == "minLength":
+        return f"{field} is empty: write a value"
+    if validator_name == "maxLength":
+        return f"{field} is longer than {value} characters: shorten it"
+    if validator_name in ("minimum", "exclusiveMinimum"):
+        return f"{field} is {instance}; it must be at least {value}"
+    if validator_name in ("maximum", "exclusiveMaximum"):
+        return f"{field} is {instance}; it must be at most {value}"
+    if validator_name == "uniqueItems":
+        return f"{field} lists the same entry twice: keep one"
+    if validator_name == "const":
+        return f"{field} must be {json.dumps(value, ensure_ascii=False)}"
+    return f"{field}: {' '.join(str(instance)[:80].split())} is not valid here"
+
+
+def _type_message(document: Document, path: JsonPath, field: str, value: Any,
+                  instance: Any) -> str:
+    expected = value if isinstance(value, list) else [value]
+    wanted = " or ".join(_TYPE_WORDS.get(str(name), str(name)) for name in expected)
+    if "string" in expected:
+        raw = document.numbers.get(path)
+        if raw is not None:
+            return (f"{field} {raw} is read as a number: put it in quotes, "
+                    f"\"{raw}\", to keep it as text")
+        if isinstance(instance, bool):
+            word = "true" if instance else "false"
+            return f"{field} {word} is read as true/false: put it in quotes, \"{word}\""
+    if instance is None:
+        return f"{field} is empty: write {wanted}"
+    return f"{field} must be {wanted}, not {_kind_of(instance)}"
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "empty"
+
+
+def _extra_keys(instance: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
+    known = set(schema.get("properties", {}))
+    patterns = [re.compile(pattern) for pattern in schema.get("patternProperties", {})]
+    return sorted(
+        key for key in instance
+        if key not in known and not any(pattern.search(key) for pattern in patterns)
+    )
+
+
+def _why_not_allowed(path: JsonPath, data: Any) -> str:
+    step = _lookup(data, path[:-1])
+    key = path[-1] if path else ""
+    if isinstance(step, Mapping):
+        if "decision" in step and key in ("next", "end"):
+            return (": a decision's branches say where the flow goes; "
+                    f"remove '{key}' or the decision")
+        if step.get("end") is True and key in ("next", "decision"):
+            return f": an end step ends the flow; remove '{key}' or 'end: true'"
+    return ": remove it"
+
+
+def _lookup(data: Any, path: JsonPath) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _field_name(path: JsonPath, kind: SchemaKind) -> str:
+    """How to name the value at ``path``: 'version', 'step 3 role', ..."""
+    if not path:
+        return "the file"
+    last = path[-1]
+    if isinstance(last, int):
+        parent = path[-2] if len(path) > 1 else ""
+        return f"{_ITEM_NAMES.get(str(parent), 'entry')} {last + 1} of '{parent}'"
+    return str(last)
+
+
+def describe(path: JsonPath, data: Any, kind: SchemaKind = "procedure") -> str:
+    """Where ``path`` is, in words: "step 3 ('check-docs')", "'review'", "the procedure"."""
+    parts: list[str] = []
+    node = data
+    for index, part in enumerate(path):
+        node = node[part] if isinstance(node, list | dict) and _has(node, part) else None  # type: ignore[index]
+        if isinstance(part, int):
+            parent = str(path[index - 1]) if index else ""
+            label = f"{_ITEM_NAMES.get(parent, 'entry')} {part + 1}"
+            if isinstance(node, Mapping) and isinstance(node.get("id"), str):
+                label += f" ('{node['id']}')"
+            if parts:
+                parts[-1] = label
+            else:
+                parts.append(label)
+        else:
+            parts.append(f"'{part}'")
+    if not parts:
+        return "the procedure" if kind == "procedure" else "organization.yml"
+    return " > ".join(parts)
+
+
+def _has(node: Any, part: str | int) -> bool:
+    if isinstance(node, list):
+        return isinstance(part, int) and 0 <= part < len(node)
+    return part in node
+
+

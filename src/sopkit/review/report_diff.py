@@ -1,0 +1,397 @@
+"""Formatters for `sopkit diff`: a handbook diff and the change rules' findings, as text.
+
+- ``markdown``: for a pull-request comment or ``$GITHUB_STEP_SUMMARY``;
+- ``json``: for scripts;
+- ``text``: for people at a terminal.
+
+Procedure text is hostile input here: it can hold ``|``, ``<``, backticks,
+newlines, control characters and ``@mentions``. In Markdown every value is a
+code span (never HTML, never a mention or link) and every other piece of
+procedure text is escaped; in text and Markdown, control and bidirectional
+characters are shown as escapes, and JSON writes them as ``\\uNNNN`` (one policy
+with `sopkit validate`'s reports: :mod:`sopkit.check.escape`).
+Long values are shortened around the part that changed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sopkit.check.diagnostics import Diagnostic
+from sopkit.check.escape import json_escaped, valid_unicode, visible
+from sopkit.review.diff import FieldChange, HandbookDiff, ProcedureDiff
+
+FORMATS = ("markdown", "json", "text")
+
+WIDTH = 60
+"""Longest value shown, in characters; longer ones are shortened around the change."""
+
+COMMENT_LIMIT = 65_536
+"""Characters GitHub takes in a pull-request comment or a step summary: longer Markdown is
+cut at a line (see :func:`fit_comment`)."""
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$])")
+_LABELS = {"added": "added", "removed": "removed", "modified": "modified",
+           "unchanged": "unchanged", "invalid": "invalid"}
+
+
+def format_diff(diff: HandbookDiff, fmt: str, diagnostics: Sequence[Diagnostic] = ()) -> str:
+    """``diff`` and the change rules' ``diagnostics`` in format ``fmt``, ending with a newline."""
+    formatters: dict[str, Callable[[HandbookDiff, Sequence[Diagnostic]], str]] = {
+        "markdown": _markdown, "json": _json, "text": _text,
+    }
+    if fmt not in formatters:
+        raise ValueError(f"unknown diff format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    text = valid_unicode(formatters[fmt](diff, diagnostics))
+    return fit_comment(text) if fmt == "markdown" else text
+
+
+def fit_comment(markdown: str, limit: int = COMMENT_LIMIT) -> str:
+    """``markdown`` as it is when it fits in ``limit`` characters; else its first lines
+    and a last one that says the rest was left out and how to see it."""
+    if len(markdown) <= limit:
+        return markdown
+    lines = markdown.splitlines()
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        note = _cut_note(len(lines) - len(kept))
+        if size + len(line) + 1 + len(note) > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept) + "\n" + _cut_note(len(lines) - len(kept))
+
+
+def _cut_note(left_out: int) -> str:
+    return (f"\n**The report is cut here**: {left_out} more lines do not fit in a GitHub "
+            "comment. Run `sopkit diff --format text` with the same revisions for all of it.\n")
+
+
+# -- shared ------------------------------------------------------------------------------------
+
+
+def _one_line(text: str) -> str:
+    return visible(text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " "))
+
+
+def _plain(value: Any) -> str:
+    """A loaded value as one line of text."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _one_line(value.rstrip("\n"))
+    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
+        return "[" + ", ".join(_plain(v) for v in value) + "]"
+    if isinstance(value, dict):
+        for key in ("title", "name", "term", "summary", "description"):
+            if isinstance(value.get(key), str):
+                return _one_line(value[key])
+    return _one_line(json.dumps(value, ensure_ascii=False))
+
+
+def _shorten(text: str, start: int = 0) -> str:
+    """``text`` cut to :data:`WIDTH` characters from about ``start``, with ellipses."""
+    if len(text) <= WIDTH:
+        return text
+    if start <= 0:
+        return text[: WIDTH - 1] + "…"
+    start = min(start, len(text) - (WIDTH - 1))
+    if start + WIDTH - 1 >= len(text):
+        return "…" + text[start:]
+    return "…" + text[start : start + WIDTH - 2] + "…"
+
+
+def _pair(before: Any, after: Any) -> tuple[str, str]:
+    """Before and after as short texts, both cut around where they first differ."""
+    old, new = _plain(before), _plain(after)
+    if len(old) <= WIDTH and len(new) <= WIDTH:
+        return old, new
+    common = 0
+    while common < min(len(old), len(new)) and old[common] == new[common]:
+        common += 1
+    start = max(0, common - WIDTH // 3)
+    return _shorten(old, start), _shorten(new, start)
+
+
+def _version(procedure: ProcedureDiff) -> tuple[str, str]:
+    return procedure.base_version or "–", procedure.head_version or "–"
+
+
+def _change_label(procedure: ProcedureDiff) -> str:
+    label = _LABELS[procedure.change]
+    if procedure.moved:
+        label = "moved" if procedure.change == "unchanged" else f"{label}, moved"
+    return label
+
+
+def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    return errors, len(diagnostics) - errors
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _findings(diagnostics: Sequence[Diagnostic]) -> str:
+    errors, warnings = _counts(diagnostics)
+    parts = [_plural(errors, "error")] if errors else []
+    if warnings:
+        parts.append(_plural(warnings, "warning"))
+    return " and ".join(parts) if parts else "no findings"
+
+
+def _where(d: Diagnostic) -> str:
+    return f"{d.file}:{d.line}:{d.column}" if d.line > 0 else d.file
+
+
+def _for(procedure: ProcedureDiff, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    files = {procedure.head_file, procedure.base_file} - {None}
+    return [d for d in diagnostics if d.file in files]
+
+
+def _head_name(diff: HandbookDiff) -> str:
+    if diff.head is None:
+        return "the working tree"
+    return f"{diff.head} ({diff.head_commit[:12] if diff.head_commit else '?'})"
+
+
+# -- markdown ----------------------------------------------------------------------------------
+
+
+def md_text(text: str) -> str:
+    """Procedure text made inert in Markdown: escaped, on one line, no @mentions."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", _one_line(text))
+    return escaped.replace("@", "@\u200b")  # a zero-width space: no mention, no e-mail link
+
+
+def md_code(text: str, *, table: bool = False) -> str:
+    """``text`` as a code span, with a fence longer than any run of backticks in it (and
+    control and bidi characters as escapes, as everywhere: file names reach here)."""
+    text = visible(text)
+    if text == "":
+        return '`""`'
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    span = f"{fence}{pad}{text}{pad}{fence}"
+    return span.replace("|", "\\|") if table else span
+
+
+def _md_change(change: FieldChange) -> str:
+    path = md_code(change.path)
+    if change.change == "changed":
+        old, new = _pair(change.before, change.after)
+        return f"{path}: {md_code(old)} → {md_code(new)}"
+    if change.change == "reordered":
+        old, new = _pair(change.before, change.after)
+        return f"{path} reordered: {md_code(old)} → {md_code(new)}"
+    value = change.after if change.change == "added" else change.before
+    return f"{path} {change.change}: {md_code(_shorten(_plain(value)))}"
+
+
+def _md_organization(diff: HandbookDiff) -> list[str]:
+    """organization.yml's changes, when it changed: who holds which role, which
+    departments there are. Procedures that name a removed role are reported by
+    validation (unknown-role)."""
+    org = diff.organization
+    if org is None or org.change == "unchanged":
+        return []
+    lines = ["", f"### {md_code(org.file)} {_ORGANIZATION_CHANGE[org.change]}", ""]
+    lines += _md_problems("at the base revision", org.base_problems)
+    lines += _md_problems("now", org.head_problems)
+    lines += [f"- {_md_change(change)}" for change in org.changes]
+    return lines
+
+
+_ORGANIZATION_CHANGE = {"added": "added", "removed": "removed", "modified": "changed",
+                        "invalid": "is not valid", "unchanged": "unchanged"}
+
+
+def _md_table(changed: Sequence[ProcedureDiff]) -> list[str]:
+    lines = ["| Procedure | Title | Change | Version | Material |",
+             "| --- | --- | --- | --- | --- |"]
+    for p in changed:
+        before, after = _version(p)
+        ident = md_code(p.id, table=True) if p.id else md_text(p.head_file or p.base_file or "")
+        material = "**yes**" if p.is_material else ""
+        cell = md_text(_shorten(p.title))
+        lines.append(f"| {ident} | {cell} | {_change_label(p)} | "
+                     f"{md_text(before)} → {md_text(after)} | {material} |")
+    return lines
+
+
+def _md_problems(side: str, problems: Sequence[Diagnostic]) -> list[str]:
+    return [f"- {side}: {md_code(_where(d))} {md_text(d.message)}" for d in problems]
+
+
+def _md_procedure(p: ProcedureDiff, found: Sequence[Diagnostic]) -> list[str]:
+    name = md_text(p.id or p.head_file or p.base_file or "")
+    lines = ["", f"### {name} {md_text(_shorten(p.title))}".rstrip(), ""]
+    facts = []
+    if p.moved:
+        facts.append(f"Moved from {md_code(p.base_file or '')} to {md_code(p.head_file or '')}.")
+    if p.change == "modified":
+        before, after = _version(p)
+        entry = "with a new history entry" if p.history_added else "no new history entry"
+        version = (f"Version {md_text(before)} → {md_text(after)}" if before != after
+                   else f"Version {md_text(after)}, not raised")
+        facts.append(f"{version}, {entry}.")
+    if p.change == "invalid":
+        facts.append("Cannot be compared: the file does not load or breaks the procedure format "
+                     "(`sopkit validate` says more).")
+    if facts:
+        lines += [" ".join(facts), ""]
+    if p.base_problems or p.head_problems:
+        lines += [*_md_problems("at the base revision", p.base_problems),
+                  *_md_problems("now", p.head_problems), ""]
+    if found:
+        lines += ["**Findings**", ""]
+        lines += [f"- **{d.severity}** `{d.rule}` {md_code(_where(d))}: {md_text(d.message)}"
+                  for d in found]
+        lines.append("")
+    if p.material:
+        lines += ["**Material changes**", "", *(f"- {_md_change(c)}" for c in p.material), ""]
+    if p.other:
+        lines += ["**Other changes**", "", *(f"- {_md_change(c)}" for c in p.other), ""]
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def _markdown(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
+    changed = diff.changed
+    base = f"{md_code(diff.base)} at {md_code(diff.base_commit[:12])}"
+    head = (md_text(_head_name(diff)) if diff.head is None
+            else f"{md_code(diff.head)} at {md_code((diff.head_commit or '')[:12])}")
+    lines = ["## sopkit: procedure changes", "",
+             f"Compared {base} (the merge base) with {head}."]
+    if not changed:
+        lines += ["", f"No procedure changed ({_plural(len(diff.unchanged), 'procedure')} "
+                      "compared)."]
+        lines += _md_organization(diff)
+        return "\n".join(lines) + "\n"
+    errors, warnings = _counts(diagnostics)
+    summary = f"{_plural(len(changed), 'procedure')} changed, {len(diff.unchanged)} unchanged"
+    if errors or warnings:
+        summary += f"; the change rules report **{_findings(diagnostics)}**"
+    lines += ["", summary + ".", "", *_md_table(changed)]
+    shown: set[Diagnostic] = set()
+    for p in changed:
+        found = _for(p, diagnostics)
+        shown.update(found)
+        if p.change == "added" and not found:
+            continue
+        if p.change == "removed" and not p.base_problems:
+            continue
+        lines += _md_procedure(p, found)
+    lines += _md_organization(diff)
+    rest = [d for d in diagnostics if d not in shown]
+    if rest:
+        lines += ["", "### Other findings", ""]
+        lines += [f"- **{d.severity}** `{d.rule}` {md_code(_where(d))}: {md_text(d.message)}"
+                  for d in rest]
+    return "\n".join(lines) + "\n"
+
+
+# -- json --------------------------------------------------------------------------------------
+
+
+def _json_change(change: FieldChange) -> dict[str, Any]:
+    return {"path": change.path, "change": change.change, "before": change.before,
+            "after": change.after, "material": change.material or None}
+
+
+def _json_diagnostic(d: Diagnostic) -> dict[str, Any]:
+    return {"file": d.file, "line": d.line, "column": d.column, "severity": d.severity,
+            "rule": d.rule, "message": d.message}
+
+
+def _json_procedure(p: ProcedureDiff) -> dict[str, Any]:
+    return {
+        "id": p.id, "title": p.title, "change": p.change, "moved": p.moved,
+        "base_file": p.base_file, "head_file": p.head_file,
+        "version": {"before": p.base_version, "after": p.head_version},
+        "history_added": p.history_added, "material": p.is_material,
+        "material_changes": [_json_change(c) for c in p.material],
+        "other_changes": [_json_change(c) for c in p.other],
+        "problems": {"base": [_json_diagnostic(d) for d in p.base_problems],
+                     "head": [_json_diagnostic(d) for d in p.head_problems]},
+    }
+
+
+def _json(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
+    errors, warnings = _counts(diagnostics)
+    data = {
+        "base": {"revision": diff.base, "commit": diff.base_commit},
+        "head": {"revision": diff.head, "commit": diff.head_commit,
+                 "working_tree": diff.head is None},
+        "procedures": [_json_procedure(p) for p in diff.changed],
+        "unchanged": [p.id for p in diff.unchanged],
+        "organization": None if diff.organization is None else {
+            "file": diff.organization.file, "change": diff.organization.change,
+            "changes": [_json_change(c) for c in diff.organization.changes],
+            "problems": {"base": [_json_diagnostic(d) for d in diff.organization.base_problems],
+                         "head": [_json_diagnostic(d) for d in diff.organization.head_problems]},
+        },
+        "diagnostics": [_json_diagnostic(d) for d in diagnostics],
+        "summary": {"changed": len(diff.changed), "unchanged": len(diff.unchanged),
+                    "material": sum(1 for p in diff.changed if p.is_material),
+                    "errors": errors, "warnings": warnings},
+    }
+    return json_escaped(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n"
+
+
+# -- text --------------------------------------------------------------------------------------
+
+
+def _text_change(change: FieldChange) -> str:
+    if change.change in ("changed", "reordered"):
+        old, new = _pair(change.before, change.after)
+        verb = ": " if change.change == "changed" else " reordered: "
+        return f"{visible(change.path)}{verb}{old} → {new}"
+    value = change.after if change.change == "added" else change.before
+    return f"{visible(change.path)} {change.change}: {_shorten(_plain(value))}"
+
+
+def _text(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
+    lines = [f"Compared {visible(diff.base)} (merge base {diff.base_commit[:12]}) with "
+             f"{visible(_head_name(diff))}."]
+    for p in diff.changed:
+        before, after = _version(p)
+        name = visible(p.id or p.head_file or p.base_file or "")
+        material = ", material" if p.is_material else ""
+        version = (f", version {visible(before)} → {visible(after)}" if before != after
+                   else f", version {visible(after)}" if after != "–" else "")
+        lines += ["", f"{name} {_one_line(_shorten(p.title))}".rstrip(),
+                  f"  {_change_label(p)}{material}{version}"]
+        if p.moved:
+            lines.append(f"  moved from {visible(p.base_file or '')} to "
+                         f"{visible(p.head_file or '')}")
+        if p.change == "modified" and p.head_version != p.base_version:
+            lines.append("  history: " + ("new entry" if p.history_added else "no new entry"))
+        for side, problems in (("at the base revision", p.base_problems),
+                               ("now", p.head_problems)):
+            lines += [f"  {side}: {visible(_where(d))}: {visible(d.message)}"
+                      for d in problems]
+        lines += [f"  material: {_text_change(c)}" for c in p.material]
+        lines += [f"  {_text_change(c)}" for c in p.other]
+    org = diff.organization
+    if org is not None and org.change != "unchanged":
+        lines += ["", f"{visible(org.file)} {_ORGANIZATION_CHANGE[org.change]}"]
+        for side, problems in (("at the base revision", org.base_problems),
+                               ("now", org.head_problems)):
+            lines += [f"  {side}: {visible(_where(d))}: {visible(d.message)}"
+                      for d in problems]
+        lines += [f"  {_text_change(c)}" for c in org.changes]
+    if diagnostics:
+        lines.append("")
+        lines += [f"{visible(_where(d))}: {d.severity} {d.rule}: {visible(d.message)}"
+                  for d in diagnostics]
+    lines += ["", f"{_plural(len(diff.changed), 'procedure')} changed, "
+                  f"{len(diff.unchanged)} unchanged; {_findings(diagnostics)}"]
+    return "\n".join(lines) + "\n"
