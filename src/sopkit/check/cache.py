@@ -379,7 +379,7 @@ class Cache:
             self._added = self._changed = True
 
     def context_findings(self, key: bytes) -> Any | None:
-        """The findings kept for the handbook-wide ``key`` (see check.py), if any."""
+        """The findings kept for the handbook-wide ``key`` (see handbook.py), if any."""
         kept_key, findings = self._findings
         return findings if kept_key == key and isinstance(findings, tuple) else None
 

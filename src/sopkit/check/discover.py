@@ -7,7 +7,7 @@ it. For 10,000 files, path objects and a system call per file would be a good
 part of a re-run that finds everything in the cache, so the work is done on
 strings, once per folder.
 
-Two kinds of file are found but not taken as they are (check.py reports them):
+Two kinds of file are found but not taken as they are (handbook.py reports them):
 
 * a file whose name (or the name of a folder it is in, below the folder
   searched) holds a control or bidirectional character (``unsafe-file-name``):

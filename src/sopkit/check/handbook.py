@@ -237,7 +237,7 @@ def _levels(config: Config, skip: frozenset[str]) -> dict[str, Severity]:
     """Rule name -> the severity it reports with; rules that are off are left out."""
     levels: dict[str, Severity] = {}
     for rule in all_rules():
-        if rule.scope == "change" or rule.name in skip:  # change rules need a base: diff.py
+        if rule.scope == "change" or rule.name in skip:  # change rules need a base: review/diff.py
             continue
         level = config.rules.get(rule.name, rule.info.severity)
         if level != "off":

@@ -4,7 +4,7 @@ Each rule is a small registered unit (one module per rule in this package):
 a stable kebab-case name, a default severity, a one-line summary and a doc
 (the function's docstring, with a failing and a fixed example). A rule reads
 schema-valid documents and yields :class:`Problem` values; it never decides
-severity and never prints. ``check.py`` turns problems into diagnostics with
+severity and never prints. ``sopkit.check.handbook`` turns problems into diagnostics with
 the severity the handbook's config gives the rule.
 """
 
