@@ -28,7 +28,7 @@ import os
 import sys
 from typing import NoReturn
 
-EXIT_PROBLEMS, EXIT_USAGE = 1, 2
+from sopkit.cli.exit_codes import ExitCode
 
 
 def run() -> NoReturn:
@@ -50,7 +50,7 @@ def run() -> NoReturn:
         write(sys.stderr, f"sopkit: internal error ({type(error).__name__}: {error}); this is "
                           "a bug in sopkit: please report it, with SOPKIT_DEBUG=1 set to show "
                           "the details\n")
-        sys.exit(EXIT_USAGE)
+        sys.exit(ExitCode.USAGE)
     sys.exit(0)  # pragma: no cover - click's main exits itself
 
 
@@ -71,12 +71,12 @@ def _validate(arguments: list[str]) -> int:
         return validate_handbook(tuple(Path(argument) for argument in arguments))
     except UsageProblem as error:
         write(sys.stderr, f"sopkit: {error}\n")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except KeyboardInterrupt:
         write(sys.stderr, "\nAborted!\n")  # as click says it
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     except BrokenPipeError:
-        return EXIT_PROBLEMS  # the reader went away (`| head`): as click exits then
+        return ExitCode.PROBLEMS  # the reader went away (`| head`): as click exits then
 
 
 def _exit_now(code: int) -> NoReturn:
@@ -85,5 +85,5 @@ def _exit_now(code: int) -> NoReturn:
             if stream is not None:
                 stream.flush()
     except BrokenPipeError:
-        code = EXIT_PROBLEMS
+        code = ExitCode.PROBLEMS
     os._exit(code)

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from sopkit import __version__
+from sopkit.cli.exit_codes import ExitCode
 
 if TYPE_CHECKING:
     from sopkit.check.handbook import CheckResult
     from sopkit.config import Config
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -31,7 +31,7 @@ def _fail(message: str) -> NoReturn:
 
     # One line, whatever a value quoted in the message holds (mkdocs.yml, a path).
     click.echo(f"sopkit: {visible(message)}", err=True)
-    sys.exit(EXIT_USAGE)
+    sys.exit(ExitCode.USAGE)
 
 
 def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -182,7 +182,7 @@ def _checked_for_publishing(config_file: Path | None, strict: bool,
                    nl=False, err=True)
     if result.failed(config.strict):
         click.echo("sopkit: fix the errors above first; nothing was published", err=True)
-        sys.exit(EXIT_PROBLEMS)
+        sys.exit(ExitCode.PROBLEMS)
     return config, result
 
 
@@ -282,7 +282,7 @@ def build(force: bool, strict: bool, today: date | None, config_file: Path | Non
         _fail(str(error))
     except BuildFailed as error:
         click.echo(f"sopkit: the build failed ({error}); the last good site is kept", err=True)
-        sys.exit(EXIT_PROBLEMS)
+        sys.exit(ExitCode.PROBLEMS)
     except OSError as error:
         _fail(str(error))
     from sopkit.check.discover import display_name
@@ -315,7 +315,7 @@ def serve(dev_addr: str | None, strict: bool, today: date | None,
         _fail(str(error))
     except BuildFailed as error:
         click.echo(f"sopkit: the build failed ({error})", err=True)
-        sys.exit(EXIT_PROBLEMS)
+        sys.exit(ExitCode.PROBLEMS)
 
 
 # -- pull-request review: diff ----------------------------------------------------------------
@@ -375,7 +375,7 @@ def diff(base: str | None, head: str | None, fmt: str | None,
     diagnostics = change_diagnostics(config, handbook_diff)
     click.echo(format_diff(handbook_diff, fmt, diagnostics), nl=False)
     failed = any(d.severity == "error" for d in diagnostics)
-    sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+    sys.exit(ExitCode.PROBLEMS if failed else ExitCode.OK)
 
 
 # -- setting up: init, new, codeowners ------------------------------------------------------
@@ -507,9 +507,9 @@ def codeowners(check: bool, output: Path | None, force: bool, config_file: Path 
                 command = "sopkit codeowners --force" if foreign else "sopkit codeowners"
                 click.echo(f"{name} is out of date: {difference}; run '{command}' and commit "
                            "the result")
-                sys.exit(EXIT_PROBLEMS)
+                sys.exit(ExitCode.PROBLEMS)
             click.echo(f"{name} is up to date")
-            sys.exit(EXIT_OK)
+            sys.exit(ExitCode.OK)
         changed = routing.write(path, text, force=force)
     except (ConfigError, routing.CodeownersError) as error:
         _fail(str(error))

@@ -15,12 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from sopkit.cli.exit_codes import ExitCode
+
 if TYPE_CHECKING:
     from sopkit.check.diagnostics import Diagnostic
     from sopkit.check.handbook import CheckResult
     from sopkit.config import Config
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 class UsageProblem(Exception):
@@ -62,8 +63,8 @@ def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
     write(sys.stdout, format_report(fmt, result.diagnostics, files=result.files,
                                     rules=rule_infos(), color=color))
     if any(diagnostic.rule == "io" for diagnostic in result.diagnostics):
-        return EXIT_USAGE  # a file could not be read: an I/O problem, not a finding
-    return EXIT_PROBLEMS if result.failed(strict or config.strict) else EXIT_OK
+        return ExitCode.USAGE  # a file could not be read: an I/O problem, not a finding
+    return ExitCode.PROBLEMS if result.failed(strict or config.strict) else ExitCode.OK
 
 
 def write(stream: TextIO | None, text: str) -> None:
