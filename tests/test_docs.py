@@ -23,16 +23,7 @@ PENDING_OPTIONS: set[tuple[str, str]] = set()
 """Options the guides describe that another part of sopkit is still adding to the command."""
 
 BOOT = """\
-import importlib, click
 from sopkit.cli.main import main
-for name in ("sopkit._cli_scaffold", "sopkit._cli_review"):
-    try:
-        module = importlib.import_module(name)
-    except ImportError:
-        continue
-    for value in list(vars(module).values()):
-        if isinstance(value, click.Command) and not isinstance(value, click.Group):
-            main.commands.setdefault(value.name, value)
 main(prog_name="sopkit")
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
 from collections.abc import Callable
 from datetime import date
 from html.parser import HTMLParser
@@ -464,8 +465,11 @@ def parallel_always(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(sopkit.publish.render, "PARALLEL_MINIMUM", 0)
     monkeypatch.delenv("SOPKIT_RENDER_PROCESSES", raising=False)
-    if not sopkit.publish.render._can_fork():
-        pytest.skip("this machine cannot render in a second process (one core, or no fork)")
+    # Never skipped: CI's machines have two cores and fork. A thread left running by an
+    # earlier test would make the renderer stay in one process; that is a test's bug.
+    assert sopkit.publish.render._can_fork(), (
+        "the renderer would not fork here: one core, no fork, or threads left running "
+        f"({[thread.name for thread in threading.enumerate()]})")
 
 
 @pytest.mark.usefixtures("parallel_always")
