@@ -7,8 +7,10 @@ that use them, so `sopkit validate` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -32,6 +34,27 @@ def _fail(message: str) -> NoReturn:
     # One line, whatever a value quoted in the message holds (mkdocs.yml, a path).
     click.echo(f"sopkit: {visible(message)}", err=True)
     sys.exit(ExitCode.USAGE)
+
+
+@contextlib.contextmanager
+def _publishing_reported(afterwards: str = "") -> Iterator[None]:
+    """Report what stops `render`, `build` or `serve` as the command line does: a template
+    or file problem in one line (exit 2), a stop by a signal (128 + its number) and a failed
+    build (exit 1), these two ending with ``afterwards`` (what became of the output)."""
+    from sopkit.publish.output import Terminated
+    from sopkit.publish.site import BuildFailed, SiteError
+    from sopkit.publish.templating import TemplateProblem
+
+    try:
+        yield
+    except (TemplateProblem, SiteError, OSError) as problem:
+        _fail(str(problem))
+    except Terminated as stopped:
+        click.echo(f"sopkit: stopped by {stopped.name}{afterwards}", err=True)
+        sys.exit(stopped.exit_code)
+    except BuildFailed as error:
+        click.echo(f"sopkit: the build failed ({error}){afterwards}", err=True)
+        sys.exit(ExitCode.PROBLEMS)
 
 
 def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -227,24 +250,15 @@ def render(out: Path, force: bool, strict: bool, today: date | None,
       sopkit render --out build/handbook
       sopkit render --out build/handbook --today 2026-01-31
     """
-    from sopkit.publish.output import Terminated, sigterm_stops_cleanly
+    from sopkit.publish.output import sigterm_stops_cleanly
     from sopkit.publish.render import render_handbook
-    from sopkit.publish.site import SiteError, write_render
-    from sopkit.publish.templating import TemplateProblem
+    from sopkit.publish.site import write_render
 
     config, result = _checked_for_publishing(config_file, strict, today)
-    try:
-        with sigterm_stops_cleanly():  # the render process's folder is removed on the way out
-            rendered = render_handbook(config, result.contents(), result.organization)
-            written = write_render(rendered, out, force=force)
-    except TemplateProblem as problem:
-        _fail(str(problem))
-    except Terminated as stopped:
-        click.echo(f"sopkit: stopped by {stopped.name}; run sopkit render again to finish "
-                   f"{out}", err=True)
-        sys.exit(stopped.exit_code)
-    except (SiteError, OSError) as error:
-        _fail(str(error))
+    with (_publishing_reported(f"; run sopkit render again to finish {out}"),
+          sigterm_stops_cleanly()):  # the render process's folder is removed on the way out
+        rendered = render_handbook(config, result.contents(), result.organization)
+        written = write_render(rendered, out, force=force)
     click.echo(f"Wrote {len(written)} files to {out}")
 
 
@@ -266,25 +280,12 @@ def build(force: bool, strict: bool, today: date | None, config_file: Path | Non
     good site is kept); 2 a usage, configuration or file problem; 143 stopped
     by SIGTERM, 129 by SIGHUP (the last good site is kept).
     """
-    from sopkit.publish.output import Terminated
-    from sopkit.publish.site import BuildFailed, SiteError, build_site
-    from sopkit.publish.templating import TemplateProblem
+    from sopkit.publish.site import build_site
 
     config, result = _checked_for_publishing(config_file, strict, today)
-    try:
+    # A template problem comes from the plugin, before MkDocs has said anything.
+    with _publishing_reported("; the last good site is kept"):
         site = build_site(config, result, force=force, strict=strict)
-    except TemplateProblem as problem:  # raised by the plugin, MkDocs has said nothing
-        _fail(str(problem))
-    except Terminated as stopped:
-        click.echo(f"sopkit: stopped by {stopped.name}; the last good site is kept", err=True)
-        sys.exit(stopped.exit_code)
-    except SiteError as error:
-        _fail(str(error))
-    except BuildFailed as error:
-        click.echo(f"sopkit: the build failed ({error}); the last good site is kept", err=True)
-        sys.exit(ExitCode.PROBLEMS)
-    except OSError as error:
-        _fail(str(error))
     from sopkit.check.discover import display_name
 
     click.echo(f"Built the site in {display_name(site)}")
@@ -301,21 +302,12 @@ def serve(dev_addr: str | None, strict: bool, today: date | None,
     Watches the procedures folder, organization.yml, the handbook's templates
     and the docs folder. Stop with Ctrl+C.
     """
-    from sopkit.publish.output import Terminated, sigterm_stops_cleanly
-    from sopkit.publish.site import BuildFailed, SiteError, serve_site
+    from sopkit.publish.output import sigterm_stops_cleanly
+    from sopkit.publish.site import serve_site
 
     config, _result = _checked_for_publishing(config_file, strict, today)
-    try:
-        with sigterm_stops_cleanly():  # MkDocs removes its temporary site on the way out
-            serve_site(config, dev_addr=dev_addr, strict=strict)
-    except Terminated as stopped:
-        click.echo(f"sopkit: stopped by {stopped.name}", err=True)
-        sys.exit(stopped.exit_code)
-    except SiteError as error:
-        _fail(str(error))
-    except BuildFailed as error:
-        click.echo(f"sopkit: the build failed ({error})", err=True)
-        sys.exit(ExitCode.PROBLEMS)
+    with _publishing_reported(), sigterm_stops_cleanly():  # MkDocs removes its temporary site
+        serve_site(config, dev_addr=dev_addr, strict=strict)
 
 
 # -- pull-request review: diff ----------------------------------------------------------------

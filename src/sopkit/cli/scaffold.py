@@ -367,29 +367,26 @@ def _listing(choices: list[str]) -> str:
 
 
 def _check_department(department: str, organization: Document | None) -> None:
-    if not LOCAL_ID.fullmatch(department):
-        raise ScaffoldError(f"'{printable(department)}' is not a department id: write lowercase "
-                            "letters and digits joined by hyphens, e.g. hr")
-    if organization is None:
-        return
-    known = _ids(organization.data.get("departments"))
-    if department not in known:
-        listed = f"; its departments are {_listing(known)}" if known else ""
-        raise ScaffoldError(f"department '{department}' is not in organization.yml"
-                            f"{did_you_mean(department, known)}{listed}; add it there first")
+    _check_known(department, organization, "department", "departments", "hr")
 
 
 def _check_owner(owner: str, organization: Document | None) -> None:
-    if not LOCAL_ID.fullmatch(owner):
-        raise ScaffoldError(f"'{printable(owner)}' is not a role id: write lowercase letters and "
-                            "digits joined by hyphens, e.g. hr-manager")
+    _check_known(owner, organization, "role", "roles", "hr-manager")
+
+
+def _check_known(value: str, organization: Document | None, kind: str, key: str,
+                 example: str) -> None:
+    """``value`` is an id of a ``kind`` that organization.yml lists under ``key``."""
+    if not LOCAL_ID.fullmatch(value):
+        raise ScaffoldError(f"'{printable(value)}' is not a {kind} id: write lowercase "
+                            f"letters and digits joined by hyphens, e.g. {example}")
     if organization is None:
         return
-    known = _ids(organization.data.get("roles"))
-    if owner not in known:
-        listed = f"; its roles are {_listing(known)}" if known else ""
-        raise ScaffoldError(f"role '{owner}' is not in organization.yml"
-                            f"{did_you_mean(owner, known)}{listed}; add it there first")
+    known = _ids(organization.data.get(key))
+    if value not in known:
+        listed = f"; its {key} are {_listing(known)}" if known else ""
+        raise ScaffoldError(f"{kind} '{value}' is not in organization.yml"
+                            f"{did_you_mean(value, known)}{listed}; add it there first")
 
 
 def _check_unique(config: Config, procedure_id: str) -> None:
