@@ -57,6 +57,11 @@ def test_the_spec_change_rules_are_registered() -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_each_change_rule_lives_in_the_module_named_after_its_id(name: str) -> None:
+    assert rule(name).check.__module__ == "sopkit.rules." + name.replace("-", "_")
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_rule_metadata(name: str) -> None:
     info = rule(name).info
     assert re.fullmatch(r"[a-z]+(-[a-z]+)*", info.name)

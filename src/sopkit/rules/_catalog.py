@@ -23,7 +23,7 @@ from sopkit.rules import (  # noqa: F401
 
 # isort: split
 from sopkit.rules import (  # noqa: F401  (the change rules: review/diff.py runs them)
-    change_history_not_updated,
-    change_material_needs_minor,
-    change_version_not_raised,
+    history_not_updated,
+    material_change_needs_minor,
+    version_not_raised,
 )
