@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from sopkit.cli.main import diff as diff_command
 from sopkit.cli.main import main
 from sopkit.config import load_config
 from sopkit.format.load import Document, load_bytes
-from sopkit.review.diff import (
+from sopkit.review.compare import (
     OWNER,
     STEP_RACI,
     STEP_REMOVED,
@@ -27,10 +28,10 @@ from sopkit.review.diff import (
     FieldChange,
     compare,
     content_changed,
-    diff_handbook,
     history_added,
     same,
 )
+from sopkit.review.diff import diff_handbook
 from sopkit.review.report_diff import COMMENT_LIMIT, fit_comment, format_diff, md_code, md_text
 
 ONBOARDING = "procedures/hr/onboarding.yml"
@@ -434,6 +435,19 @@ def test_a_removed_step_is_not_also_a_reorder() -> None:
     steps = BEFORE["steps"]
     assert paths(compare(BEFORE, changed(steps=[steps[0], steps[2]]))) == [
         ("steps[accounts]", "removed", STEP_REMOVED)]
+
+
+def test_the_change_rules_compare_without_git_the_diff_or_the_config() -> None:
+    # `sopkit validate` registers the change rules at start-up, so what they import (the
+    # pure comparison) is paid for on every run, and must not import the diff (no cycle).
+    code = ("import sys, sopkit.rules._catalog, sopkit.review.compare; "
+            "print(' '.join(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    modules = set(done.stdout.split())
+    assert "sopkit.review.compare" in modules
+    assert not modules & {"subprocess", "dataclasses", "sopkit.config", "sopkit.review.git",
+                          "sopkit.review.diff", "sopkit.review.revisions"}
 
 
 def test_raci_owner_and_fields_addressed_by_id_and_name() -> None:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sopkit.review.compare import NEEDS_MINOR, compare, describe
 from sopkit.rules import Change, Problem, change_rule
 from sopkit.rules._common import joined
 from sopkit.rules._semver import parse
-
-# sopkit.review.diff (and with it git and subprocess) is imported inside the checks: a plain
-# `sopkit validate` registers these rules but never runs them, and should not pay for it.
 
 
 @change_rule("material-change-needs-minor", "error",
@@ -115,11 +113,6 @@ def check(change: Change) -> Iterator[Problem]:
         summary: First approved version.
     ```
     """
-    from sopkit.review.diff import (
-        NEEDS_MINOR,
-        compare,
-        describe,
-    )
     if change.base is None or change.head is None:
         return
     before, after = change.base.data.get("version"), change.head.data.get("version")

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sopkit.review.compare import NEEDS_MINOR, compare, content_changed, describe
 from sopkit.rules import Change, Problem, change_rule
 from sopkit.rules._semver import Version, parse
-
-# sopkit.review.diff (and with it git and subprocess) is imported inside the checks: a plain
-# `sopkit validate` registers these rules but never runs them, and should not pay for it.
 
 
 @change_rule("version-not-raised", "error",
@@ -102,9 +100,6 @@ def check(change: Change) -> Iterator[Problem]:
         summary: First approved version.
     ```
     """
-    from sopkit.review.diff import (
-        content_changed,
-    )
     if change.base is None or change.head is None:
         return
     before, after = change.base.data.get("version"), change.head.data.get("version")
@@ -124,11 +119,6 @@ def check(change: Change) -> Iterator[Problem]:
 
 
 def _advice(change: Change, old: Version | None) -> str:
-    from sopkit.review.diff import (
-        NEEDS_MINOR,
-        compare,
-        describe,
-    )
     assert change.base is not None and change.head is not None
     if old is None:
         return "raise it"
