@@ -15,10 +15,10 @@ from conftest import DATA
 from sopkit.check.escape import printable
 from sopkit.cli.main import main
 from sopkit.config import load_config
-from sopkit.review.codeowners import (
+from sopkit.review.codeowners import escape
+from sopkit.review.codeowners_file import (
     FOOTER,
     HEADER,
-    escape,
     is_generated,
     repository_root,
     split,
