@@ -20,7 +20,7 @@ import posixpath
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal
 
 from sopkit.check.escape import visible
@@ -313,19 +313,3 @@ def read_blobs(root: Path, oids: Iterable[str]) -> dict[str, bytes]:
         position += size + 1
     return contents
 
-
-def read_files(root: Path, commit: str, paths: Sequence[str]) -> dict[str, bytes]:
-    """The contents of ``paths`` (relative to the root) at ``commit``; missing ones (and
-    symbolic links) are left out.
-
-    Reads git objects, never the working tree, and checks nothing out.
-    """
-    by_path: dict[str, Blob] = {}
-    parents = {str(PurePosixPath(path).parent) for path in paths}
-    for parent in parents:
-        for blob in list_blobs(root, commit, parent):
-            if not blob.link:  # its content is a path, not the file's: see follow_link
-                by_path[blob.path] = blob
-    found = [by_path[path] for path in paths if path in by_path]
-    contents = read_blobs(root, (blob.oid for blob in found))
-    return {blob.path: contents[blob.oid] for blob in found}
