@@ -14,8 +14,9 @@ field, addressed by ids rather than list positions: ``steps[prepare].duration``,
 counted from 1.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: with it, creating the FieldChange
+# NamedTuple compiles each field's annotation string, about a millisecond on every
+# `sopkit validate` start (the change rules import this module).
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, NamedTuple
