@@ -18,6 +18,7 @@ from sopkit.cli.main import diff as diff_command
 from sopkit.cli.main import main
 from sopkit.config import load_config
 from sopkit.format.load import Document, load_bytes
+from sopkit.report.diff import COMMENT_LIMIT, fit_comment, format_diff, md_code, md_text
 from sopkit.review.diff import (
     OWNER,
     STEP_RACI,
@@ -31,7 +32,6 @@ from sopkit.review.diff import (
     history_added,
     same,
 )
-from sopkit.review.report_diff import COMMENT_LIMIT, fit_comment, format_diff, md_code, md_text
 
 ONBOARDING = "procedures/hr/onboarding.yml"
 OFFBOARDING = "procedures/hr/offboarding.yml"

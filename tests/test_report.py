@@ -10,7 +10,7 @@ from conftest import DATA, Golden
 from jsonschema import Draft4Validator
 
 from sopkit.check.diagnostics import IO, SCHEMA, SYNTAX, Diagnostic, RuleInfo
-from sopkit.check.report import FORMATS, escape_data, escape_property, format_report
+from sopkit.report.validation import FORMATS, escape_data, escape_property, format_report
 
 MISSING_OWNER = RuleInfo(
     name="missing-owner",

@@ -29,7 +29,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 
 def _fail(message: str) -> NoReturn:
-    from sopkit.check.escape import visible
+    from sopkit.format.terminal import visible
 
     # One line, whatever a value quoted in the message holds (mkdocs.yml, a path).
     click.echo(f"sopkit: {visible(message)}", err=True)
@@ -189,10 +189,10 @@ def _checked_for_publishing(config_file: Path | None, strict: bool,
                             today: date | None) -> tuple[Config, CheckResult]:
     """Load and check the handbook; print its problems on stderr; exit 1 if it has errors."""
     from sopkit.check.handbook import check_handbook, rule_infos
-    from sopkit.check.report import format_report
     from sopkit.cli.validate import wants_color
     from sopkit.config import ConfigError, load_config
     from sopkit.publish.site import with_options
+    from sopkit.report.validation import format_report
 
     try:
         config = with_options(load_config(Path.cwd(), config_file), today=today, strict=strict)
@@ -350,9 +350,9 @@ def diff(base: str | None, head: str | None, fmt: str | None,
       sopkit diff origin/main -f markdown >> "$GITHUB_STEP_SUMMARY"
     """
     from sopkit.config import ConfigError, load_config
+    from sopkit.report.diff import format_diff
     from sopkit.review.diff import change_diagnostics, diff_handbook
     from sopkit.review.git import GitError
-    from sopkit.review.report_diff import format_diff
 
     try:
         config = load_config(Path.cwd(), config_file)

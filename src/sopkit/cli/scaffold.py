@@ -22,10 +22,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import sopkit
-from sopkit.check.escape import printable
 from sopkit.config import LOCAL_ID, Config
 from sopkit.format.load import Document, load_bytes, load_file
 from sopkit.format.packaged import data_folder
+from sopkit.format.terminal import printable
 from sopkit.format.words import did_you_mean
 
 Language = Literal["en", "zh"]

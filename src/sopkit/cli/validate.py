@@ -36,10 +36,10 @@ def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
     print the report on stdout, and return the exit code: 0 clean, 1 problems, 2 a file
     could not be read. UsageProblem when there is no handbook or no such path."""
     from sopkit.check.discover import PathError, display_name
-    from sopkit.check.escape import visible
     from sopkit.check.handbook import check_handbook, rule_infos
-    from sopkit.check.report import format_report
     from sopkit.config import ConfigError, load_config
+    from sopkit.format.terminal import visible
+    from sopkit.report.validation import format_report
 
     try:
         config = load_config(Path.cwd(), config_file)

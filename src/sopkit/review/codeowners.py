@@ -38,9 +38,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sopkit.check.escape import printable
 from sopkit.config import LOCAL_ID, Config
 from sopkit.format.load import Document, load_file
+from sopkit.format.terminal import printable
 
 if TYPE_CHECKING:
     from sopkit.check.discover import Boundary
