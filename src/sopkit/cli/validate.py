@@ -2,8 +2,9 @@
 asked, print the report, and say which exit code it earned.
 
 Both ways into the command use it: the click command in sopkit.cli.main (any option,
-``--help``) and the quick way in sopkit.cli.entry (``sopkit validate [PATH...]``),
-so neither imports click here: output goes straight to the standard streams.
+``--help``) and the quick path in sopkit.cli.entry (``sopkit validate [PATH...]``),
+so nothing here imports click: output goes straight to the standard streams, through
+:func:`write`, which does what click.echo does.
 """
 
 from __future__ import annotations
