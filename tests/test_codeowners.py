@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import DATA
 
-from sopkit.check.escape import printable
 from sopkit.cli.main import main
 from sopkit.config import load_config
+from sopkit.format.terminal import printable
 from sopkit.review.codeowners import escape
 from sopkit.review.codeowners_file import (
     FOOTER,

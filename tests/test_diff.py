@@ -19,6 +19,7 @@ from sopkit.cli.main import diff as diff_command
 from sopkit.cli.main import main
 from sopkit.config import load_config
 from sopkit.format.load import Document, load_bytes
+from sopkit.report.diff import COMMENT_LIMIT, fit_comment, format_diff, md_code, md_text
 from sopkit.review.compare import (
     OWNER,
     STEP_RACI,
@@ -32,7 +33,6 @@ from sopkit.review.compare import (
     same,
 )
 from sopkit.review.diff import diff_handbook
-from sopkit.review.report_diff import COMMENT_LIMIT, fit_comment, format_diff, md_code, md_text
 
 ONBOARDING = "procedures/hr/onboarding.yml"
 OFFBOARDING = "procedures/hr/offboarding.yml"

@@ -153,3 +153,21 @@ def test_closed_standard_streams_are_not_a_crash(extra: list[str], handbook: Pat
             text=True, timeout=120, check=False)
         assert done.returncode == 1, (closed, done.stdout, done.stderr)  # the problems
         assert "internal error" not in done.stderr + done.stdout
+
+
+@pytest.mark.parametrize("arguments", [["validate"], ["validate", "--no-cache"]])
+def test_a_missing_library_is_an_installation_problem_in_one_line(
+    arguments: list[str], handbook: Path,
+) -> None:
+    # jsonschema-rs is required: without it sopkit says so, on the quick path and through click.
+    boot = ("import sys; sys.modules['jsonschema_rs'] = None; "
+            f"sys.argv = ['sopkit', *{arguments!r}]; "
+            "from sopkit.cli.entry import run; run()")
+    environment = {**os.environ, "NO_COLOR": "1", "SOPKIT_CACHE_DIR": str(handbook / ".cache")}
+    environment.pop("GITHUB_ACTIONS", None)
+    environment.pop("SOPKIT_DEBUG", None)
+    done = subprocess.run([sys.executable, "-c", boot], cwd=handbook, env=environment,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == ("sopkit: the module jsonschema_rs is not installed, and sopkit needs "
+                           "it: reinstall sopkit (pip install --force-reinstall sopkit)\n")

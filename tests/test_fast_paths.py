@@ -22,15 +22,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_fuzz import BASES, FUZZ, json_values, mutated_procedure, paths_of
 
+from sopkit.format.compiled import _rust_pattern, _Untranslatable, compiled_schema
 from sopkit.format.load import Document, load_bytes
 from sopkit.format.schema import (
     SCHEMA_KINDS,
     SchemaKind,
     _pattern,
-    _rust_pattern,
-    _Untranslatable,
     check_schema,
-    compiled_schema,
     compiled_validator,
     fast_verdict,
     load_schema,

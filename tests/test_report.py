@@ -1,16 +1,22 @@
-"""The reporters: text, json, github and sarif output of a fixed set of findings."""
+"""The reporters: text, json, github and sarif output of a fixed set of findings, and the one
+escape policy of every report (validate's and diff's) through the command line."""
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from conftest import DATA, Golden
 from jsonschema import Draft4Validator
 
 from sopkit.check.diagnostics import IO, SCHEMA, SYNTAX, Diagnostic, RuleInfo
-from sopkit.check.report import FORMATS, escape_data, escape_property, format_report
+from sopkit.cli.main import main
+from sopkit.report.validation import FORMATS, escape_data, escape_property, format_report
 
 MISSING_OWNER = RuleInfo(
     name="missing-owner",
@@ -356,3 +362,79 @@ def test_sarif_is_deterministic_and_readable() -> None:
     out = report("sarif")
     assert out == report("sarif")
     assert "第 7 行缩进错误" in out
+
+
+# -- one escape policy for every report, through the command line ---------------------------------
+
+UNSAFE_CHARACTERS = "\u202e\u202c\x1b\u2066\u2067\u2069\u200f\u061c\x85\x9b"
+"""Control characters (C0, C1) and bidirectional controls, which no report writes raw."""
+
+HOSTILE_TITLE = "Good \u202eonboarding\x1b[2J\u2066x\u2069 \u200f\u061c\x9b"
+HOSTILE_STATUS = "\u202edevorppa\u202c"
+
+
+def _hostile_handbook(root: Path) -> Path:
+    """A git repository with two procedures, changed after the commit: HR-001's title holds
+    hostile characters (valid), HR-002's status and an unknown key do (schema errors)."""
+    shutil.copytree(DATA / "cli" / "handbook", root)
+    for path in (root / "procedures").iterdir():
+        if path.name != "HR-001-good.yml":
+            path.unlink()
+    good = root / "procedures" / "HR-001-good.yml"
+    text = good.read_text(encoding="utf-8")
+    other = root / "procedures" / "HR-002-other.yml"
+    other.write_text(text.replace("HR-001", "HR-002"), encoding="utf-8")
+    git = ["git", "-c", "user.name=sopkit", "-c", "user.email=sopkit@example.com"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        subprocess.run([*git, *command], cwd=root, check=True, capture_output=True)
+    good.write_text(text.replace("title: Good onboarding", "title: " + json.dumps(HOSTILE_TITLE)),
+                    encoding="utf-8")
+    other.write_text(text.replace("HR-001", "HR-002")
+                     .replace("status: draft", "status: " + json.dumps(HOSTILE_STATUS))
+                     .replace("purpose: Ready by day one.",
+                              'purpose: Ready by day one.\n"k\\u202ey\\e[2J\\u2067": 1'),
+                     encoding="utf-8")
+    return root
+
+
+def _command(root: Path, monkeypatch: pytest.MonkeyPatch, *arguments: str) -> str:
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setenv("SOPKIT_CACHE_DIR", str(root.parent / "cache"))
+    done = CliRunner().invoke(main, list(arguments))
+    assert done.exit_code == 1, (arguments, done.output)
+    return done.stdout
+
+
+@pytest.mark.parametrize("command", [
+    ("validate", "text"), ("validate", "github"), ("validate", "json"), ("validate", "sarif"),
+    ("diff", "text"), ("diff", "markdown"), ("diff", "json"),
+])
+def test_no_report_writes_a_control_or_bidi_character_raw(
+    command: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    name, fmt = command
+    root = _hostile_handbook(tmp_path / "hb")
+    arguments = ["validate", "--format", fmt] if name == "validate" else ["diff", "HEAD",
+                                                                           "--format", fmt]
+    out = _command(root, monkeypatch, *arguments)
+    assert not set(out) & set(UNSAFE_CHARACTERS), [c for c in out if c in UNSAFE_CHARACTERS]
+    if fmt in ("json", "sarif"):
+        # Data for scripts: the exact text once parsed, JSON's \uXXXX escapes in the text.
+        assert "\\u202edevorppa\\u202c" in out
+        data = json.loads(out)
+        if name == "validate":
+            messages = ([d["message"] for d in data["diagnostics"]] if fmt == "json" else
+                        [r["message"]["text"] for r in data["runs"][0]["results"]])
+            assert any(HOSTILE_STATUS in message for message in messages)
+            assert any("'k\u202ey\x1b[2J\u2067'" in message for message in messages)
+        else:
+            changes = {p["id"]: p["other_changes"] for p in data["procedures"]}
+            assert changes["HR-001"][0]["after"] == HOSTILE_TITLE
+    else:
+        # For people: every such character as an escape.
+        shown = out.replace("\\\\", "\\").replace("\\[", "[")  # Markdown's own escapes
+        assert "\\u202edevorppa\\u202c" in shown
+        assert "k\\u202ey\\x1b[2J\\u2067" in shown
+        if name == "diff":
+            assert "Good \\u202eonboarding\\x1b[2J\\u2066x\\u2069 \\u200f\\u061c\\x9b" in shown

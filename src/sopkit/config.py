@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from sopkit.check.escape import printable
+from sopkit.format.terminal import printable
 from sopkit.format.words import did_you_mean
 
 RULE_LEVELS = ("error", "warning", "off")

@@ -29,7 +29,7 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from pathlib import Path
 
 from sopkit.check.diagnostics import OUTSIDE_LINK, Diagnostic
-from sopkit.check.escape import UNSAFE, visible
+from sopkit.format.terminal import UNSAFE, visible
 
 YAML_SUFFIXES = (".yml", ".yaml")
 
@@ -101,7 +101,7 @@ _PRINTABLE_ASCII = bytes(range(0x20, 0x7f))
 
 
 def unsafe_names(names: Sequence[str]) -> list[str]:
-    """The names among ``names`` that hold a character of :data:`sopkit.check.escape.UNSAFE`.
+    """The names among ``names`` that hold a character of :data:`sopkit.format.terminal.UNSAFE`.
     Quick when there is none (the usual case), as for 10,000 names it is checked on
     every run: ASCII names as bytes, others first by ``str.isprintable`` (every unsafe
     character is unprintable)."""

@@ -39,7 +39,6 @@ from sopkit.check.discover import (
     outside_link,
     unique,
 )
-from sopkit.check.escape import visible
 from sopkit.check.file_check import (
     FileResult,
     check_file,
@@ -54,6 +53,7 @@ from sopkit.check.file_check import (
 from sopkit.check.workers import PARALLEL_MIN_FILES, in_parallel, map_in_processes, workers_for
 from sopkit.config import Config
 from sopkit.format.load import Document, load_bytes, read_file
+from sopkit.format.terminal import visible
 from sopkit.rules import Handbook, HandbookCheck, Problem, ProcedureCheck, Rule, all_rules
 
 if TYPE_CHECKING:

@@ -1,24 +1,32 @@
-"""The `sopkit` command: options in, exit code out.
+"""The command line: the click group `sopkit`, every command's options, help and exit code.
 
-Exit codes: 0 all good; 1 the handbook has problems; 2 usage, configuration or
-I/O problem. Heavy modules (MkDocs, Jinja) are imported inside the commands
-that use them, so `sopkit validate` starts fast.
+This module is the command line; sopkit.cli.entry (the console script) hands every run
+to it, except ``sopkit validate [PATH...]`` with no option, which it runs on its quick
+path (no click) through the same sopkit.cli.validate. Here are the commands that check
+(validate, rules, schema) and publish (render, build, serve); the review commands (diff,
+codeowners) are in sopkit.cli.review_commands and the setting-up ones (init, new) in
+sopkit.cli.setup_commands, added to the group at the end of this module.
+
+Exit codes: :class:`sopkit.cli.exit_codes.ExitCode`. Heavy modules (MkDocs, Jinja) are
+imported inside the commands that use them, so that every command starts fast.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
 from sopkit import __version__
 from sopkit.cli.exit_codes import ExitCode
+from sopkit.cli.review_commands import codeowners, diff
+from sopkit.cli.setup_commands import init, new
+from sopkit.cli.usage import fail
 
 if TYPE_CHECKING:
     from sopkit.check.handbook import CheckResult
@@ -26,14 +34,6 @@ if TYPE_CHECKING:
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def _fail(message: str) -> NoReturn:
-    from sopkit.check.escape import visible
-
-    # One line, whatever a value quoted in the message holds (mkdocs.yml, a path).
-    click.echo(f"sopkit: {visible(message)}", err=True)
-    sys.exit(ExitCode.USAGE)
 
 
 @contextlib.contextmanager
@@ -48,7 +48,7 @@ def _publishing_reported(afterwards: str = "") -> Iterator[None]:
     try:
         yield
     except (TemplateProblem, SiteError, OSError) as problem:
-        _fail(str(problem))
+        fail(str(problem))
     except Terminated as stopped:
         click.echo(f"sopkit: stopped by {stopped.name}{afterwards}", err=True)
         sys.exit(stopped.exit_code)
@@ -133,7 +133,7 @@ def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date
                                  config_file=config_file, base=base, cache=not no_cache,
                                  jobs=jobs)
     except UsageProblem as error:
-        _fail(str(error))
+        fail(str(error))
     sys.exit(code)
 
 
@@ -162,7 +162,7 @@ def rules(name: str | None) -> None:
     if name not in infos:
         from sopkit.format.words import did_you_mean
 
-        _fail(f"no rule named '{name}'{did_you_mean(name, infos)}; 'sopkit rules' lists them")
+        fail(f"no rule named '{name}'{did_you_mean(name, infos)}; 'sopkit rules' lists them")
     info = infos[name]
     click.echo(f"{info.name} (default: {info.severity})\n\n{info.summary}\n\n{info.doc.strip()}")
 
@@ -189,15 +189,15 @@ def _checked_for_publishing(config_file: Path | None, strict: bool,
                             today: date | None) -> tuple[Config, CheckResult]:
     """Load and check the handbook; print its problems on stderr; exit 1 if it has errors."""
     from sopkit.check.handbook import check_handbook, rule_infos
-    from sopkit.check.report import format_report
     from sopkit.cli.validate import wants_color
     from sopkit.config import ConfigError, load_config
     from sopkit.publish.site import with_options
+    from sopkit.report.validation import format_report
 
     try:
         config = with_options(load_config(Path.cwd(), config_file), today=today, strict=strict)
     except ConfigError as error:
-        _fail(str(error))
+        fail(str(error))
     result = check_handbook(config, today=config.today)
     if result.diagnostics:
         click.echo(format_report("text", result.diagnostics, files=result.files,
@@ -310,199 +310,7 @@ def serve(dev_addr: str | None, strict: bool, today: date | None,
         serve_site(config, dev_addr=dev_addr, strict=strict)
 
 
-# -- pull-request review: diff ----------------------------------------------------------------
+# -- the commands defined in their own modules -----------------------------------------------
 
-@main.command("diff")
-@click.argument("base", required=False)
-@click.argument("head", required=False)
-@click.option("--format", "-f", "fmt", type=click.Choice(["markdown", "json", "text"]),
-              default=None,
-              help="Output format. Default: markdown inside GitHub Actions (for a "
-                   "pull-request comment or $GITHUB_STEP_SUMMARY), else text.")
-@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="The mkdocs.yml whose sopkit plugin options to use.")
-def diff(base: str | None, head: str | None, fmt: str | None,
-         config_file: Path | None) -> None:
-    """Review procedure changes: compare the handbook at BASE with HEAD.
-
-    Procedures are matched by id, so a moved file is the same procedure and an
-    id that disappears is reported as removed. For each changed procedure it
-    lists material changes first (steps added, removed or reordered, a step's
-    role or RACI, owner, approvers, status), then every other changed field,
-    and runs the change rules: version-not-raised, history-not-updated,
-    material-change-needs-minor (severities from mkdocs.yml's `rules:`).
-
-    BASE defaults to the default branch (origin/HEAD, else main, else master);
-    HEAD defaults to the working tree. The base commit compared with is where
-    HEAD's history left BASE (their merge base, as `git diff BASE...HEAD`).
-    In GitHub Actions, check out with `fetch-depth: 0`: a shallow clone lacks
-    the history to compare with.
-
-    \b
-    Exit codes: 0 no errors from the change rules; 1 a change rule reports an
-    error; 2 a git, configuration or usage problem.
-
-    \b
-    Examples:
-      sopkit diff                     this branch, as on disk, against main
-      sopkit diff origin/main         against origin/main
-      sopkit diff v1.2 v1.3 -f json   between two tags, for a script
-      sopkit diff origin/main -f markdown >> "$GITHUB_STEP_SUMMARY"
-    """
-    from sopkit.config import ConfigError, load_config
-    from sopkit.review.diff import change_diagnostics, diff_handbook
-    from sopkit.review.git import GitError
-    from sopkit.review.report_diff import format_diff
-
-    try:
-        config = load_config(Path.cwd(), config_file)
-    except ConfigError as error:
-        _fail(str(error))
-    if fmt is None:
-        fmt = "markdown" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    try:
-        handbook_diff = diff_handbook(config, base, head)
-    except GitError as error:
-        _fail(str(error))
-    diagnostics = change_diagnostics(config, handbook_diff)
-    click.echo(format_diff(handbook_diff, fmt, diagnostics), nl=False)
-    failed = any(d.severity == "error" for d in diagnostics)
-    sys.exit(ExitCode.PROBLEMS if failed else ExitCode.OK)
-
-
-# -- setting up: init, new, codeowners ------------------------------------------------------
-
-@main.command()
-@click.argument("directory", default=".", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="The handbook's language: the site's labels and the example files.")
-def init(directory: Path, language: str) -> None:
-    """Set up a handbook repository in DIRECTORY (default: this folder).
-
-    Writes mkdocs.yml, organization.yml, an example procedure, the JSON schemas
-    for editors, a GitHub workflow (checks pull requests, publishes the site),
-    a pre-commit config, .github/CODEOWNERS, .gitignore and a README for the
-    handbook's writers. A file that exists is never replaced, so running init
-    again changes nothing.
-
-    \b
-    Examples:
-      sopkit init handbook
-      sopkit init --language zh
-    """
-    from sopkit.cli.scaffold import ScaffoldError, init_handbook
-
-    try:
-        report = init_handbook(directory, "zh" if language == "zh" else "en")
-    except ScaffoldError as error:
-        _fail(str(error))
-    for name in report.created:
-        click.echo(f"created  {name}")
-    for name in report.kept:
-        click.echo(f"kept     {name} (it exists)")
-    for name, reason in report.skipped:
-        click.echo(f"skipped  {name} ({reason})")
-    if not report.created:
-        click.echo("Nothing to do: every file is already there.")
-        return
-    where = "" if directory.resolve() == Path.cwd().resolve() else f"cd {directory} && "
-    click.echo(f"\nNext: {where}sopkit validate, then sopkit serve to preview the handbook; "
-               "sopkit new ID --title TITLE adds a procedure.")
-
-
-@main.command()
-@click.argument("procedure_id", metavar="ID")
-@click.option("--title", "-t", required=True, help="The procedure's name.")
-@click.option("--department", "-d", metavar="DEPARTMENT",
-              help="Department id (from organization.yml); the file goes in "
-                   "procedures/DEPARTMENT/.")
-@click.option("--owner", "-o", metavar="ROLE",
-              help="Role id accountable for the procedure; a role of organization.yml when "
-                   "the handbook has one. Default: a process-owner role declared in the file.")
-@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="The mkdocs.yml whose sopkit plugin options to use.")
-def new(procedure_id: str, title: str, department: str | None, owner: str | None,
-        config_file: Path | None) -> None:
-    """Start a new procedure ID, as a valid draft with every section of the format.
-
-    The file is procedures/[DEPARTMENT/]ID-title-in-words.yml (just ID.yml for a
-    title that is not in Latin letters). Optional sections are written as
-    comments to fill in or delete.
-
-    \b
-    Examples:
-      sopkit new HR-002 --title "Employee offboarding" --department hr --owner hr-manager
-      sopkit new IT-010 --title 变更管理 --department it
-    """
-    from sopkit.check.discover import display_name
-    from sopkit.cli.scaffold import ScaffoldError, plan_procedure, write_procedure
-    from sopkit.config import ConfigError, load_config
-
-    try:
-        config = load_config(Path.cwd(), config_file)
-        planned = plan_procedure(config, procedure_id, title, department=department,
-                                 owner=owner)
-        write_procedure(planned)
-    except (ConfigError, ScaffoldError) as error:
-        _fail(str(error))
-    click.echo(f"created {display_name(planned.path)}")
-
-
-@main.command()
-@click.option("--check", is_flag=True,
-              help="Do not write: exit 1 when the file is missing or out of date.")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-              help="Where to write it; '-' prints it. Default: .github/CODEOWNERS beside "
-                   "mkdocs.yml.")
-@click.option("--force", is_flag=True,
-              help="Add the sopkit section to a CODEOWNERS file that has none, after its "
-                   "lines (they are kept).")
-@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="The mkdocs.yml whose sopkit plugin options to use.")
-def codeowners(check: bool, output: Path | None, force: bool, config_file: Path | None) -> None:
-    """Write .github/CODEOWNERS: each procedure is reviewed by its owner role's people.
-
-    The people come from organization.yml: everyone whose roles include the
-    procedure's owner role, by their github account. A procedure nobody can
-    review gets a comment line saying why. The handbook's own files
-    (organization.yml, mkdocs.yml, templates/, .github/...) go to the roles of
-    the plugin option handbook_owners. sopkit writes only between the lines
-    '# BEGIN sopkit' and '# END sopkit': other lines are kept. Run it after
-    changing people or owners, and commit the result; CI runs it with --check.
-
-    \b
-    Exit codes: 0 written or up to date; 1 (--check) missing or out of date;
-    2 a usage or file problem, or a CODEOWNERS file sopkit did not write.
-    """
-    from sopkit.check.discover import display_name
-    from sopkit.config import ConfigError, load_config
-    from sopkit.review import codeowners as routing
-
-    try:
-        config = load_config(Path.cwd(), config_file)
-        to_stdout = output is not None and str(output) == "-"
-        default = output is None or to_stdout
-        path = config.root / routing.DEFAULT_OUTPUT if default or output is None else output
-        findings: list[str] = []  # values left out of routing, and hints: on stderr
-        text = routing.generate(config, routing.repository_root(path), findings)
-        for finding in findings:
-            click.echo(finding, err=True)
-        if to_stdout:
-            click.echo(text, nl=False)
-            return
-        name = display_name(path)
-        if check:
-            current = routing.read_existing(path)
-            difference = routing.difference(current, text)
-            if difference:
-                foreign = current is not None and not routing.is_generated(current)
-                command = "sopkit codeowners --force" if foreign else "sopkit codeowners"
-                click.echo(f"{name} is out of date: {difference}; run '{command}' and commit "
-                           "the result")
-                sys.exit(ExitCode.PROBLEMS)
-            click.echo(f"{name} is up to date")
-            sys.exit(ExitCode.OK)
-        changed = routing.write(path, text, force=force)
-    except (ConfigError, routing.CodeownersError) as error:
-        _fail(str(error))
-    click.echo(f"wrote {name}" if changed else f"{name} is up to date")
+for command in (diff, codeowners, init, new):
+    main.add_command(command)

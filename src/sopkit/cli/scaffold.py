@@ -22,10 +22,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import sopkit
-from sopkit.check.escape import printable
 from sopkit.config import LOCAL_ID, Config
 from sopkit.format.load import Document, load_bytes, load_file
 from sopkit.format.packaged import data_folder
+from sopkit.format.terminal import printable
 from sopkit.format.words import did_you_mean
 
 Language = Literal["en", "zh"]
@@ -270,12 +270,12 @@ def plan_procedure(config: Config, procedure_id: str, title: str, *,
                             "line break or a control character")
     organization = _organization(config)
     if department is not None:
-        _check_department(department, organization)
+        _check_known(department, organization, "department", "departments", "hr")
     owner_known = owner is not None
     if owner is None:
         owner = DEFAULT_OWNER
     else:
-        _check_owner(owner, organization)
+        _check_known(owner, organization, "role", "roles", "hr-manager")
     _check_unique(config, procedure_id)
 
     name = procedure_id
@@ -359,19 +359,9 @@ def _ids(entries: Any) -> list[str]:
             if isinstance(entry, dict) and isinstance(entry.get("id"), str)]
 
 
-
-
 def _listing(choices: list[str]) -> str:
     shown = ", ".join(sorted(choices)[:12])
     return shown + (", ..." if len(choices) > 12 else "")
-
-
-def _check_department(department: str, organization: Document | None) -> None:
-    _check_known(department, organization, "department", "departments", "hr")
-
-
-def _check_owner(owner: str, organization: Document | None) -> None:
-    _check_known(owner, organization, "role", "roles", "hr-manager")
 
 
 def _check_known(value: str, organization: Document | None, kind: str, key: str,

@@ -2,8 +2,9 @@
 asked, print the report, and say which exit code it earned.
 
 Both ways into the command use it: the click command in sopkit.cli.main (any option,
-``--help``) and the quick way in sopkit.cli.entry (``sopkit validate [PATH...]``),
-so neither imports click here: output goes straight to the standard streams.
+``--help``) and the quick path in sopkit.cli.entry (``sopkit validate [PATH...]``),
+so nothing here imports click: output goes straight to the standard streams, through
+:func:`write`, which does what click.echo does.
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
     print the report on stdout, and return the exit code: 0 clean, 1 problems, 2 a file
     could not be read. UsageProblem when there is no handbook or no such path."""
     from sopkit.check.discover import PathError, display_name
-    from sopkit.check.escape import visible
     from sopkit.check.handbook import check_handbook, rule_infos
-    from sopkit.check.report import format_report
     from sopkit.config import ConfigError, load_config
+    from sopkit.format.terminal import visible
+    from sopkit.report.validation import format_report
 
     try:
         config = load_config(Path.cwd(), config_file)

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple, cast
 import yaml
 
 from sopkit.check.diagnostics import Diagnostic
+from sopkit.format.terminal import single_spaced
 
 MAX_BYTES = 2 * 1024 * 1024
 """Largest file sopkit reads; a real procedure is 5-30 KB."""
@@ -187,7 +188,7 @@ def _parse_error(error: yaml.YAMLError, text: str) -> _LoadError:
         return _LoadError(line, column,
                           f"character {error.character!r} is not allowed in YAML: remove it")
     # any other libyaml complaint, still one line
-    return _LoadError(1, 1, f"not readable as YAML: {_one_line(str(error))}")
+    return _LoadError(1, 1, f"not readable as YAML: {single_spaced(str(error))}")
 
 
 def _offset_to_position(text: str, offset: int) -> tuple[int, int]:
@@ -203,10 +204,6 @@ def _char_at(text: str, mark: yaml.Mark) -> str:
         return ""
     line = lines[mark.line]
     return line[mark.column] if mark.column < len(line) else ""
-
-
-def _one_line(message: str) -> str:
-    return " ".join(message.split())
 
 
 def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
@@ -233,7 +230,7 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
         message = "a list item is out of line: start every item with '- ' at the same indentation"
     else:
         detail = f"{problem} ({context})" if context else problem
-        message = f"not readable as YAML: {_one_line(detail)}"
+        message = f"not readable as YAML: {single_spaced(detail)}"
     if mark is None:
         return _LoadError(1, 1, message)
     return _LoadError(mark.line + 1, mark.column + 1, message)

@@ -9,11 +9,9 @@ Most documents are valid, and for them a compiled validator (jsonschema-rs)
 answers in a fraction of the time: the pure-Python validator, which the
 messages come from, runs only for a document the compiled one rejects (or
 cannot judge). The compiled validator is given a schema translated to mean
-exactly what the Python one means (the `pattern` and `format` semantics
-below), and the two are tested to agree. Without jsonschema-rs, or for a
-schema it cannot be trusted with, the Python validator does everything.
-jsonschema itself is imported only when a message is needed, so that a clean
-run does not pay for importing it.
+exactly what the Python one means (sopkit.format.compiled), and the two are
+tested to agree. jsonschema itself is imported only when a message is needed,
+so that a clean run does not pay for importing it.
 """
 
 from __future__ import annotations
@@ -21,12 +19,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from sopkit.check.diagnostics import Diagnostic
+from sopkit.format.compiled import compile_validator, compiled_verdict
 from sopkit.format.load import Document, JsonPath
 from sopkit.format.packaged import data_folder
 from sopkit.format.words import did_you_mean
@@ -124,169 +122,21 @@ def check_schema(document: Document, kind: SchemaKind) -> list[Diagnostic]:
 
 def fast_verdict(document: Document, kind: SchemaKind) -> bool | None:
     """The compiled validator's verdict on ``document``: True valid, False invalid,
-    None when it cannot judge (no jsonschema-rs, or values it does not represent
+    None when it cannot judge (a schema it is not given, or values it does not represent
     as Python does, such as NaN). Only True is acted on: False and None send the
     document to the Python validator, whose verdict is final.
     """
     compiled = compiled_validator(kind)
     if compiled is None:
         return None
-    for raw in document.numbers.values():
-        # .nan and .inf have no JSON form, and a long number may not be held exactly in
-        # Rust: such rare documents (and hex or octal numbers) go to the Python validator.
-        if len(raw) > 15 or not raw[-1:].isdigit():
-            return None
-    try:
-        return bool(compiled.is_valid(document.data))
-    except Exception:  # a value it cannot convert (a lone surrogate, ...): let Python judge
-        return None
+    return compiled_verdict(compiled, document.data, document.numbers.values())
 
 
 @cache
 def compiled_validator(kind: SchemaKind) -> Any | None:
-    """jsonschema-rs' Draft 7 validator for ``kind``, or None when it is not usable."""
-    try:
-        import jsonschema_rs
-    except ImportError:
-        return None
-    schema = compiled_schema(load_schema(kind))
-    if schema is None:
-        return None
-    try:
-        return jsonschema_rs.Draft7Validator(
-            schema, validate_formats=True, formats=dict(_FORMATS),
-            ignore_unknown_formats=False,
-        )
-    except Exception:
-        return None
-
-
-_RE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-
-
-def _is_date(instance: str) -> bool:
-    """`format: date` exactly as jsonschema checks it (a real date, YYYY-MM-DD)."""
-    if _RE_DATE.fullmatch(instance) is None:
-        return False
-    try:
-        date.fromisoformat(instance)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_email(instance: str) -> bool:
-    """`format: email` exactly as jsonschema checks it."""
-    return "@" in instance
-
-
-_FORMATS = {"date": _is_date, "email": _is_email}
-"""The formats the schemas use, checked in Python as jsonschema checks them. A schema
-with any other format is left to the Python validator."""
-
-# Python's \s (str.isspace) spelt out for a Rust regex, whose \s differs (U+001C-U+001F,
-# U+0085 and U+FEFF).
-_PY_SPACE = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_SIMPLE_ESCAPES = frozenset("\\.-+*?()[]{}|^$/rnt")
-
-
-_SUBSCHEMA = frozenset({"additionalItems", "additionalProperties", "contains", "propertyNames",
-                        "if", "then", "else", "not", "items"})
-_SUBSCHEMA_LIST = frozenset({"allOf", "anyOf", "oneOf", "items"})
-_SUBSCHEMA_MAP = frozenset({"properties", "definitions", "$defs", "dependencies"})
-_DATA = frozenset({"enum", "const", "default", "examples"})
-
-
-class _Untranslatable(Exception):
-    """A construct the compiled validator might read differently from the Python one."""
-
-
-def compiled_schema(schema: Any) -> Any | None:
-    """``schema`` with its regular expressions spelt so that a Rust engine reads them as
-    Python does, or None when some construct might be read differently (then only the
-    Python validator is used)."""
-    try:
-        return _translate(schema)
-    except _Untranslatable:
-        return None
-
-
-def _translate(schema: Any) -> Any:
-    if not isinstance(schema, dict):
-        return schema  # true / false
-    result: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key == "pattern" and isinstance(value, str):
-            result[key] = _rust_pattern(value, end_anchor=True)
-        elif key == "patternProperties" and isinstance(value, dict):
-            result[key] = {_rust_pattern(pattern, end_anchor=False): _translate(subschema)
-                           for pattern, subschema in value.items()}
-        elif key == "format" and value not in _FORMATS:
-            raise _Untranslatable(f"format {value!r}")
-        elif key in _SUBSCHEMA_LIST and isinstance(value, list):
-            result[key] = [_translate(item) for item in value]
-        elif key in _SUBSCHEMA and isinstance(value, dict | bool):
-            result[key] = _translate(value)
-        elif key in _SUBSCHEMA_MAP and isinstance(value, dict):
-            result[key] = {name: _translate(item) for name, item in value.items()}
-        elif isinstance(value, dict) and key not in _DATA:
-            raise _Untranslatable(key)  # an unknown keyword might hold schemas
-        else:
-            result[key] = value  # data: enum, const, required, description, $ref, ...
-    return result
-
-
-def _rust_pattern(pattern: str, *, end_anchor: bool) -> str:
-    r"""``pattern`` for a Rust regex engine, meaning what sopkit's Python check means.
-
-    Only a small, well-understood subset is translated: literals, classes,
-    groups, alternation, quantifiers, ``^`` at the start and ``$`` at the end
-    (where sopkit's `pattern` means "end of text", as Rust's `$` does; in
-    patternProperties Python's own `$` applies, so there it is refused), and the
-    escapes ``\s``, ``\S`` and punctuation. Anything else is untranslatable.
-    """
-    out: list[str] = []
-    in_class = False
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        index += 1
-        if char == "\\":
-            escaped = pattern[index : index + 1]
-            index += 1
-            if escaped == "s":
-                out.append(_PY_SPACE if in_class else f"[{_PY_SPACE}]")
-            elif escaped == "S" and not in_class:
-                out.append(f"[^{_PY_SPACE}]")
-            elif escaped in _SIMPLE_ESCAPES:
-                out.append("\\" + escaped)
-            else:
-                raise _Untranslatable(pattern)
-            continue
-        if in_class:
-            if char == "[" or pattern[index - 1 : index + 1] in ("&&", "--", "~~"):
-                raise _Untranslatable(pattern)  # nested classes, set operations in Rust
-            in_class = char != "]"
-            out.append(char)
-            continue
-        if char == "[":
-            in_class = True
-            if pattern.startswith("^", index):
-                out.append("[^")
-                index += 1
-            else:
-                out.append("[")
-            if pattern.startswith("]", index):
-                raise _Untranslatable(pattern)  # a leading ']' is literal only in Python
-            continue
-        if (char == "." or (char == "(" and pattern.startswith("?", index))
-                or (char == "^" and index != 1)
-                or (char == "$" and (index != len(pattern) or not end_anchor))):
-            raise _Untranslatable(pattern)  # `.` differs at \r and U+2028; (?...) differs
-        out.append(char)
-    if in_class:
-        raise _Untranslatable(pattern)
-    return "".join(out)
+    """jsonschema-rs' Draft 7 validator for ``kind``, or None when its schema cannot be
+    translated (see :mod:`sopkit.format.compiled`)."""
+    return compile_validator(load_schema(kind))
 
 
 def _meant(error: ValidationError) -> ValidationError:
@@ -308,7 +158,8 @@ def _explain(document: Document, kind: SchemaKind, error: ValidationError) -> It
 
     def at(target: JsonPath, message: str, *, key: bool = False) -> Diagnostic:
         line, column = document.position(target, key=key)
-        return Diagnostic(document.file, line, column, "error", "schema", _one_line(message))
+        return Diagnostic(document.file, line, column, "error", "schema",
+                          _line_breaks_escaped(message))
 
     if validator_name == "additionalProperties" and isinstance(instance, Mapping):
         allowed = sorted(error.schema.get("properties", {}))
@@ -354,9 +205,10 @@ def _explain(document: Document, kind: SchemaKind, error: ValidationError) -> It
 _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
-def _one_line(message: str) -> str:
+def _line_breaks_escaped(message: str) -> str:
     """A message quotes keys and values as written; a line break in one (a key such as
-    "\\n") is shown escaped, so that every diagnostic stays on one line."""
+    "\\n") is shown escaped as Python writes it, so that every diagnostic stays on one line
+    (the reporters escape the other control and bidi characters: sopkit.format.terminal)."""
     return _LINE_BREAKS.sub(lambda match: repr(match.group())[1:-1], message)
 
 

@@ -106,9 +106,9 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         from sopkit.check.handbook import check_handbook, rule_infos
-        from sopkit.check.report import format_report
         from sopkit.publish.render import LazySite, build_model
         from sopkit.publish.site import checked
+        from sopkit.report.validation import format_report
 
         self._close()
 

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from sopkit.check.escape import visible
 from sopkit.config import Config
+from sopkit.format.terminal import visible
 from sopkit.publish.output import (
     RENDER_MARKER,
     SITE_MARKER,
@@ -314,7 +314,7 @@ def _raw_mkdocs(path: Path) -> dict[str, Any]:
 
 class _LogFormatter(logging.Formatter):
     """MkDocs' messages quote procedure text (link targets): each line with control and
-    bidirectional characters escaped, as every other output of sopkit (sopkit.check.escape)."""
+    bidirectional characters escaped, as every other output of sopkit (sopkit.format.terminal)."""
 
     def format(self, record: logging.LogRecord) -> str:
         message = "\n".join(visible(line) for line in record.getMessage().split("\n"))

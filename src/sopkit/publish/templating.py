@@ -29,9 +29,9 @@ import jinja2.sandbox
 from jinja2.runtime import Context, Macro
 
 from sopkit.check.discover import Boundary, display_name
-from sopkit.check.escape import visible
 from sopkit.config import Config
 from sopkit.format.packaged import data_folder
+from sopkit.format.terminal import single_spaced, visible
 from sopkit.publish.markdown import FILTERS
 
 __all__ = ["TemplateProblem", "environment", "package_templates", "template_problem"]
@@ -171,15 +171,16 @@ class _HandbookLoader(jinja2.FileSystemLoader):
                       if isinstance(error, UnicodeDecodeError)
                       else error.strerror or str(error))
             raise TemplateProblem(
-                f"{_one_line(display_name(path))}: cannot read this template: {_one_line(reason)}; "
+                f"{_visible_single_spaced(display_name(path))}: cannot read this template: "
+                f"{_visible_single_spaced(reason)}; "
                 "save it as UTF-8 text that the build can read") from None
         if self.boundary.leaves(found[1]):
             # The one link policy (sopkit.check.discover): what lies outside is not read, so a
             # template cannot publish a file of the machine that builds the site.
             raise TemplateProblem(
-                f"{_one_line(display_name(Path(found[1])))}: this template is a link (or is "
-                "reached through a link) to a file outside the handbook; sopkit does not read "
-                "it: copy the template into the templates folder in place of the link")
+                f"{_visible_single_spaced(display_name(Path(found[1])))}: this template is a "
+                "link (or is reached through a link) to a file outside the handbook; sopkit does "
+                "not read it: copy the template into the templates folder in place of the link")
         return found
 
 
@@ -216,7 +217,8 @@ def template_problem(error: Exception, config: Config,
     else:
         location = template
     what, to_do = _explained(error, config)
-    return TemplateProblem(f"{_one_line(location)}: {_one_line(what).rstrip('.')}; {to_do}")
+    return TemplateProblem(f"{_visible_single_spaced(location)}: "
+                           f"{_visible_single_spaced(what).rstrip('.')}; {to_do}")
 
 
 def _explained(error: Exception, config: Config) -> tuple[str, str]:
@@ -245,10 +247,10 @@ def _explained(error: Exception, config: Config) -> tuple[str, str]:
             "check what the template gives to this filter or helper (docs/templates.md)")
 
 
-def _one_line(text: str) -> str:
+def _visible_single_spaced(text: str) -> str:
     """``text`` on one line, white space runs as one space, control and bidi characters
-    as escapes (sopkit.check.escape's policy for whatever reaches a terminal)."""
-    return visible(" ".join(text.split()))
+    as escapes (sopkit.format.terminal's policy for whatever reaches a terminal)."""
+    return visible(single_spaced(text))
 
 
 def _memoized(function: Callable[..., str]) -> Callable[..., str]:

@@ -36,9 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sopkit.check.escape import printable
 from sopkit.config import LOCAL_ID, Config
 from sopkit.format.load import Document, load_file
+from sopkit.format.terminal import printable
 
 # The command line reads and writes the file through this module: what it uses from
 # codeowners_file is re-exported (the `as` imports).

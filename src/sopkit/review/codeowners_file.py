@@ -16,7 +16,7 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from sopkit.check.escape import printable
+from sopkit.format.terminal import printable
 
 BEGIN = "# BEGIN sopkit"
 END = "# END sopkit"

@@ -24,8 +24,7 @@ from sopkit.check.discover import display_name
 from sopkit.config import Config
 from sopkit.format.load import Document
 from sopkit.review import git
-from sopkit.review.compare import FieldChange as FieldChange  # re-exported for report_diff
-from sopkit.review.compare import compare, history_added, same, strip_extensions
+from sopkit.review.compare import FieldChange, compare, history_added, same, strip_extensions
 from sopkit.review.revisions import (
     RevisionFile,
     handbook_folders,

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from sopkit.check.escape import visible
+from sopkit.format.terminal import visible
 
 SHALLOW_HINT = (
     "fetch the whole history: `git fetch --unshallow` locally, or `fetch-depth: 0` in "

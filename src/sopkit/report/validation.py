@@ -1,34 +1,31 @@
-"""Reporters: diagnostics in, text out. Formatting only; they never decide anything.
+"""`sopkit validate`'s report: diagnostics in, text out. Formatting only; it never decides.
 
-One function per format, looked up by name in :data:`FORMATS`:
+One function per format, picked by name from :data:`FORMATS`:
 
 - ``text``: ``path:line:col: error rule: message`` lines and a summary, for people;
 - ``json``: the diagnostics and a summary, for scripts;
 - ``github``: GitHub Actions workflow commands, so findings annotate the pull request;
-- ``sarif``: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+- ``sarif``: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+  (:mod:`sopkit.report.sarif`).
 
-File names and messages quote the checked files: in every format, control and
-bidirectional characters are escaped (see :mod:`sopkit.check.escape`), as ``\\x1b`` in
-the text and github formats, as JSON's ``\\u202e`` in json and sarif.
+File names and messages quote the checked files. The text and github formats show control
+and bidirectional characters as escapes (``\\x1b``, ``\\u202e``); json and sarif carry
+the exact text as data, with those characters written as JSON's own ``\\u202e``
+escapes, so that a script gets the real file name and nothing raw reaches a log
+(the policy, and why: :mod:`sopkit.format.terminal`).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
-from typing import Any
-from urllib.parse import quote
 
 import sopkit
 from sopkit.check.diagnostics import Diagnostic, RuleInfo
-from sopkit.check.escape import json_escaped, valid_unicode, visible
+from sopkit.format.terminal import json_escaped, valid_unicode, visible
+from sopkit.report.sarif import sarif_log
 
 FORMATS = ("text", "json", "github", "sarif")
-
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-SARIF_VERSION = "2.1.0"
-INFORMATION_URI = "https://pypi.org/project/sopkit/"
 
 _BOLD = "\x1b[1m"
 _DIM = "\x1b[2m"
@@ -36,6 +33,7 @@ _RED = "\x1b[31m"
 _YELLOW = "\x1b[33m"
 _RESET = "\x1b[0m"
 _SEVERITY_COLOR = {"error": _RED, "warning": _YELLOW}
+
 
 def format_report(
     fmt: str,
@@ -58,32 +56,34 @@ def format_report(
     if fmt == "github":
         return valid_unicode(_github(diagnostics, files))
     if fmt == "sarif":
-        return valid_unicode(_sarif(diagnostics, rules, tool_version))
+        return valid_unicode(sarif_log(diagnostics, rules, tool_version))
     raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
 # -- shared -----------------------------------------------------------------------------------
 
 
-def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
+def counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
+    """How many of ``diagnostics`` are errors, and how many warnings."""
     errors = sum(1 for d in diagnostics if d.severity == "error")
     return errors, len(diagnostics) - errors
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
+    """``1 file``, ``2 files``."""
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     """``2 errors and 1 warning in 7 files``, or ``No problems in 7 files``."""
-    errors, warnings = _counts(diagnostics)
+    errors, warnings = counts(diagnostics)
     parts = []
     if errors:
-        parts.append(_plural(errors, "error"))
+        parts.append(plural(errors, "error"))
     if warnings:
-        parts.append(_plural(warnings, "warning"))
+        parts.append(plural(warnings, "warning"))
     found = " and ".join(parts) if parts else "No problems"
-    return f"{found} in {_plural(files, 'file')}"
+    return f"{found} in {plural(files, 'file')}"
 
 
 # -- text -------------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def _text(diagnostics: Sequence[Diagnostic], files: int, color: bool) -> str:
 
 
 def _json(diagnostics: Sequence[Diagnostic], files: int) -> str:
-    errors, warnings = _counts(diagnostics)
+    errors, warnings = counts(diagnostics)
     data = {
         "diagnostics": [
             {
@@ -162,84 +162,3 @@ def _github(diagnostics: Sequence[Diagnostic], files: int) -> str:
         lines.append(f"::{d.severity} {','.join(props)}::{escape_data(visible(d.message))}")
     lines.append(summary(diagnostics, files))
     return "\n".join(lines) + "\n"
-
-
-# -- sarif ------------------------------------------------------------------------------------
-
-_ABSOLUTE = re.compile(r"^(/|[A-Za-z]:/)")
-
-
-def artifact_location(path: str) -> dict[str, str]:
-    """A SARIF ``artifactLocation`` for ``path``: relative to ``%SRCROOT%`` when it can be."""
-    posix = path.replace("\\", "/")
-    if _ABSOLUTE.match(posix):
-        return {"uri": "file:///" + quote(_raw(posix.lstrip("/")), safe="/:")}
-    while posix.startswith("./"):
-        posix = posix[2:]
-    return {"uri": quote(_raw(posix), safe="/"), "uriBaseId": "%SRCROOT%"}
-
-
-def _raw(name: str) -> bytes:
-    """A file name's bytes, also when they are not UTF-8 (Python's surrogateescape): the
-    URI then names the very file."""
-    return name.encode("utf-8", "surrogateescape")
-
-
-def _first_paragraph(doc: str) -> str:
-    paragraph = doc.strip().split("\n\n", 1)[0]
-    return " ".join(paragraph.split())
-
-
-def _sarif_rule(rule: RuleInfo) -> dict[str, Any]:
-    return {
-        "id": rule.name,
-        "name": rule.name,
-        "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": _first_paragraph(rule.doc) or rule.summary},
-        "help": {"text": rule.doc, "markdown": rule.doc},
-        "defaultConfiguration": {"level": rule.severity},
-    }
-
-
-def _sarif_result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": artifact_location(d.file)}
-    if d.line > 0:
-        region = {"startLine": d.line}
-        if d.column > 0:
-            region["startColumn"] = d.column
-        physical["region"] = region
-    result: dict[str, Any] = {"ruleId": d.rule}
-    if d.rule in index:
-        result["ruleIndex"] = index[d.rule]
-    result["level"] = d.severity
-    result["message"] = {"text": d.message}
-    result["locations"] = [{"physicalLocation": physical}]
-    return result
-
-
-def _sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[RuleInfo], version: str) -> str:
-    unique: dict[str, RuleInfo] = {}
-    for rule in rules:
-        unique.setdefault(rule.name, rule)  # rule ids must be unique; the first one wins
-    index = {name: i for i, name in enumerate(unique)}
-    log = {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "sopkit",
-                        "informationUri": INFORMATION_URI,
-                        "version": version,
-                        "rules": [_sarif_rule(rule) for rule in unique.values()],
-                    }
-                },
-                # sopkit counts columns in characters, not UTF-16 code units.
-                "columnKind": "unicodeCodePoints",
-                "results": [_sarif_result(d, index) for d in diagnostics],
-            }
-        ],
-    }
-    return json_escaped(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
-

@@ -1,4 +1,5 @@
-"""Formatters for `sopkit diff`: a handbook diff and the change rules' findings, as text.
+"""`sopkit diff`'s report: a handbook diff and the change rules' findings, as text.
+Formatting only: what changed and what the rules found are given (sopkit.review.diff).
 
 - ``markdown``: for a pull-request comment or ``$GITHUB_STEP_SUMMARY``;
 - ``json``: for scripts;
@@ -9,7 +10,7 @@ newlines, control characters and ``@mentions``. In Markdown every value is a
 code span (never HTML, never a mention or link) and every other piece of
 procedure text is escaped; in text and Markdown, control and bidirectional
 characters are shown as escapes, and JSON writes them as ``\\uNNNN`` (one policy
-with `sopkit validate`'s reports: :mod:`sopkit.check.escape`).
+with `sopkit validate`'s reports: :mod:`sopkit.format.terminal`).
 Long values are shortened around the part that changed.
 """
 
@@ -21,8 +22,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sopkit.check.diagnostics import Diagnostic
-from sopkit.check.escape import json_escaped, valid_unicode, visible
-from sopkit.review.diff import FieldChange, HandbookDiff, ProcedureDiff
+from sopkit.format.terminal import json_escaped, valid_unicode, visible
+from sopkit.report.validation import counts, plural
+from sopkit.review.compare import FieldChange
+from sopkit.review.diff import HandbookDiff, ProcedureDiff
 
 FORMATS = ("markdown", "json", "text")
 
@@ -74,7 +77,9 @@ def _cut_note(left_out: int) -> str:
 # -- shared ------------------------------------------------------------------------------------
 
 
-def _one_line(text: str) -> str:
+def _visible_line(text: str) -> str:
+    """Procedure text as one line: a line break shows as ``⏎``, a tab as a space, control
+    and bidi characters as escapes (so a value cannot break the report's layout)."""
     return visible(text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " "))
 
 
@@ -85,14 +90,14 @@ def _plain(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return _one_line(value.rstrip("\n"))
+        return _visible_line(value.rstrip("\n"))
     if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
         return "[" + ", ".join(_plain(v) for v in value) + "]"
     if isinstance(value, dict):
         for key in ("title", "name", "term", "summary", "description"):
             if isinstance(value.get(key), str):
-                return _one_line(value[key])
-    return _one_line(json.dumps(value, ensure_ascii=False))
+                return _visible_line(value[key])
+    return _visible_line(json.dumps(value, ensure_ascii=False))
 
 
 def _shorten(text: str, start: int = 0) -> str:
@@ -130,20 +135,11 @@ def _change_label(procedure: ProcedureDiff) -> str:
     return label
 
 
-def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
-    errors = sum(1 for d in diagnostics if d.severity == "error")
-    return errors, len(diagnostics) - errors
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def _findings(diagnostics: Sequence[Diagnostic]) -> str:
-    errors, warnings = _counts(diagnostics)
-    parts = [_plural(errors, "error")] if errors else []
+    errors, warnings = counts(diagnostics)
+    parts = [plural(errors, "error")] if errors else []
     if warnings:
-        parts.append(_plural(warnings, "warning"))
+        parts.append(plural(warnings, "warning"))
     return " and ".join(parts) if parts else "no findings"
 
 
@@ -167,7 +163,7 @@ def _head_name(diff: HandbookDiff) -> str:
 
 def md_text(text: str) -> str:
     """Procedure text made inert in Markdown: escaped, on one line, no @mentions."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", _one_line(text))
+    escaped = _MD_SPECIAL.sub(r"\\\1", _visible_line(text))
     return escaped.replace("@", "@\u200b")  # a zero-width space: no mention, no e-mail link
 
 
@@ -271,12 +267,12 @@ def _markdown(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
     lines = ["## sopkit: procedure changes", "",
              f"Compared {base} (the merge base) with {head}."]
     if not changed:
-        lines += ["", f"No procedure changed ({_plural(len(diff.unchanged), 'procedure')} "
+        lines += ["", f"No procedure changed ({plural(len(diff.unchanged), 'procedure')} "
                       "compared)."]
         lines += _md_organization(diff)
         return "\n".join(lines) + "\n"
-    errors, warnings = _counts(diagnostics)
-    summary = f"{_plural(len(changed), 'procedure')} changed, {len(diff.unchanged)} unchanged"
+    errors, warnings = counts(diagnostics)
+    summary = f"{plural(len(changed), 'procedure')} changed, {len(diff.unchanged)} unchanged"
     if errors or warnings:
         summary += f"; the change rules report **{_findings(diagnostics)}**"
     lines += ["", summary + ".", "", *_md_table(changed)]
@@ -325,7 +321,7 @@ def _json_procedure(p: ProcedureDiff) -> dict[str, Any]:
 
 
 def _json(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
-    errors, warnings = _counts(diagnostics)
+    errors, warnings = counts(diagnostics)
     data = {
         "base": {"revision": diff.base, "commit": diff.base_commit},
         "head": {"revision": diff.head, "commit": diff.head_commit,
@@ -367,7 +363,7 @@ def _text(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
         material = ", material" if p.is_material else ""
         version = (f", version {visible(before)} → {visible(after)}" if before != after
                    else f", version {visible(after)}" if after != "–" else "")
-        lines += ["", f"{name} {_one_line(_shorten(p.title))}".rstrip(),
+        lines += ["", f"{name} {_visible_line(_shorten(p.title))}".rstrip(),
                   f"  {_change_label(p)}{material}{version}"]
         if p.moved:
             lines.append(f"  moved from {visible(p.base_file or '')} to "
@@ -392,6 +388,6 @@ def _text(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
         lines.append("")
         lines += [f"{visible(_where(d))}: {d.severity} {d.rule}: {visible(d.message)}"
                   for d in diagnostics]
-    lines += ["", f"{_plural(len(diff.changed), 'procedure')} changed, "
+    lines += ["", f"{plural(len(diff.changed), 'procedure')} changed, "
                   f"{len(diff.unchanged)} unchanged; {_findings(diagnostics)}"]
     return "\n".join(lines) + "\n"

@@ -1,4 +1,5 @@
-"""One policy for the characters that never reach a terminal or a log as they are.
+"""Text that reaches a terminal, a log or a report: one policy for the characters that never
+reach them as they are.
 
 File names and procedure text are the handbook authors' input. A control
 character (C0, tab and newline included; DEL; C1) can drive a terminal: colours,
@@ -6,21 +7,30 @@ cursor moves, a line that overwrites another. A bidirectional mark, embedding,
 override or isolate (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069)
 makes a terminal, a CI log or a review page show text in another order than it
 is; the line and paragraph separators (U+2028, U+2029) start new lines in some
-viewers.
+viewers. These are :data:`UNSAFE`.
 
 Every report written for people (`sopkit validate`'s text and github formats,
-`sopkit diff`'s text and Markdown) shows them as escapes with :func:`visible`.
-The JSON and SARIF formats keep the exact value, written with JSON's own
-``\\uXXXX`` escapes (:func:`json_escaped`), so that a script still gets the real
-file name and nothing raw is written either. A procedure file whose name holds
-one of them is an error of its own (see sopkit.check.diagnostics.UNSAFE_NAME).
+`sopkit diff`'s text and Markdown, the command line's one-line problems) shows them
+as escapes with :func:`visible`. The JSON and SARIF formats carry the text as data:
+they keep the exact value, with these characters written as JSON's own ``\\uXXXX``
+escapes (:func:`json_escaped`), bidirectional controls included. A script that
+parses the JSON gets the real file name or message back, while the JSON text itself
+holds nothing raw, so a log or a terminal that shows it unparsed is not reordered
+either. A procedure file whose name holds one of them is an error of its own (see
+sopkit.check.diagnostics.UNSAFE_NAME).
 
 A value quoted back where it must stay one printable line whatever it holds (a
 comment of CODEOWNERS, an id given to `sopkit new`, a role named in mkdocs.yml)
 goes through :func:`printable`, which escapes every character Python does not
 print (those above and the invisible ones, such as U+200B), as Python writes
-them (``\\n``, ``\\x1b``, ``\\u2028``). Text written as UTF-8 for machines and pull
-requests goes through :func:`valid_unicode`.
+them (``\\n``, ``\\x1b``, ``\\u2028``); :func:`visible` writes every escape as
+``\\xNN`` or ``\\uNNNN`` (a newline is ``\\x0a``). Both spellings are kept: each
+is what its messages have always said, and tests and users match on them. Text
+written as UTF-8 for machines and pull requests goes through :func:`valid_unicode`.
+
+This module sits in sopkit.format, beside the other helpers every stage shares, so
+that the check, the review and the command line can quote a file name without
+importing the reporters (sopkit.report), which import them.
 """
 
 from __future__ import annotations
@@ -59,6 +69,12 @@ def printable(text: str) -> str:
     above all) as its escape, a byte that is not UTF-8 as U+FFFD."""
     return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
                    for char in valid_unicode(text))
+
+
+def single_spaced(text: str) -> str:
+    """``text`` with every run of white space (line breaks and tabs included) as one
+    space, and none at either end: a message from a library, made one line."""
+    return " ".join(text.split())
 
 
 def valid_unicode(text: str) -> str:
