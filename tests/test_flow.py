@@ -7,7 +7,16 @@ from pathlib import Path
 from typing import Any
 
 from sopkit.format.load import Document, load_bytes
-from sopkit.model.flow import Edge, edges, ending, predecessors, reachable, successors, traps
+from sopkit.model.flow import (
+    Edge,
+    edges,
+    end_positions,
+    ending,
+    predecessors,
+    reachable,
+    successors,
+    traps,
+)
 
 SPEC = Path(__file__).parent / "data" / "rules" / "spec-procedure.yml"
 
@@ -72,3 +81,21 @@ def test_unknown_targets_count_as_exits() -> None:
     assert reachable(graph, ["a"]) == {"a", "b"}
     assert ending(graph) == {"a", "b"}
     assert traps(graph) == []
+
+
+def test_end_positions_are_the_steps_the_flow_cannot_go_on_from() -> None:
+    assert end_positions(steps_of_spec()) == [3]
+    steps: list[dict[str, Any]] = [
+        {"id": "a", "end": True, "next": "b"},  # end wins over next
+        {"id": "b"},
+        {"id": "c", "next": "a"},  # the last step goes on when it names a next
+    ]
+    assert end_positions(steps) == [0]
+    assert end_positions([{"id": "a"}, {"id": "b"}]) == [1]
+
+
+def test_edges_worked_out_once_give_the_same_answers() -> None:
+    steps = steps_of_spec()
+    found = edges(steps)
+    assert successors(steps, found) == successors(steps)
+    assert end_positions(steps, found) == end_positions(steps)

@@ -15,7 +15,7 @@ import pytest
 
 from sopkit.config import build_config
 from sopkit.format.load import Document, load_file
-from sopkit.model.model import build_procedure
+from sopkit.model import build_procedure
 from sopkit.publish import flowchart as fc
 from sopkit.publish.markdown import LINKS_PER_BLOCK
 from sopkit.publish.render import RenderedSite, render_handbook

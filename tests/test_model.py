@@ -1,4 +1,4 @@
-"""sopkit.model.model: review dates, the usual path and its duration, the flow edges."""
+"""sopkit.model: review dates, the usual path and its duration, the flow edges, role titles."""
 
 from __future__ import annotations
 
@@ -8,16 +8,11 @@ from typing import Any
 
 import pytest
 
+from sopkit.format.dates import add_months
 from sopkit.format.load import Document, load_file
-from sopkit.model.model import (
-    FlowEdge,
-    add_months,
-    build_handbook,
-    build_procedure,
-    build_review,
-    parse_duration,
-    split_duration,
-)
+from sopkit.model import Procedure, build_handbook, build_procedure, parse_duration, split_duration
+from sopkit.model.build import build_review
+from sopkit.model.roles import role_title
 
 DATA = Path(__file__).parent / "data" / "render"
 TODAY = date(2027, 2, 1)
@@ -48,6 +43,11 @@ def _procedure(**overrides: Any) -> dict[str, Any]:
 
 def _steps(*steps: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"title": s["id"].upper(), "role": "clerk", **s} for s in steps]
+
+
+def _edges(procedure: Procedure) -> list[tuple[str, str, str | None]]:
+    """The procedure's edges as (source, target, label)."""
+    return [(edge.source, edge.target, edge.label) for edge in procedure.edges]
 
 
 # --- review dates -------------------------------------------------------------------
@@ -115,12 +115,12 @@ def test_split_duration(minutes: float, parts: tuple[tuple[str, int], ...]) -> N
 def test_flow_edges_of_the_spec_example() -> None:
     handbook = build_handbook([_doc(DATA / "en/procedures/hr/HR-001.yml")], None, TODAY)
     procedure = handbook.procedures[0]
-    assert procedure.edges == (
-        FlowEdge("prepare-documents", "documents-complete"),
-        FlowEdge("documents-complete", "create-accounts", "Yes"),
-        FlowEdge("documents-complete", "request-missing", "No"),
-        FlowEdge("request-missing", "documents-complete"),
-    )
+    assert _edges(procedure) == [
+        ("prepare-documents", "documents-complete", None),
+        ("documents-complete", "create-accounts", "Yes"),
+        ("documents-complete", "request-missing", "No"),
+        ("request-missing", "documents-complete", None),
+    ]
     assert procedure.ends == ("create-accounts",)
     assert [s.kind for s in procedure.steps] == ["step", "decision", "step", "end"]
     assert [s.number for s in procedure.steps] == [1, 2, 3, 4]
@@ -129,17 +129,17 @@ def test_flow_edges_of_the_spec_example() -> None:
 def test_last_step_ends_unless_it_names_next() -> None:
     steps = _steps({"id": "a"}, {"id": "b", "next": "a"})
     looping = build_procedure(_procedure(steps=steps), None, TODAY)
-    assert looping.edges == (FlowEdge("a", "b"), FlowEdge("b", "a"))
+    assert _edges(looping) == [("a", "b", None), ("b", "a", None)]
     assert looping.ends == ()
     plain = build_procedure(_procedure(steps=_steps({"id": "a"}, {"id": "b"})), None, TODAY)
-    assert plain.edges == (FlowEdge("a", "b"),)
+    assert _edges(plain) == [("a", "b", None)]
     assert plain.ends == ("b",)
 
 
 def test_end_step_has_no_outgoing_edge() -> None:
     steps = _steps({"id": "a", "end": True}, {"id": "b"})
     procedure = build_procedure(_procedure(steps=steps), None, TODAY)
-    assert procedure.edges == ()
+    assert _edges(procedure) == []
     assert procedure.ends == ("a", "b")
 
 
@@ -254,3 +254,32 @@ def test_procedures_without_department_are_grouped_last() -> None:
     groups = handbook.departments
     assert [(g.department.id if g.department else None, [p.id for p in g.procedures])
             for g in groups] == [("ops", ["A-001"]), (None, ["Z-001"])]
+
+
+def test_one_rule_for_role_titles() -> None:
+    assert role_title("lead", None, "Lead", "Boss") == "Lead"
+    assert role_title("lead", "", "Boss") == "Boss"
+    assert role_title("lead") == "lead"
+    assert role_title("lead", None, "") == "lead"
+
+
+def test_the_roles_directory_prefers_the_organizations_title() -> None:
+    organization = {"roles": [{"id": "lead", "title": "Team Lead"}]}
+    docs = [Document(file="T-001.yml", data=_procedure(), values={}, keys={}, numbers={})]
+    org = Document(file="organization.yml", data=organization, values={}, keys={},
+                   numbers={})
+    handbook = build_handbook(docs, org, TODAY)
+    procedure = handbook.procedures[0]
+    assert procedure.owner.title == "Lead"  # the procedure's own title first
+    assert procedure.step("a") is not None and procedure.steps[0].role.title == "Clerk"
+    titles = {role.id: role.title for role in handbook.roles}
+    assert titles == {"lead": "Team Lead", "clerk": "Clerk"}  # organization.yml first
+
+
+def test_the_package_names_its_public_types_and_builders() -> None:
+    import sopkit.model
+
+    for name in sopkit.model.__all__:
+        value = getattr(sopkit.model, name)
+        assert value.__name__ == name
+    assert sopkit.model.Handbook is type(build_handbook([], None, TODAY))

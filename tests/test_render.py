@@ -157,7 +157,7 @@ def test_flowchart_inline_and_as_file() -> None:
 
 def test_flowchart_lanes_and_labels() -> None:
     procedures, organization = _load(DATA / "zh")
-    from sopkit.model.model import build_handbook
+    from sopkit.model import build_handbook
 
     handbook = build_handbook(procedures, organization, date(2027, 2, 1))
     svg = flowchart(handbook.procedures[0], labels_for("zh"))
@@ -451,7 +451,7 @@ def test_yaml_str_round_trips() -> None:
 
 
 def _lazy_site(root: Path, **options: object) -> tuple[Config, object]:
-    from sopkit.model.model import build_handbook
+    from sopkit.model import build_handbook
 
     procedures, organization = _load(root)
     config = _config(root, **options)
@@ -555,7 +555,7 @@ def test_a_template_error_is_raised_as_without_the_worker(
 
 
 def test_handbook_views_are_worked_out_once() -> None:
-    from sopkit.model.model import build_handbook
+    from sopkit.model import build_handbook
 
     procedures, organization = _load(DATA / "en")
     handbook = build_handbook(procedures, organization, date.fromisoformat(TODAY))

@@ -197,7 +197,7 @@ PROBLEMS = [
      "templates/tags.md.j2:3: 'no_such_name' is undefined; use only the names "
      "docs/templates.md lists for this page, spelt as there"),
     ("# Tags\n\n{{ handbook.no_such_view }}\n",
-     "templates/tags.md.j2:3: 'sopkit.model.model.Handbook object' has no attribute "
+     "templates/tags.md.j2:3: 'sopkit.model.handbook.Handbook object' has no attribute "
      "'no_such_view'; use only the names docs/templates.md lists for this page, spelt as there"),
     ("# Tags\n\n{% include 'no-such.md.j2' %}\n",
      "templates/tags.md.j2:3: no template named 'no-such.md.j2'; add it to templates/ or fix "
@@ -274,7 +274,7 @@ def test_an_extended_block_that_fails_names_the_handbooks_template(
         "{% block references %}\n{{ procedure.no_such_field }}\n{% endblock %}\n"),
         name="procedure.md.j2")
     assert _problem(root).startswith(
-        "templates/procedure.md.j2:3: 'sopkit.model.model.Procedure object' has no attribute "
+        "templates/procedure.md.j2:3: 'sopkit.model.types.Procedure object' has no attribute "
         "'no_such_field'; ")
 
 

@@ -62,10 +62,12 @@ def edges(steps: Sequence[Mapping[str, Any]]) -> list[Edge]:
     return found
 
 
-def successors(steps: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+def successors(steps: Sequence[Mapping[str, Any]],
+               found: Iterable[Edge] | None = None) -> dict[str, list[str]]:
     """Step id -> ids of the steps that can follow it (distinct, in order).
 
-    Every step id is a key; an end has no successors.
+    Every step id is a key; an end has no successors. ``found`` is the steps'
+    :func:`edges` when the caller has them already.
     """
     graph: dict[str, list[str]] = {}
     first: dict[str, int] = {}
@@ -73,10 +75,22 @@ def successors(steps: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
         if isinstance(step.get("id"), str) and step["id"] not in first:
             first[step["id"]] = index
             graph[step["id"]] = []
-    for edge in edges(steps):
+    for edge in edges(steps) if found is None else found:
         if first[edge.source] == edge.step_index and edge.target not in graph[edge.source]:
             graph[edge.source].append(edge.target)
     return graph
+
+
+def end_positions(steps: Sequence[Mapping[str, Any]],
+                  found: Iterable[Edge] | None = None) -> list[int]:
+    """Positions of the steps where the flow ends: those it cannot go on from.
+
+    That is ``end: true``, and the last step unless it names a ``next`` or is a
+    decision (a decision goes on through its branches). ``found`` is the steps'
+    :func:`edges` when the caller has them already.
+    """
+    going_on = {edge.step_index for edge in (edges(steps) if found is None else found)}
+    return [index for index in range(len(steps)) if index not in going_on]
 
 
 def predecessors(graph: Graph) -> dict[str, list[str]]:

@@ -37,7 +37,7 @@ from typing import Any
 
 from sopkit.config import Config
 from sopkit.format.load import Document
-from sopkit.model.model import (
+from sopkit.model import (
     Department,
     Handbook,
     Procedure,
@@ -156,7 +156,8 @@ def flowchart(procedure: Procedure, labels: Mapping[str, str]) -> str:
         lanes=tuple(Lane(role.id, role.title) for role in procedure.lanes),
         nodes=tuple(Node(step.id, step.title, step.role.id, step.kind, str(step.number))
                     for step in procedure.steps),
-        edges=tuple(Edge(edge.source, edge.target, edge.label) for edge in procedure.edges),
+        edges=tuple(Edge(edge.source, edge.target, edge.label or "")
+                    for edge in procedure.edges),
         ends=procedure.ends,
     )
     return render_flowchart(flow, link_prefix="#step-", labels={

@@ -1,11 +1,17 @@
-"""Small helpers shared by the rule modules: did-you-mean hints, quoting, duplicates."""
+"""Small helpers shared by the rule modules: did-you-mean hints, quoting, duplicates.
+
+``ids`` and ``strings`` are the format's accessors (:mod:`sopkit.format.fields`), named here
+too for the rules that read them from this module.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Collection, Iterable, Iterator
 
 from sopkit.format import words
+from sopkit.format.fields import ids, strings
+
+__all__ = ["Suggestions", "did_you_mean", "duplicates", "ids", "joined", "quoted", "strings"]
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
@@ -44,14 +50,6 @@ def quoted(words: Iterable[object]) -> str:
     return joined(f"'{w}'" for w in words)
 
 
-def ids(items: object) -> list[str]:
-    """The string ``id`` of each mapping in a list (anything else is skipped)."""
-    if not isinstance(items, list):
-        return []
-    return [item["id"] for item in items
-            if isinstance(item, dict) and isinstance(item.get("id"), str)]
-
-
 def duplicates(items: object) -> Iterator[tuple[int, str, int]]:
     """``(index, id, first_index)`` for every item whose ``id`` an earlier item already has."""
     if not isinstance(items, list):
@@ -64,12 +62,3 @@ def duplicates(items: object) -> Iterator[tuple[int, str, int]]:
             yield index, item["id"], first[item["id"]]
         else:
             first[item["id"]] = index
-
-
-def strings(value: Any) -> list[str]:
-    """A string or a list of strings as a list (anything else gives ``[]``)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, Sequence) and not isinstance(value, bytes):
-        return [v for v in value if isinstance(v, str)]
-    return []

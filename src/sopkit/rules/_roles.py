@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from sopkit.format.fields import indexed_mappings
 from sopkit.format.load import Document, JsonPath
 
 
@@ -26,26 +27,19 @@ def role_uses(data: Mapping[str, Any]) -> Iterator[RoleUse]:
     """
     yield from _at(data, ("owner",), "owner")
     yield from _at(data, ("approvers",), "approvers")
-    for index, step in _items(data.get("steps")):
+    for index, step in indexed_mappings(data.get("steps")):
         name = f"step '{step.get('id')}'"
         yield from _at(step, ("role",), name, ("steps", index))
         for part in ("accountable", "consulted", "informed"):
             yield from _at(step, (part,), f"{name} ({part})", ("steps", index))
-    for index, metric in _items(data.get("metrics")):
+    for index, metric in indexed_mappings(data.get("metrics")):
         yield from _at(metric, ("owner",), f"metric '{metric.get('name')}' (owner)",
                        ("metrics", index))
-    for index, risk in _items(data.get("risks")):
+    for index, risk in indexed_mappings(data.get("risks")):
         yield from _at(risk, ("owner",), f"risk {index + 1} (owner)", ("risks", index))
-    for index, course in _items(data.get("training")):
+    for index, course in indexed_mappings(data.get("training")):
         yield from _at(course, ("audience",), f"training '{course.get('topic')}' (audience)",
                        ("training", index))
-
-
-def _items(value: object) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            if isinstance(item, Mapping):
-                yield index, item
 
 
 def _at(data: Mapping[str, Any], key: tuple[str], where: str,
@@ -78,7 +72,7 @@ def title_of(role: Mapping[str, Any] | None) -> str | None:
 
 def _by_id(items: object) -> dict[str, Mapping[str, Any]]:
     found: dict[str, Mapping[str, Any]] = {}
-    for _, item in _items(items):
+    for _, item in indexed_mappings(items):
         if isinstance(item.get("id"), str):
             found.setdefault(item["id"], item)
     return found

@@ -1,0 +1,37 @@
+"""Step durations as written (``2h``, ``1.5d``) to minutes, and minutes back to parts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+_DURATION = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(m|h|d|w)\s*$")
+MINUTES: Mapping[str, int] = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}
+"""Minutes per duration unit: calendar days (24 h) and weeks (7 d)."""
+
+
+def parse_duration(text: str | None) -> float | None:
+    """Minutes in ``2h``, ``1.5d``, ``30m``, ``1w``; None when empty or unreadable."""
+    if not text:
+        return None
+    match = _DURATION.match(text)
+    if match is None:
+        return None
+    return float(match.group(1)) * MINUTES[match.group(2)]
+
+
+def split_duration(minutes: float) -> tuple[tuple[str, int], ...]:
+    """Minutes as whole weeks, days, hours and minutes, largest first, zeros left out.
+
+    ``split_duration(3060)`` is ``(("d", 2), ("h", 3))``. Less than a minute (but more
+    than nothing) counts as one minute.
+    """
+    total = round(minutes)
+    if minutes > 0 and total == 0:
+        total = 1
+    parts: list[tuple[str, int]] = []
+    for unit in ("w", "d", "h", "m"):
+        count, total = divmod(total, MINUTES[unit])
+        if count:
+            parts.append((unit, count))
+    return tuple(parts) or (("m", 0),)
