@@ -156,6 +156,8 @@ class LazySite:
         if parallel and self.start_worker():
             assert self._ahead is not None
             for index in reversed(range(len(self._jobs))):
+                if index in self._done:
+                    continue
                 if not self._ahead.withdraw(index):
                     break
                 try:
