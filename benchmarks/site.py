@@ -118,7 +118,8 @@ def plain_mkdocs_settings(handbook: Path, rendered: Path, site: Path) -> dict[st
     """The MkDocs settings `sopkit build` uses for ``handbook``, without the sopkit plugin,
     for the rendered pages in ``rendered`` and their nav."""
     from sopkit.config import load_config
-    from sopkit.publish.site import NAV_FILE, default_mkdocs
+    from sopkit.publish.mkdocs_settings import default_mkdocs
+    from sopkit.publish.render_out import NAV_FILE
 
     config = load_config(handbook, None)
     if config.config_file is None:

@@ -231,34 +231,34 @@ def _site_files(site: Path) -> dict[str, bytes]:
 
 def test_pages_rendered_in_a_second_process_build_the_same_site(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sopkit.publish.render
+    import sopkit.publish.lookahead
 
     root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML,
                           docs={"about.md": "# About this handbook\n\nRead me first.\n"})
     monkeypatch.setenv("SOPKIT_RENDER_PROCESSES", "1")
     serial = _site_files(mkdocs_build(root))
     monkeypatch.delenv("SOPKIT_RENDER_PROCESSES")
-    monkeypatch.setattr(sopkit.publish.render, "PARALLEL_MINIMUM", 0)
+    monkeypatch.setattr(sopkit.publish.lookahead, "PARALLEL_MINIMUM", 0)
     started: list[bool] = []
-    start_worker = sopkit.publish.render.LazySite.start_worker
+    start_worker = sopkit.publish.lookahead.LazySite.start_worker
 
-    def spy(self: sopkit.publish.render.LazySite) -> bool:
+    def spy(self: sopkit.publish.lookahead.LazySite) -> bool:
         started.append(start_worker(self))
         return started[-1]
 
-    monkeypatch.setattr(sopkit.publish.render.LazySite, "start_worker", spy)
+    monkeypatch.setattr(sopkit.publish.lookahead.LazySite, "start_worker", spy)
     parallel = _site_files(mkdocs_build(root))
-    assert started == [sopkit.publish.render._can_fork()]
+    assert started == [sopkit.publish.lookahead._can_fork()]
     assert parallel == serial
 
 
 def test_serving_renders_in_this_process(tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import sopkit.publish.render
+    import sopkit.publish.lookahead
 
     root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML)
-    monkeypatch.setattr(sopkit.publish.render, "PARALLEL_MINIMUM", 0)
-    monkeypatch.setattr(sopkit.publish.render.LazySite, "start_worker",
+    monkeypatch.setattr(sopkit.publish.lookahead, "PARALLEL_MINIMUM", 0)
+    monkeypatch.setattr(sopkit.publish.lookahead.LazySite, "start_worker",
                         lambda self: pytest.fail("no worker process while serving"))
     (root / "docs").mkdir(exist_ok=True)
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
@@ -500,7 +500,7 @@ def test_serve_rebuilds_a_handbook_made_by_init(tmp_path: Path,
 @pytest.mark.parametrize("form", ["list", "mapping"])
 def test_plugin_settings_load_again_and_again(tmp_path: Path, form: str) -> None:
     """MkDocs takes the plugin items apart while loading; serve loads them on every rebuild."""
-    from sopkit.publish.site import _FreshPlugins, with_sopkit
+    from sopkit.publish.mkdocs_settings import _FreshPlugins, with_sopkit
 
     root = write_handbook(tmp_path, mkdocs_yml=MINIMAL_YML)
     (root / "docs").mkdir()

@@ -461,20 +461,21 @@ def _lazy_site(root: Path, **options: object) -> tuple[Config, object]:
 @pytest.fixture
 def parallel_always(monkeypatch: pytest.MonkeyPatch) -> None:
     """Use the worker process even for the small test handbooks."""
-    import sopkit.publish.render
+    import sopkit.publish.lookahead
 
-    monkeypatch.setattr(sopkit.publish.render, "PARALLEL_MINIMUM", 0)
+    monkeypatch.setattr(sopkit.publish.lookahead, "PARALLEL_MINIMUM", 0)
     monkeypatch.delenv("SOPKIT_RENDER_PROCESSES", raising=False)
     # Never skipped: CI's machines have two cores and fork. A thread left running by an
     # earlier test would make the renderer stay in one process; that is a test's bug.
-    assert sopkit.publish.render._can_fork(), (
+    assert sopkit.publish.lookahead._can_fork(), (
         "the renderer would not fork here: one core, no fork, or threads left running "
         f"({[thread.name for thread in threading.enumerate()]})")
 
 
 @pytest.mark.usefixtures("parallel_always")
 def test_parallel_render_gives_the_same_bytes() -> None:
-    from sopkit.publish.render import LazySite
+    from sopkit.publish.lookahead import LazySite, render_site
+    from sopkit.publish.render import render_model
 
     config, model = _lazy_site(DATA / "en", section="sop")
     serial = LazySite(config, model).rendered()  # type: ignore[arg-type]
@@ -487,11 +488,16 @@ def test_parallel_render_gives_the_same_bytes() -> None:
     assert dict(parallel.files) == dict(serial.files)
     assert parallel.nav == serial.nav
     assert list(parallel.files) == list(site.paths)
+    pure = render_model(config, model)  # type: ignore[arg-type]
+    assert list(pure.files.items()) == list(parallel.files.items())
+    assert pure.nav == parallel.nav
+    ahead = render_site(config, model)  # type: ignore[arg-type]
+    assert list(ahead.files.items()) == list(parallel.files.items())
 
 
 @pytest.mark.usefixtures("parallel_always")
 def test_pages_asked_for_one_by_one_come_from_the_worker() -> None:
-    from sopkit.publish.render import LazySite
+    from sopkit.publish.lookahead import LazySite
 
     config, model = _lazy_site(DATA / "en")
     expected = LazySite(config, model).rendered()  # type: ignore[arg-type]
@@ -506,19 +512,22 @@ def test_pages_asked_for_one_by_one_come_from_the_worker() -> None:
 
 @pytest.mark.usefixtures("parallel_always")
 def test_a_worker_that_dies_leaves_the_pages_to_this_process() -> None:
+    import multiprocessing
     import os
     import signal
 
-    from sopkit.publish.render import LazySite
+    from sopkit.publish.lookahead import LazySite
 
     config, model = _lazy_site(DATA / "en")
     expected = LazySite(config, model).rendered()  # type: ignore[arg-type]
     site = LazySite(config, model)  # type: ignore[arg-type]
     try:
         assert site.start_worker()
-        worker = site._worker
-        assert worker is not None and worker.state.pid is not None
-        os.kill(worker.state.pid, signal.SIGKILL)
+        workers = multiprocessing.active_children()
+        assert workers
+        for worker in workers:
+            assert worker.pid is not None
+            os.kill(worker.pid, signal.SIGKILL)
         assert dict(site.rendered().files) == dict(expected.files)
     finally:
         site.close()
@@ -527,7 +536,7 @@ def test_a_worker_that_dies_leaves_the_pages_to_this_process() -> None:
 @pytest.mark.usefixtures("parallel_always")
 def test_a_template_error_is_raised_as_without_the_worker(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sopkit.publish.render import LazySite
+    from sopkit.publish.lookahead import LazySite, render_site
     from sopkit.publish.templating import TemplateProblem
 
     root = tmp_path / "handbook"
@@ -539,9 +548,13 @@ def test_a_template_error_is_raised_as_without_the_worker(
     expected = ("templates/procedure.md.j2:2: 'no_such_name' is undefined; use only the names "
                 "docs/templates.md lists for this page, spelt as there")
     with pytest.raises(TemplateProblem) as raised:
-        _render(root)  # the worker renders from the first page, this process from the last
+        _render(root)  # one page after another, in this process
     assert str(raised.value) == expected
     config, model = _lazy_site(root)
+    with pytest.raises(TemplateProblem) as raised:
+        # the worker renders from the first page, this process from the last
+        render_site(config, model)  # type: ignore[arg-type]
+    assert str(raised.value) == expected
     site = LazySite(config, model)  # type: ignore[arg-type]
     try:
         assert site.start_worker()

@@ -10,7 +10,8 @@ from conftest import REPO
 
 from sopkit.config import load_config
 from sopkit.publish.flowchart import Edge, Flow, Lane, Node, render_flowchart
-from sopkit.publish.render import LazySite, build_model
+from sopkit.publish.lookahead import LazySite
+from sopkit.publish.render import build_model
 from sopkit.publish.sanitize import sanitize_html
 
 

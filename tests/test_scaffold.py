@@ -189,7 +189,7 @@ def test_mkdocs_yml_has_the_settings_the_pages_need(initialised: Path) -> None:
     plugins = [next(iter(item)) if isinstance(item, dict) else item
                for item in settings["plugins"]]
     assert plugins == ["search", "tags", "sopkit"]
-    from sopkit.publish.site import markdown_extensions
+    from sopkit.publish.mkdocs_settings import markdown_extensions
 
     assert settings["markdown_extensions"] == markdown_extensions()
 

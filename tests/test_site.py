@@ -12,15 +12,9 @@ from click.testing import CliRunner, Result
 
 from sopkit.cli.main import main
 from sopkit.config import build_config
-from sopkit.publish.site import (
-    NAV_FILE,
-    RENDER_MARKER,
-    SITE_MARKER,
-    SiteError,
-    check_site_dir,
-    default_mkdocs,
-    with_sopkit,
-)
+from sopkit.publish.mkdocs_settings import default_mkdocs, with_sopkit
+from sopkit.publish.output import RENDER_MARKER, SITE_MARKER, SiteError, check_site_dir
+from sopkit.publish.render_out import NAV_FILE
 
 TODAY = "2026-02-01"
 

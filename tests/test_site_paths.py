@@ -20,7 +20,7 @@ import pytest
 from conftest import REPO
 from test_site import TODAY, run, tree, write_handbook
 
-from sopkit.publish.site import RENDER_MARKER, SITE_MARKER
+from sopkit.publish.output import RENDER_MARKER, SITE_MARKER
 
 # -- render --out: never through a link, never over a file it did not write --------------------
 
@@ -148,6 +148,7 @@ def test_a_render_stopped_half_way_lists_what_it_wrote(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The marker is written first: the next render replaces the files the stopped one left."""
     import sopkit.publish.output
+    import sopkit.publish.render_out
 
     root = write_handbook(tmp_path / "hb")
     out = tmp_path / "out"
@@ -160,11 +161,13 @@ def test_a_render_stopped_half_way_lists_what_it_wrote(
             raise OSError(28, "No space left on device")
         return real_write(top, name, text)
 
-    monkeypatch.setattr(sopkit.publish.output, "write_file", write_then_fail)
+    monkeypatch.setattr(sopkit.publish.output, "write_file", write_then_fail)  # the pages
+    monkeypatch.setattr(sopkit.publish.render_out, "write_file", write_then_fail)  # the marker
     result = run(root, "render", "--out", str(out), monkeypatch=monkeypatch)
     assert result.exit_code == 2 and "No space left on device" in result.stderr
     assert len(tree(out)) == 3
     monkeypatch.setattr(sopkit.publish.output, "write_file", real_write)
+    monkeypatch.setattr(sopkit.publish.render_out, "write_file", real_write)
     rendered(root, out, monkeypatch)  # no --force needed
 
 
@@ -404,15 +407,14 @@ def test_sigterm_during_a_build_leaves_no_temporary_folder(tmp_path: Path) -> No
     assert tree(root / "site") == before
 
 
-def test_the_site_module_keeps_its_names() -> None:
-    """Markers and errors are still importable from sopkit.publish.site, where callers found
-    them."""
+def test_the_markers_and_errors_live_in_the_output_module() -> None:
+    """Markers and errors are imported from sopkit.publish.output, where they live;
+    sopkit.publish.site no longer re-exports them (issue 10)."""
     import sopkit.publish.output
     import sopkit.publish.site
 
-    assert sopkit.publish.site.SiteError is sopkit.publish.output.SiteError
-    assert sopkit.publish.site.check_site_dir is sopkit.publish.output.check_site_dir
-    assert (sopkit.publish.site.RENDER_MARKER, sopkit.publish.site.SITE_MARKER) == (
+    assert not hasattr(sopkit.publish.site, "RENDER_MARKER")
+    assert (sopkit.publish.output.RENDER_MARKER, sopkit.publish.output.SITE_MARKER) == (
         ".sopkit-render", ".sopkit-site")
 
 

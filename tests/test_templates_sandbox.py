@@ -286,7 +286,7 @@ def test_a_bug_in_sopkit_is_not_blamed_on_the_handbook(tmp_path: Path,
     def broken(minutes: float) -> str:
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(sopkit.publish.render._Renderer, "duration",
+    monkeypatch.setattr(sopkit.publish.render.Renderer, "duration",
                         lambda self, minutes: broken(1))
     root = tmp_path / "handbook"
     shutil.copytree(DATA, root)
@@ -334,18 +334,18 @@ plugins:
 def test_the_plugin_raises_a_plugin_error_with_the_same_line(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: Any,
         in_a_second_process: bool) -> None:
-    import sopkit.publish.render
+    import sopkit.publish.lookahead
 
     started: list[bool] = []
-    start_worker = sopkit.publish.render.LazySite.start_worker
+    start_worker = sopkit.publish.lookahead.LazySite.start_worker
 
-    def spied(site: sopkit.publish.render.LazySite) -> bool:
+    def spied(site: sopkit.publish.lookahead.LazySite) -> bool:
         started.append(start_worker(site))
         return started[-1]
 
-    monkeypatch.setattr(sopkit.publish.render.LazySite, "start_worker", spied)
+    monkeypatch.setattr(sopkit.publish.lookahead.LazySite, "start_worker", spied)
     if in_a_second_process:  # the pages are rendered ahead by a forked process, if it can
-        monkeypatch.setattr(sopkit.publish.render, "PARALLEL_MINIMUM", 0)
+        monkeypatch.setattr(sopkit.publish.lookahead, "PARALLEL_MINIMUM", 0)
     root = _handbook(tmp_path, monkeypatch, BROKEN)
     (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     (root / "docs").mkdir()
@@ -356,7 +356,7 @@ def test_the_plugin_raises_a_plugin_error_with_the_same_line(
             build(config)
     finally:
         config.plugins.on_shutdown()
-    assert started == [in_a_second_process and sopkit.publish.render._can_fork()]
+    assert started == [in_a_second_process and sopkit.publish.lookahead._can_fork()]
     # MkDocs logs the PluginError's message, and nothing else.
     assert [record.getMessage() for record in caplog.records
             if record.levelno >= logging.ERROR] == [BROKEN_LINE]

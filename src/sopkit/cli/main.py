@@ -41,8 +41,8 @@ def _publishing_reported(afterwards: str = "") -> Iterator[None]:
     """Report what stops `render`, `build` or `serve` as the command line does: a template
     or file problem in one line (exit 2), a stop by a signal (128 + its number) and a failed
     build (exit 1), these two ending with ``afterwards`` (what became of the output)."""
-    from sopkit.publish.output import Terminated
-    from sopkit.publish.site import BuildFailed, SiteError
+    from sopkit.publish.output import SiteError, Terminated
+    from sopkit.publish.site import BuildFailed
     from sopkit.publish.templating import TemplateProblem
 
     try:
@@ -191,13 +191,14 @@ def _checked_for_publishing(config_file: Path | None, strict: bool,
     from sopkit.check.handbook import check_handbook, rule_infos
     from sopkit.cli.validate import wants_color
     from sopkit.config import ConfigError, load_config
-    from sopkit.publish.site import with_options
     from sopkit.report.validation import format_report
 
     try:
-        config = with_options(load_config(Path.cwd(), config_file), today=today, strict=strict)
+        loaded = load_config(Path.cwd(), config_file)
     except ConfigError as error:
         fail(str(error))
+    # The command line's --today and --strict, laid over the handbook's settings.
+    config = loaded._replace(today=today or loaded.today, strict=strict or loaded.strict)
     result = check_handbook(config, today=config.today)
     if result.diagnostics:
         click.echo(format_report("text", result.diagnostics, files=result.files,
@@ -250,14 +251,16 @@ def render(out: Path, force: bool, strict: bool, today: date | None,
       sopkit render --out build/handbook
       sopkit render --out build/handbook --today 2026-01-31
     """
+    from sopkit.publish.lookahead import render_site
     from sopkit.publish.output import sigterm_stops_cleanly
-    from sopkit.publish.render import render_handbook
-    from sopkit.publish.site import write_render
+    from sopkit.publish.render import build_model
+    from sopkit.publish.render_out import write_render
 
     config, result = _checked_for_publishing(config_file, strict, today)
     with (_publishing_reported(f"; run sopkit render again to finish {out}"),
           sigterm_stops_cleanly()):  # the render process's folder is removed on the way out
-        rendered = render_handbook(config, result.contents(), result.organization)
+        model = build_model(config, result.contents(), result.organization)
+        rendered = render_site(config, model)  # pages rendered ahead in a second process
         written = write_render(rendered, out, force=force)
     click.echo(f"Wrote {len(written)} files to {out}")
 

@@ -23,7 +23,7 @@ import shutil
 import signal
 import stat
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from types import FrameType
 from typing import TYPE_CHECKING, TypeVar
@@ -129,7 +129,7 @@ def write_file(top: Path, name: str, text: str) -> Path:
     return target
 
 
-def _read_file(top: Path, name: str, *, read: bool = True) -> bytes | None:
+def read_file(top: Path, name: str, *, read: bool = True) -> bytes | None:
     """The bytes of the regular file ``top/name`` (empty unless ``read``), None if there is
     none; a link on the way, or something other than a file there, is refused."""
     parts = relative_parts(name)
@@ -168,68 +168,6 @@ def remove_file(top: Path, name: str) -> None:
         except OSError:
             return
         folder = folder.parent
-
-
-# -- render --out -----------------------------------------------------------------------------
-
-
-def render_folder(out: Path) -> Path:
-    """The folder ``--out`` names, its own links resolved (the user named it); not a file."""
-    top = out.resolve()
-    if top.exists() and not top.is_dir():
-        raise SiteError(f"{out} is a file, not a folder: give --out a folder")
-    return top
-
-
-def previous_render(top: Path, out: Path, force: bool) -> set[str]:
-    """The files an earlier render wrote into ``top`` (empty if none); refuse foreign folders."""
-    if not top.exists():
-        return set()
-    listed = _read_file(top, RENDER_MARKER)
-    if listed is not None:
-        try:
-            lines = listed.decode("utf-8").splitlines()
-        except UnicodeDecodeError:
-            raise SiteError(f"{out / RENDER_MARKER} is not the list of files sopkit render "
-                            "writes (not UTF-8): delete it, then render again with --force "
-                            "(files sopkit did not write are kept)") from None
-        names = set()
-        for line in lines:
-            if line and not line.startswith("#") and line != RENDER_MARKER:
-                with contextlib.suppress(ValueError):
-                    relative_parts(line)
-                    names.add(PurePosixPath(line).as_posix())
-        return names
-    if any(top.iterdir()) and not force:
-        raise SiteError(f"{out} is not empty and was not written by sopkit render (no "
-                        f"{RENDER_MARKER} file); choose an empty folder, or pass --force to "
-                        "write beside its files (none of them is overwritten or deleted)")
-    return set()
-
-
-def refuse_overwrites(top: Path, out: Path, files: Mapping[str, str],
-                      previous: set[str]) -> None:
-    """Refuse, before anything is written, a link on the way to any of ``files``, and a
-    file there that an earlier render did not write.
-
-    A file that already holds the bytes sopkit would write is taken over: replacing it
-    loses nothing (a render whose marker was deleted, say)."""
-    foreign = []
-    for name, text in files.items():
-        existing = _read_file(top, name, read=name not in previous)
-        if name not in previous and existing is not None and existing != text.encode("utf-8"):
-            foreign.append(name)
-    if foreign:
-        more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
-        raise SiteError(f"{out / foreign[0]}{more} exists and was not written by sopkit "
-                        "render, which never overwrites such files: move it away, or choose "
-                        "another folder")
-
-
-def write_marker(top: Path, names: list[str]) -> None:
-    listed = "".join(f"{name}\n" for name in names)
-    write_file(top, RENDER_MARKER, "# Written by `sopkit render`; the files it wrote, which "
-                                   "the next render may replace.\n" + listed)
 
 
 # -- the site folder --------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The MkDocs adapter: the `sopkit` plugin. The only module of sopkit that imports MkDocs.
+"""The MkDocs adapter: the `sopkit` plugin. What it adds to the site is worked out without
+MkDocs (:mod:`sopkit.publish.plan`); the pages come from :mod:`sopkit.publish.lookahead`.
 
 .. code-block:: yaml
 
@@ -11,7 +12,8 @@
 What it does, event by event:
 
 - ``on_config``: checks the handbook (the same checks and messages as
-  ``sopkit validate``; under ``sopkit build``, the check it already ran); errors, and
+  ``sopkit validate``; under ``sopkit build``, the check `build_site` gave it with
+  :meth:`SopkitPlugin.use_check`); errors, and
   warnings with ``strict: true``, stop the build. It lays out the pages, and when
   mkdocs.yml has no ``nav:`` it provides one. It adds the Markdown extensions the
   pages are written for that mkdocs.yml leaves out (:func:`add_markdown_extensions`).
@@ -34,8 +36,8 @@ What it does, event by event:
 from __future__ import annotations
 
 import functools
-import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,18 +50,41 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import nest_paths
 
-from sopkit.config import OPTIONS, ConfigError, build_config
+from sopkit.config import OPTIONS, Config, ConfigError, build_config
+from sopkit.publish.plan import SiteFile, full_nav, taken_place
 from sopkit.publish.sanitize import sanitize_html
 from sopkit.publish.titles import safe_meta, safe_nav, safe_title
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from sopkit.publish.render import LazySite
+    from sopkit.check.handbook import CheckResult
+    from sopkit.publish.lookahead import LazySite
 
 log = get_plugin_logger(__name__)
+
+
+@dataclass(frozen=True)
+class GivenCheck:
+    """The check `sopkit build` ran before it built the site, given to the plugin
+    (:meth:`SopkitPlugin.use_check`) so that it need not run it again: used only for the
+    handbook it was run on (the same folders, rules and date)."""
+
+    key: tuple[Any, ...]
+    result: CheckResult
+
+    @classmethod
+    def of(cls, config: Config, result: CheckResult) -> GivenCheck:
+        return cls(_check_key(config), result)
+
+    def result_for(self, config: Config) -> CheckResult | None:
+        return self.result if self.key == _check_key(config) else None
+
+
+def _check_key(config: Config) -> tuple[Any, ...]:
+    return (config.procedures.resolve(), config.organization.resolve(),
+            tuple(sorted(config.rules.items())), config.today)
 
 
 # MkDocs' __init_subclass__ hooks are untyped.
@@ -92,41 +117,35 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
     supports_multiple_instances = False
 
     def __init__(self) -> None:
+        self._given: GivenCheck | None = None
         self._site: LazySite | None = None
         self._pages: frozenset[str] = frozenset()
         self._nav: list[Any] = []
         self._user_nav = False
         self._watch: list[Path] = []
         self._command: str | None = None
-        self._frozen = False
         self._sopkit_build = False
+
+    def use_check(self, config: Config, result: CheckResult) -> None:
+        """Take the check `sopkit build` already ran on the handbook of ``config``; the
+        plugin then does not run it again (if its options name the same handbook), and a
+        template problem is raised as it is, for `sopkit build` to say."""
+        self._given = GivenCheck.of(config, result)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         from sopkit.check.handbook import check_handbook, rule_infos
-        from sopkit.publish.render import LazySite, build_model
-        from sopkit.publish.site import checked
+        from sopkit.publish.lookahead import LazySite
+        from sopkit.publish.render import build_model
         from sopkit.report.validation import format_report
 
         self._close()
-
-        config_file = Path(config.config_file_path) if config.config_file_path else None
-        root = config_file.parent if config_file is not None else Path.cwd()
-        options = {key: value for key, value in self.config.items()
-                   if key in OPTIONS and value is not None}
-        language = config.theme.get("language") or "en"
-        try:
-            handbook = build_config(root, options, language=str(language),
-                                    config_file=config_file, site_dir=Path(config.site_dir),
-                                    mkdocs=dict(config))
-        except ConfigError as error:
-            raise PluginError(str(error)) from None
-
-        earlier = checked(handbook)  # by `sopkit build`, which ran the check already
-        self._sopkit_build = earlier is not None
-        result = earlier or check_handbook(handbook)
+        handbook = self._handbook(config)
+        given = self._given.result_for(handbook) if self._given is not None else None
+        self._sopkit_build = given is not None
+        result = given or check_handbook(handbook)
         report = format_report("text", result.diagnostics, files=result.files,
                                rules=rule_infos())
         if result.failed(handbook.strict):
@@ -140,12 +159,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         # a second process renders them ahead while MkDocs converts the ones before.
         self._site = LazySite(handbook, model, clean_flowcharts=True)
         if self._command != "serve":
-            self._site.start_worker()
-            # What is alive now (the checked documents, the model, MkDocs' settings) lives
-            # through the build: no collection needs to walk it again and again while
-            # MkDocs builds the pages. `_close` gives it back to the collector.
-            gc.freeze()
-            self._frozen = True
+            self._site.prepare_for_build()
         self._pages = frozenset(self._site.paths)  # inside the `section` folder already
         self._nav = safe_nav(self._site.nav)
         self._user_nav = config.nav is not None
@@ -153,41 +167,35 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         add_markdown_extensions(config)
         return config
 
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        handwritten = [file.src_uri for file in files.documentation_pages()]
-        by_dest = {file.dest_uri: file for file in files}
-        site = self._site
-        for src_uri in site.paths if site is not None else ():
-            generated = _RenderedFile.generated(config, src_uri, content="")
-            assert isinstance(generated, _RenderedFile) and site is not None
-            generated.source = functools.partial(site.take_for_mkdocs, src_uri)
-            generated.forget()
-            # The same source path, or the same page in the site (README.md is index.md).
-            existing = files.get_file_from_path(src_uri) or by_dest.get(generated.dest_uri)
-            if existing is not None:
-                where = existing.abs_src_path or existing.src_uri
-                raise PluginError(
-                    f"{where}: this page has the path of the page sopkit generates as "
-                    f"'{src_uri}'; MkDocs would silently replace one with the other. "
-                    "Rename the hand-written page, or set the sopkit option 'section' "
-                    "to put the handbook in a folder of its own"
-                )
-            files.append(generated)
-        if not self._user_nav:
-            config.nav = self._full_nav(handwritten)
-        return files
+    def _handbook(self, config: MkDocsConfig) -> Config:
+        """sopkit's configuration: the plugin's options, relative to mkdocs.yml."""
+        config_file = Path(config.config_file_path) if config.config_file_path else None
+        root = config_file.parent if config_file is not None else Path.cwd()
+        options = {key: value for key, value in self.config.items()
+                   if key in OPTIONS and value is not None}
+        language = config.theme.get("language") or "en"
+        try:
+            return build_config(root, options, language=str(language),
+                                config_file=config_file, site_dir=Path(config.site_dir),
+                                mkdocs=dict(config))
+        except ConfigError as error:
+            raise PluginError(str(error)) from None
 
-    def _full_nav(self, handwritten: Sequence[str]) -> list[Any]:
-        """The handbook's nav, with the hand-written pages MkDocs would have listed."""
-        others: list[Any] = nest_paths(  # type: ignore[no-untyped-call]
-            sorted(handwritten, key=_page_order))
-        if not self._nav:
-            return others
-        section = self.config.section
-        if section:
-            title = section.strip("/").replace("-", " ").replace("_", " ").capitalize()
-            return [*others, {title: self._nav}]
-        return [*self._nav, *others]
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        site = self._site
+        generated = ([_RenderedFile.rendered(config, path, site.take_for_mkdocs)
+                      for path in site.paths] if site is not None else [])
+        problem = taken_place(
+            (SiteFile(file.src_uri, file.dest_uri) for file in generated),
+            [SiteFile(file.src_uri, file.dest_uri, file.abs_src_path or "") for file in files])
+        if problem is not None:
+            raise PluginError(problem)
+        handwritten = [file.src_uri for file in files.documentation_pages()]
+        for file in generated:
+            files.append(file)
+        if not self._user_nav:
+            config.nav = full_nav(self._nav, handwritten, self.config.section)
+        return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
@@ -231,12 +239,9 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         self._close()
 
     def _close(self) -> None:
-        """Stop the rendering process; pages not read yet are rendered here if asked for."""
+        """Stop rendering ahead; pages not read yet are rendered here if asked for."""
         if self._site is not None:
             self._site.close()
-        if self._frozen:
-            gc.unfreeze()
-            self._frozen = False
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Callable[..., Any]) -> LiveReloadServer | None:
@@ -246,30 +251,67 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         return server
 
 
+def sopkit_plugin(config: MkDocsConfig) -> SopkitPlugin | None:
+    """The sopkit plugin of loaded MkDocs settings; None if they do not enable it."""
+    for plugin in config.plugins.values():
+        if isinstance(plugin, SopkitPlugin):
+            return plugin
+    return None
+
+
 class _RenderedFile(File):
     """A generated page or flowchart whose text is rendered when it is first read.
 
     Once MkDocs has read a page (``on_page_markdown``), the file forgets its text: it
     would otherwise be held twice for the whole build. Read again, it is rendered again.
+    Content set from outside (by another plugin) is the content from then on.
     """
 
-    source: Callable[[], str] | None = None
+    _render: Callable[[], str] | None = None
+    _text: str | None = None
 
-    def _get_content(self) -> str | bytes | None:
-        text: str | bytes | None = self.__dict__.get("_text")
-        if text is None and self.source is not None:
-            text = self.__dict__["_text"] = self.source()
-        return text
+    @classmethod
+    def rendered(cls, config: MkDocsConfig, src_uri: str,
+                 render: Callable[[str], str]) -> _RenderedFile:
+        """The file ``src_uri``, whose text is ``render(src_uri)``."""
+        file = cls.generated(config, src_uri, content="")  # the content is given when read
+        assert isinstance(file, cls)
+        file._render = functools.partial(render, src_uri)
+        return file
 
-    def _set_content(self, value: str | bytes | None) -> None:
-        self.__dict__["_text"] = value
-        self.source = None  # content set from outside is the content from now on
+    @property
+    def content_string(self) -> str:
+        if self._render is None:
+            return str(File.content_string.fget(self))  # type: ignore[attr-defined]
+        if self._text is None:
+            self._text = self._render()
+        return self._text
 
-    _content = property(_get_content, _set_content)
+    @content_string.setter
+    def content_string(self, value: str) -> None:
+        self._render = self._text = None
+        File.content_string.fset(self, value)  # type: ignore[attr-defined]
+
+    @property
+    def content_bytes(self) -> bytes:
+        if self._render is None:
+            return bytes(File.content_bytes.fget(self))  # type: ignore[attr-defined]
+        return self.content_string.encode()
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        self._render = self._text = None
+        File.content_bytes.fset(self, value)  # type: ignore[attr-defined]
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """A flowchart is written by MkDocs with the text it is given now."""
+        if self._render is not None:
+            self.content_string = self.content_string
+        super().copy_file(dirty)
 
     def forget(self) -> None:
-        if self.source is not None:
-            self.__dict__.pop("_text", None)
+        if self._render is not None:
+            self._text = None
 
 
 def add_markdown_extensions(config: MkDocsConfig) -> None:
@@ -278,7 +320,7 @@ def add_markdown_extensions(config: MkDocsConfig) -> None:
     Without them a page shows ``{#step-...}`` and ``[ ]`` as text and its step links lead
     nowhere. An extension mkdocs.yml sets keeps the options it is given there.
     """
-    from sopkit.publish.site import markdown_extensions
+    from sopkit.publish.mkdocs_settings import markdown_extensions
 
     present = {_extension_name(name) for name in config.markdown_extensions}
     for item in markdown_extensions():
@@ -292,10 +334,3 @@ def add_markdown_extensions(config: MkDocsConfig) -> None:
 def _extension_name(name: object) -> str:
     """An extension's short name: ``markdown.extensions.tables`` is ``tables``."""
     return str(name).removeprefix("markdown.extensions.")
-
-
-def _page_order(src_uri: str) -> tuple[Any, ...]:
-    """MkDocs' own order: index pages first in their folder, then by name."""
-    parts = src_uri.split("/")
-    return (*(part for part in parts[:-1]), not parts[-1].startswith(("index.", "README.")),
-            parts[-1])
