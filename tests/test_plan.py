@@ -62,6 +62,16 @@ def test_page_order_puts_index_pages_first_in_their_folder() -> None:
                   key=page_order) == ["api/b.md", "guide/index.md", "guide/a.md", "guide/z.md"]
 
 
+def test_page_order_sorts_pages_at_different_depths_as_mkdocs_does() -> None:
+    # A page at the top beside a page in a folder once raised a TypeError (bool < str).
+    from mkdocs.structure.files import File, file_sort_key
+
+    uris = ["guide/a.md", "about.md", "guide/deep/b.md", "index.md", "zeta/index.md", "b.md"]
+    files = [File(uri, "docs", "site", use_directory_urls=True) for uri in uris]
+    assert sorted(uris, key=page_order) == [f.src_uri for f in sorted(files, key=file_sort_key)]
+    assert sorted(uris, key=page_order)[:3] == ["index.md", "about.md", "b.md"]
+
+
 def test_nest_paths_matches_mkdocs() -> None:
     from mkdocs.utils import nest_paths as mkdocs_nest_paths
 

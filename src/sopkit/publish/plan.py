@@ -61,9 +61,10 @@ def full_nav(handbook_nav: Sequence[Any], handwritten: Sequence[str],
 
 def page_order(src_uri: str) -> tuple[Any, ...]:
     """MkDocs' own order: index pages first in their folder, then by name."""
+    # Folders as one tuple, as mkdocs.structure.files.file_sort_key has it: spread out,
+    # a page at the top (True) would be compared with a folder name (a str).
     parts = src_uri.split("/")
-    return (*(part for part in parts[:-1]), not parts[-1].startswith(("index.", "README.")),
-            parts[-1])
+    return (tuple(parts[:-1]), not parts[-1].startswith(("index.", "README.")), parts[-1])
 
 
 def nest_paths(paths: Iterable[str]) -> list[Any]:
