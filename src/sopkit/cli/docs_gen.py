@@ -7,7 +7,7 @@ severity in mkdocs.yml::
     python -m sopkit.cli.docs_gen           # print the page
     python -m sopkit.cli.docs_gen --write   # update docs/rules.md in a source checkout
 
-``tests/test_docs.py`` fails when the committed page differs from this output.
+``tests/cli/test_docs.py`` fails when the committed page differs from this output.
 """
 
 from __future__ import annotations

@@ -25,10 +25,10 @@ from typing import cast
 
 import pytest
 from conftest import DATA, REPO
+from helpers.fuzz import mutated_procedure
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rules.helpers import compose, examples
-from test_fuzz import mutated_procedure
 
 import sopkit.check.cache
 import sopkit.check.handbook

@@ -3,8 +3,9 @@ the handbook model share."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
+
+from conftest import DATA
 
 from sopkit.format.load import Document, load_bytes
 from sopkit.model.flow import (
@@ -18,7 +19,7 @@ from sopkit.model.flow import (
     traps,
 )
 
-SPEC = Path(__file__).parent / "data" / "rules" / "spec-procedure.yml"
+SPEC = DATA / "rules" / "spec-procedure.yml"
 
 
 def steps_of_spec() -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import markdown  # type: ignore[import-untyped]
 import pytest
 import yaml
+from conftest import TESTS
 
 from sopkit.config import Config, build_config, load_config
 from sopkit.format.load import Document, load_file
@@ -21,7 +22,6 @@ from sopkit.publish.labels import EN, ZH, labels_for
 from sopkit.publish.markdown import md_block, md_inline, md_link, safe_url, yaml_str
 from sopkit.publish.render import RenderedSite, flowchart, render_handbook, write_tree
 
-TESTS = Path(__file__).parent
 REPO = TESTS.parent
 DATA = TESTS / "data" / "render"
 TODAY = "2027-02-01"

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers.site_builds import BROKEN, TODAY, procedure_page, write_handbook
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-from test_site import BROKEN, TODAY, procedure_page, write_handbook
 
 from sopkit.config import OPTIONS
 from sopkit.publish.plugin import SopkitPlugin, SopkitPluginConfig

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import TESTS
 from jsonschema import Draft7Validator
 
 from sopkit.format.load import Document, load_bytes, load_file
 
-TESTS = Path(__file__).parent
 REPO = TESTS.parent
 SCHEMAS = REPO / "schemas"
 EXAMPLES = TESTS / "data" / "spec"

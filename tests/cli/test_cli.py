@@ -45,7 +45,7 @@ def test_validate_output_formats(fmt: str, handbook: Path, golden: Golden) -> No
     suffix = {"text": "txt", "github": "txt"}.get(fmt, "json")
     if fmt == "sarif":
         # The results and which rules they cite; every rule's help text is the rule docs'
-        # (tests/test_report.py checks the SARIF against its schema), not this run's.
+        # (tests/report/test_report.py checks the SARIF against its schema), not this run's.
         run_ = json.loads(out)["runs"][0]
         rules = run_["tool"]["driver"].pop("rules")
         run_["tool"]["driver"]["rules"] = [rule["id"] for rule in rules]
@@ -178,7 +178,7 @@ def test_a_broken_organization_does_not_flood_the_report(handbook: Path) -> None
                                   "invalid UTF-8", "empty file", "list at the top",
                                   "tab indentation", "unclosed quote"])
 def test_hostile_files_give_one_line_and_exit_1(name: str, tmp_path: Path) -> None:
-    from test_load import HOSTILE
+    from helpers.hostile_yaml import HOSTILE
 
     (tmp_path / "procedures").mkdir()
     hostile = tmp_path / "procedures" / "hostile.yml"

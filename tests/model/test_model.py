@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import DATA
 
 from sopkit.format.dates import add_months
 from sopkit.format.load import Document, load_file
@@ -14,7 +15,8 @@ from sopkit.model import Procedure, build_handbook, build_procedure, parse_durat
 from sopkit.model.build import build_review
 from sopkit.model.roles import role_title
 
-DATA = Path(__file__).parent / "data" / "render"
+RENDER = DATA / "render"
+
 TODAY = date(2027, 2, 1)
 
 
@@ -113,7 +115,7 @@ def test_split_duration(minutes: float, parts: tuple[tuple[str, int], ...]) -> N
 
 
 def test_flow_edges_of_the_spec_example() -> None:
-    handbook = build_handbook([_doc(DATA / "en/procedures/hr/HR-001.yml")], None, TODAY)
+    handbook = build_handbook([_doc(RENDER / "en/procedures/hr/HR-001.yml")], None, TODAY)
     procedure = handbook.procedures[0]
     assert _edges(procedure) == [
         ("prepare-documents", "documents-complete", None),
@@ -144,7 +146,7 @@ def test_end_step_has_no_outgoing_edge() -> None:
 
 
 def test_usual_path_takes_first_branches_and_sums_durations() -> None:
-    handbook = build_handbook([_doc(DATA / "en/procedures/hr/HR-001.yml")], None, TODAY)
+    handbook = build_handbook([_doc(RENDER / "en/procedures/hr/HR-001.yml")], None, TODAY)
     path = handbook.procedures[0].usual_path
     assert [s.id for s in path.steps] == ["prepare-documents", "documents-complete",
                                           "create-accounts"]
@@ -185,7 +187,7 @@ def test_usual_path_follows_next_and_stops_at_unknown_targets() -> None:
 
 def test_role_titles_fall_back_to_the_organization() -> None:
     handbook = build_handbook(
-        [_doc(DATA / "en/procedures/hr/HR-001.yml")], _doc(DATA / "en/organization.yml"), TODAY)
+        [_doc(RENDER / "en/procedures/hr/HR-001.yml")], _doc(RENDER / "en/organization.yml"), TODAY)
     procedure = handbook.procedures[0]
     assert procedure.owner.title == "HR Manager"  # only organization.yml names it
     assert procedure.owner.department == "hr"
@@ -196,7 +198,7 @@ def test_role_titles_fall_back_to_the_organization() -> None:
 
 
 def test_raci_letters() -> None:
-    handbook = build_handbook([_doc(DATA / "en/procedures/hr/HR-001.yml")], None, TODAY)
+    handbook = build_handbook([_doc(RENDER / "en/procedures/hr/HR-001.yml")], None, TODAY)
     procedure = handbook.procedures[0]
     first = procedure.steps[0]
     assert first.raci("hr-specialist") == "R"
@@ -222,8 +224,8 @@ def test_risks_most_severe_first() -> None:
 
 
 def test_handbook_views() -> None:
-    docs = [_doc(p) for p in sorted((DATA / "en/procedures").rglob("*.yml"))]
-    handbook = build_handbook(list(reversed(docs)), _doc(DATA / "en/organization.yml"), TODAY)
+    docs = [_doc(p) for p in sorted((RENDER / "en/procedures").rglob("*.yml"))]
+    handbook = build_handbook(list(reversed(docs)), _doc(RENDER / "en/organization.yml"), TODAY)
     assert [p.id for p in handbook.procedures] == ["HR-001", "HR-002"]
     assert [g.department.id for g in handbook.departments if g.department] == ["hr", "it"]
     assert [p.id for p in handbook.reviews] == ["HR-001", "HR-002"]

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import TESTS
 
 from sopkit.cli.main import main
 from sopkit.publish.pages import MAX_NAME, PagePaths, flowchart_path, page_paths
 from sopkit.publish.render import PAGE_TEMPLATES
 
-TESTS = Path(__file__).parent
 DATA = TESTS / "data" / "render" / "en"
 TODAY = "2026-06-01"  # no review is due: the handbook has no warning
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from test_site import TODAY, run, tree, write_handbook
+from helpers.site_builds import TODAY, run, tree, write_handbook
 
 from sopkit.publish.output import RENDER_MARKER, SITE_MARKER
 

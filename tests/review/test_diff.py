@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import Golden
-from test_git import Repo, make_repo
+from conftest import DATA, Golden
+from helpers.git_repo import Repo, make_repo
 
 from sopkit.cli.main import diff as diff_command
 from sopkit.cli.main import main
@@ -409,7 +409,7 @@ def data(text: str) -> dict[str, Any]:
     return document.data
 
 
-BEFORE = data(Path(__file__).parent.joinpath("data/diff/handbook", ONBOARDING).read_text())
+BEFORE = data(DATA.joinpath("diff/handbook", ONBOARDING).read_text())
 
 
 def changed(**edits: Any) -> dict[str, Any]:

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 from conftest import DATA, REPO
+from helpers.fuzz import BASES, FUZZ, json_values, mutated_procedure, paths_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_fuzz import BASES, FUZZ, json_values, mutated_procedure, paths_of
 
 from sopkit.format.compiled import _rust_pattern, _Untranslatable, compiled_schema
 from sopkit.format.load import Document, load_bytes

@@ -18,6 +18,7 @@ from typing import Any
 import jinja2.sandbox
 import pytest
 from click.testing import CliRunner, Result
+from conftest import TESTS
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
@@ -28,7 +29,6 @@ from sopkit.format.load import Document, load_file
 from sopkit.publish.render import render_handbook
 from sopkit.publish.templating import TemplateProblem, environment
 
-TESTS = Path(__file__).parent
 DATA = TESTS / "data" / "render" / "en"
 TODAY = "2026-06-01"  # no review is due: the handbook has no warning
 
