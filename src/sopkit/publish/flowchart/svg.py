@@ -289,10 +289,11 @@ def _outline(box: Box) -> str:
 def _end_marker(marker: EndMarker, arrow: str, end_word: str) -> str:
     """An arrow down to a ring with a dot: the flow ends here."""
     center = f'cx="{fmt_number(marker.x)}" cy="{fmt_number(marker.ring_y)}"'
+    arrow_line = _path_data([(marker.x, marker.top), (marker.x, marker.ring_y - END_RADIUS)])
     return (
         f'<g class="sop-end" data-from="{escape(marker.node_id)}"><title>{escape(end_word)}'
-        f'</title><path d="{_path_data([(marker.x, marker.top), (marker.x, marker.ring_y - END_RADIUS)])}" '
-        f'fill="none" stroke="{STROKE}" stroke-width="1.4" marker-end="url(#{arrow})"/>'
+        f'</title><path d="{arrow_line}" fill="none" stroke="{STROKE}" stroke-width="1.4" '
+        f'marker-end="url(#{arrow})"/>'
         f'<circle {center} r="{END_RADIUS}" fill="#ffffff" stroke="{STROKE}" stroke-width="1.5"/>'
         f'<circle {center} r="{END_RADIUS - 4}" fill="{STROKE}"/></g>'
     )

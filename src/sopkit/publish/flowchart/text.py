@@ -9,7 +9,6 @@ words and CJK text between characters, keeps closing punctuation on the line bef
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 
 __all__ = [
