@@ -93,32 +93,36 @@ class TrackSet:
         self.cover = [0] * (2 * self.size)
         self.some = [0] * (2 * self.size)
 
-    def taken(self, lo: int, hi: int, node: int = 1, a: int = 0, b: int = -1) -> int:
-        """The tracks taken at some row from ``lo`` to ``hi`` (both included)."""
-        b = self.size - 1 if b < 0 else b
-        if hi < a or b < lo:
+    def taken(self, lo: int, hi: int, node: int = 1, start: int = 0, end: int = -1) -> int:
+        """The tracks taken at some row from ``lo`` to ``hi`` (both included).
+
+        ``node`` is a node of the tree, over the rows ``start`` to ``end``.
+        """
+        end = self.size - 1 if end < 0 else end
+        if hi < start or end < lo:
             return 0
-        if lo <= a and b <= hi:
+        if lo <= start and end <= hi:
             return self.some[node]
-        mid = (a + b) // 2
+        middle = (start + end) // 2
         return (
             self.cover[node]
-            | self.taken(lo, hi, 2 * node, a, mid)
-            | self.taken(lo, hi, 2 * node + 1, mid + 1, b)
+            | self.taken(lo, hi, 2 * node, start, middle)
+            | self.taken(lo, hi, 2 * node + 1, middle + 1, end)
         )
 
-    def take(self, lo: int, hi: int, bit: int, node: int = 1, a: int = 0, b: int = -1) -> None:
+    def take(self, lo: int, hi: int, bit: int,
+             node: int = 1, start: int = 0, end: int = -1) -> None:
         """Mark track ``bit`` (a one-bit set) taken from row ``lo`` to ``hi``."""
-        b = self.size - 1 if b < 0 else b
-        if hi < a or b < lo:
+        end = self.size - 1 if end < 0 else end
+        if hi < start or end < lo:
             return
         self.some[node] |= bit
-        if lo <= a and b <= hi:
+        if lo <= start and end <= hi:
             self.cover[node] |= bit
             return
-        mid = (a + b) // 2
-        self.take(lo, hi, bit, 2 * node, a, mid)
-        self.take(lo, hi, bit, 2 * node + 1, mid + 1, b)
+        middle = (start + end) // 2
+        self.take(lo, hi, bit, 2 * node, start, middle)
+        self.take(lo, hi, bit, 2 * node + 1, middle + 1, end)
 
 
 def assign_tracks(spans: Sequence[Span]) -> tuple[int, ...]:

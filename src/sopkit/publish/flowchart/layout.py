@@ -236,11 +236,7 @@ def lay_out(flow: Flow) -> Layout | TooLarge:
     A node whose id came before is left out; so are edges from or to no node, and ends
     that are no node (or came before).
     """
-    lanes = distinct_lanes(flow)
-    first_of_id: dict[str, Node] = {}
-    for node in flow.nodes:
-        first_of_id.setdefault(node.id, node)
-    nodes = tuple(first_of_id.values())
+    nodes = _distinct_nodes(flow)
     row_of = {node.id: row for row, node in enumerate(nodes)}
     links = tuple(
         _Link(edge, row_of[edge.source], row_of[edge.target])
@@ -250,32 +246,46 @@ def lay_out(flow: Flow) -> Layout | TooLarge:
     if _too_large(len(nodes), links):
         return TooLarge(len(nodes), len(links))
     ends = tuple(dict.fromkeys(end for end in flow.ends if end in row_of))
+    lanes = distinct_lanes(flow)
     columns = _lane_columns(lanes)
     header_lines = max((len(column.header_lines) for column in columns), default=1)
     header_height = header_lines * LINE_HEIGHT + HEADER_PADDING
+    # The side channel is planned from rows alone: a box is as tall as its ports need, and
+    # a port's height then follows from its box's centre.
     side_links = [index for index, link in enumerate(links) if link.side]
     spans = [(links[index].source, links[index].target) for index in side_links]
     ports = assign_ports(spans)
+    tracks = assign_tracks(spans)
     lane_index = {lane.id: index for index, lane in enumerate(lanes)}
     boxes = _place_boxes(nodes, lane_index, ports.counts, set(ends),
                          MARGIN + header_height + TOP_GAP)
-    tracks = assign_tracks(spans)
     lanes_right = MARGIN + len(lanes) * LANE_WIDTH
-    channel = {index: number for number, index in enumerate(side_links)}
+    channel_index = {index: number for number, index in enumerate(side_links)}
     routes = tuple(
-        _route(link, boxes, ports, tracks, channel.get(index), lanes_right)
+        _route(link, boxes, ports, tracks, channel_index.get(index), lanes_right)
         for index, link in enumerate(links)
     )
-    width = _width(lanes_right, max(tracks, default=-1) + 1, routes)
-    if boxes:
-        last = boxes[-1]
-        bottom = last.bottom + (END_ARROW + 2 * END_RADIUS if last.node.id in ends else 0)
-    else:
-        bottom = MARGIN + header_height
     down_from = {route.source.row for route in routes if not route.side}
     markers = tuple(_end_marker(boxes[row_of[end]], down_from) for end in ends)
+    width = _width(lanes_right, max(tracks, default=-1) + 1, routes)
     return Layout(columns, header_height, boxes, routes, markers, width,
-                  bottom + BOTTOM_PAD + MARGIN)
+                  _bottom(boxes, ends, header_height) + BOTTOM_PAD + MARGIN)
+
+
+def _distinct_nodes(flow: Flow) -> tuple[Node, ...]:
+    """The nodes drawn: the first of each id, in order."""
+    first_of_id: dict[str, Node] = {}
+    for node in flow.nodes:
+        first_of_id.setdefault(node.id, node)
+    return tuple(first_of_id.values())
+
+
+def _bottom(boxes: Sequence[Box], ends: Sequence[str], header_height: float) -> float:
+    """The lowest point drawn: the last box, or its end marker (the headers when no box)."""
+    if not boxes:
+        return MARGIN + header_height
+    last = boxes[-1]
+    return last.bottom + (END_ARROW + 2 * END_RADIUS if last.node.id in ends else 0)
 
 
 def distinct_lanes(flow: Flow) -> list[Lane]:
