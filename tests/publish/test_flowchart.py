@@ -11,9 +11,9 @@ from typing import Literal
 
 import pytest
 
+from sopkit.model.flow import Edge
 from sopkit.publish import flowchart as fc
 from sopkit.publish.flowchart import (
-    Edge,
     Flow,
     Lane,
     Node,
@@ -21,9 +21,16 @@ from sopkit.publish.flowchart import (
     text_width,
     wrap_text,
 )
+from sopkit.publish.flowchart import layout as fc_layout
+from sopkit.publish.flowchart import text as fc_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>alert(1)</script> & \"'quotes' ]]> {{ x }} {% y %}"
+
+
+def edge(source: str, target: str, label: str | None = None) -> Edge:
+    """An edge of the flow; the flowchart does not read ``step_index``."""
+    return Edge(source, target, 0, label)
 
 
 def parse(svg: str) -> ET.Element:
@@ -72,13 +79,13 @@ def sample_flow() -> Flow:
         Node("welcome", "Welcome the new hire on day one", "hr-specialist", "end", "7"),
     )
     edges = (
-        Edge("prepare", "check"),
-        Edge("check", "accounts", "Yes"),
-        Edge("check", "request", "No"),
-        Edge("request", "approve"),
-        Edge("approve", "check", "是"),
-        Edge("approve", "reject", "否"),
-        Edge("accounts", "welcome"),
+        edge("prepare", "check"),
+        edge("check", "accounts", "Yes"),
+        edge("check", "request", "No"),
+        edge("request", "approve"),
+        edge("approve", "check", "是"),
+        edge("approve", "reject", "否"),
+        edge("accounts", "welcome"),
     )
     return Flow(
         "New employee onboarding 入职",
@@ -105,12 +112,12 @@ def big_flow(steps: int = 32, lanes: int = 8) -> Flow:
     edges: list[Edge] = []
     for i in range(steps - 1):
         if i % 5 == 4:
-            edges.append(Edge(f"s{i}", f"s{i + 1}", "Yes"))
-            edges.append(Edge(f"s{i}", f"s{max(0, i - 3)}", "No, go back and redo it"))
+            edges.append(edge(f"s{i}", f"s{i + 1}", "Yes"))
+            edges.append(edge(f"s{i}", f"s{max(0, i - 3)}", "No, go back and redo it"))
         elif i % 7 == 6:
-            edges.append(Edge(f"s{i}", f"s{min(steps - 1, i + 4)}"))
+            edges.append(edge(f"s{i}", f"s{min(steps - 1, i + 4)}"))
         else:
-            edges.append(Edge(f"s{i}", f"s{i + 1}"))
+            edges.append(edge(f"s{i}", f"s{i + 1}"))
     return Flow("Big", "", lane_list, nodes, tuple(edges), (f"s{steps - 1}",))
 
 
@@ -196,9 +203,9 @@ def hostile_flow() -> Flow:
             Node("http://evil.example/x", HOSTILE, "b", "end", "3"),
         ),
         edges=(
-            Edge(HOSTILE, "javascript:alert(1)", HOSTILE),
-            Edge(HOSTILE, "http://evil.example/x", "\x00\x07 control"),
-            Edge("javascript:alert(1)", HOSTILE, HOSTILE),
+            edge(HOSTILE, "javascript:alert(1)", HOSTILE),
+            edge(HOSTILE, "http://evil.example/x", "\x00\x07 control"),
+            edge("javascript:alert(1)", HOSTILE, HOSTILE),
         ),
         ends=("http://evil.example/x",),
     )
@@ -404,7 +411,7 @@ def test_dangling_edges_and_unknown_lanes_are_tolerated() -> None:
         "",
         (Lane("r", "Role"), Lane("r", "Duplicate lane")),
         (Node("a", "A", "r", "step", "1"), Node("b", "B", "ghost-role", "step", "2")),
-        (Edge("a", "missing"), Edge("missing", "b"), Edge("a", "b"), Edge("b", "b", "again")),
+        (edge("a", "missing"), edge("missing", "b"), edge("a", "b"), edge("b", "b", "again")),
         ("nope", "b", "b"),
     )
     root = parse(render_flowchart(flow))
@@ -426,23 +433,23 @@ def test_golden_sample(golden) -> None:  # type: ignore[no-untyped-def]
 # --- large flows: the same layout, found in linear time; a note beyond a readable size ------
 
 
-def first_fit_tracks(routes: list[fc._Route]) -> int:
+def first_fit_tracks(spans: list[tuple[int, int]]) -> tuple[int, ...]:
     """The track assignment as it was (every track scanned per route): the reference."""
-    side = [r for r in routes if r.side]
-    side.sort(key=lambda r: (abs(r.src.row - r.dst.row), min(r.src.row, r.dst.row),
-                             r.src.row, r.dst.row))
+    order = sorted(range(len(spans)), key=lambda i: (
+        abs(spans[i][0] - spans[i][1]), min(spans[i]), spans[i][0], spans[i][1]))
+    found = [0] * len(spans)
     tracks: list[list[tuple[int, int]]] = []
-    for r in side:
-        lo, hi = sorted((r.src.row, r.dst.row))
-        for t, spans in enumerate(tracks):
-            if all(hi < a or lo > b for a, b in spans):
-                spans.append((lo, hi))
-                r.track = t
+    for i in order:
+        lo, hi = sorted(spans[i])
+        for t, taken in enumerate(tracks):
+            if all(hi < a or lo > b for a, b in taken):
+                taken.append((lo, hi))
+                found[i] = t
                 break
         else:
             tracks.append([(lo, hi)])
-            r.track = len(tracks) - 1
-    return len(tracks)
+            found[i] = len(tracks) - 1
+    return tuple(found)
 
 
 def random_flow(seed: int, steps: int, edges: int) -> Flow:
@@ -452,10 +459,10 @@ def random_flow(seed: int, steps: int, edges: int) -> Flow:
         Node(f"s{i}", f"Step {i}", f"r{i % 3}", "decision" if i % 4 == 1 else "step", str(i + 1))
         for i in range(steps)
     )
-    links = [Edge(f"s{i}", f"s{i + 1}") for i in range(steps - 1)]
+    links = [edge(f"s{i}", f"s{i + 1}") for i in range(steps - 1)]
     while len(links) < edges:
         a, b = rng.randrange(steps), rng.randrange(steps)
-        links.append(Edge(f"s{a}", f"s{b}", rng.choice(["", "Yes", "No"])))
+        links.append(edge(f"s{a}", f"s{b}", rng.choice(["", "Yes", "No"])))
     lanes = tuple(Lane(f"r{i}", f"Role {i}") for i in range(3))
     return Flow(f"Random {seed}", "", lanes, nodes, tuple(links), (f"s{steps - 1}",))
 
@@ -467,7 +474,7 @@ def test_tracks_are_the_first_fit_layout_as_before(
     steps = 5 + seed * 11
     flow = random_flow(seed, steps, min(fc.MAX_EDGES, steps + seed * 20))
     now = render_flowchart(flow)
-    monkeypatch.setattr(fc, "_assign_tracks", first_fit_tracks)
+    monkeypatch.setattr(fc_layout, "assign_tracks", first_fit_tracks)
     assert render_flowchart(flow) == now
     assert now.count('class="sop-edge"') == len(flow.edges)
 
@@ -475,7 +482,7 @@ def test_tracks_are_the_first_fit_layout_as_before(
 def test_golden_sample_tracks_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
     for flow in (sample_flow(), big_flow(), big_flow(60, 5)):
         now = render_flowchart(flow)
-        monkeypatch.setattr(fc, "_assign_tracks", first_fit_tracks)
+        monkeypatch.setattr(fc_layout, "assign_tracks", first_fit_tracks)
         before = render_flowchart(flow)
         monkeypatch.undo()
         assert now == before
@@ -497,21 +504,21 @@ def test_ellipsis_as_before() -> None:
     for _ in range(400):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
         width = rng.choice([0.0, 5.0, 40.0, 120.0, 300.0])
-        assert fc._ellipsize(text, width, 11.5) == old_ellipsize(text, width, 11.5)
+        assert fc_text.ellipsize(text, width, 11.5) == old_ellipsize(text, width, 11.5)
 
 
 def test_long_title_is_measured_in_linear_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """A title of 40,000 characters (one word, then words): each character is measured a
     bounded number of times, where the ellipsis measured the whole rest per character."""
     calls = 0
-    measure = fc._char_em
+    measure = fc_text.char_em
 
     def counted(ch: str) -> float:
         nonlocal calls
         calls += 1
         return measure(ch)
 
-    monkeypatch.setattr(fc, "_char_em", counted)
+    monkeypatch.setattr(fc_text, "char_em", counted)
     for title in ("x" * 40_000, "word " * 8_000):
         calls = 0
         lines = wrap_text(title, 144)
@@ -523,11 +530,11 @@ def too_large_flows() -> list[tuple[str, Flow]]:
     lanes = (Lane("r", "Role"),)
     many = tuple(Node(f"s{i}", f"Step {i}", "r", "step", str(i + 1))
                  for i in range(fc.MAX_STEPS + 1))
-    chain = tuple(Edge(f"s{i}", f"s{i + 1}") for i in range(len(many) - 1))
+    chain = tuple(edge(f"s{i}", f"s{i + 1}") for i in range(len(many) - 1))
     few = many[:20]
-    loops = tuple(Edge(f"s{i % 20}", f"s{(i * 7) % 20}") for i in range(fc.MAX_EDGES + 1))
+    loops = tuple(edge(f"s{i % 20}", f"s{(i * 7) % 20}") for i in range(fc.MAX_EDGES + 1))
     branchy = (Node("d", "Which?", "r", "decision", "1"), *few[1:])
-    branches = tuple(Edge("d", f"s{1 + i % 19}", f"case {i}")
+    branches = tuple(edge("d", f"s{1 + i % 19}", f"case {i}")
                      for i in range(fc.MAX_BRANCHES + 1))
     return [
         ("steps", Flow("Steps", "", lanes, many, chain, (many[-1].id,))),
@@ -566,9 +573,9 @@ def test_flows_at_the_limits_are_drawn() -> None:
     lanes = (Lane("r", "Role"),)
     nodes = tuple(Node(f"s{i}", f"Step {i}", "r", "step", str(i + 1))
                   for i in range(fc.MAX_STEPS))
-    chain = [Edge(f"s{i}", f"s{i + 1}") for i in range(len(nodes) - 1)]
-    branches = [Edge("s0", f"s{2 + i}", f"case {i}") for i in range(fc.MAX_BRANCHES - 1)]
-    loops = [Edge(f"s{1 + i % 99}", f"s{(i * 13) % 100}")
+    chain = [edge(f"s{i}", f"s{i + 1}") for i in range(len(nodes) - 1)]
+    branches = [edge("s0", f"s{2 + i}", f"case {i}") for i in range(fc.MAX_BRANCHES - 1)]
+    loops = [edge(f"s{1 + i % 99}", f"s{(i * 13) % 100}")
              for i in range(fc.MAX_EDGES - len(chain) - len(branches))]
     edges = (*chain, *branches, *loops)
     assert len(edges) == fc.MAX_EDGES

@@ -58,7 +58,7 @@ def _render(root: Path, language: str = "en", **options: object) -> RenderedSite
 
 
 def _without_svg(text: str) -> str:
-    """The page with the flowchart's markup left out (flowchart.py has its own tests)."""
+    """The page with the flowchart's markup left out (the flowchart has its own tests)."""
     return re.sub(r"<svg .*?</svg>", "<svg><!-- flowchart --></svg>", text, flags=re.S)
 
 

@@ -9,7 +9,8 @@ import markdown
 from conftest import REPO
 
 from sopkit.config import load_config
-from sopkit.publish.flowchart import Edge, Flow, Lane, Node, render_flowchart
+from sopkit.model.flow import Edge
+from sopkit.publish.flowchart import Flow, Lane, Node, render_flowchart
 from sopkit.publish.lookahead import LazySite
 from sopkit.publish.render import build_model
 from sopkit.publish.sanitize import sanitize_html
@@ -54,7 +55,7 @@ def test_sanitiser_keeps_flowcharts_intact() -> None:
         lanes=(Lane("hr", "HR"), Lane("it", "信息技术部")),
         nodes=(Node("a", "Start", "hr", "step", "1"), Node("b", "OK?", "it", "decision", "2"),
                Node("c", "Done", "hr", "end", "3")),
-        edges=(Edge("a", "b"), Edge("b", "c", "Yes"), Edge("b", "a", "No")),
+        edges=(Edge("a", "b", 0), Edge("b", "c", 1, "Yes"), Edge("b", "a", 1, "No")),
         ends=("c",),
     )
     svg = render_flowchart(flow)
