@@ -174,8 +174,7 @@ def test_the_top_level_shows_the_stages() -> None:
     assert len(entries) <= MAX_TOP_LEVEL, entries
 
 
-LEFT_FOR_LATER = {"publish/flowchart.py", ("publish/flowchart.py", "render_flowchart"),
-                  ("check/handbook.py", "check_handbook")}
+LEFT_FOR_LATER: set[str | tuple[str, str]] = {("check/handbook.py", "check_handbook")}
 """Over the limits until the steps of issue 10 that split them land; each must leave this
 list when it does (the tests below fail until it is dropped)."""
 
