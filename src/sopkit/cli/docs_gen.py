@@ -119,7 +119,7 @@ def render(infos: Sequence[RuleInfo] | None = None, scopes: dict[str, str] | Non
         from sopkit.rules import all_rules
 
         infos = rule_infos()
-        scopes = {rule.name: rule.scope for rule in all_rules()}
+        scopes = {rule.name: str(rule.takes) for rule in all_rules()}
     lines = [
         f"<!-- Generated from sopkit's rule registry by `{COMMAND}`: do not edit. -->",
         "",
