@@ -758,6 +758,20 @@ def test_a_cache_folder_that_is_not_the_users_alone_is_refused_with_a_warning(
         assert not list(Path(os.path.realpath(folder)).glob("*.sopkit-cache"))  # nor written
 
 
+def test_the_check_returns_its_warning_for_the_caller_to_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, config = opened("cli", tmp_path, monkeypatch)
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o770)
+    result = check_handbook(config, today=TODAY, cache_dir=folder)
+    assert capsys.readouterr().err == ""  # the check prints nothing itself
+    [note] = result.notes
+    assert note.startswith(f"sopkit: warning: not using the cache folder {folder}: ")
+    assert check_handbook(config, today=TODAY, cache=False).notes == ()
+
+
 def test_a_cache_folder_under_a_sticky_shared_folder_is_fine(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
