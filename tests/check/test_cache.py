@@ -21,7 +21,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import cast
 
 import pytest
 from conftest import DATA, REPO
@@ -31,24 +30,20 @@ from hypothesis import strategies as st
 from rules.helpers import compose, examples
 
 import sopkit.check.cache
-import sopkit.check.handbook
+import sopkit.check.files
 import sopkit.format.schema
 from sopkit.check.cache import Cache, decode, default_cache_dir, encode
+from sopkit.check.cache.entries import Extract
 from sopkit.check.diagnostics import Diagnostic, Severity
 from sopkit.check.discover import discover, display_name
-from sopkit.check.file_check import (
-    FileResult,
-    context_keys,
-    context_rules,
-    document_rules,
-    extract_of,
-    organization_rules,
-)
 from sopkit.check.handbook import CheckResult, FileChangedError, check_handbook
+from sopkit.check.runner import extract_keys, file_checks, handbook_checks
+from sopkit.check.runner import problems as check_problems
+from sopkit.cli.validate import show_notes
 from sopkit.config import Config, build_config, load_config
 from sopkit.format.load import Document, load_file
 from sopkit.format.schema import check_schema
-from sopkit.rules import Handbook, HandbookCheck, Problem, ProcedureCheck, Rule, all_rules
+from sopkit.rules import HandbookView, Problem, Rule, all_rules
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # type: ignore[import-not-found]
@@ -87,7 +82,7 @@ def reference(config: Config, today: date = TODAY) -> list[Diagnostic]:
     book = whole_handbook(procedures, organization, today)._replace(invalid_ids=frozenset(invalid))
     broken = config.organization.is_file() and organization is None
     for rule in all_rules():
-        if rule.scope == "change" or (broken and rule.name in organization_rules()):
+        if rule.takes == "change" or (broken and reads_organization(rule)):
             continue
         level = config.rules.get(rule.name, rule.info.severity)
         if level == "off":
@@ -99,20 +94,23 @@ def reference(config: Config, today: date = TODAY) -> list[Diagnostic]:
     return sorted(found)
 
 
+def reads_organization(rule: Rule) -> bool:
+    """The rule's findings about procedures depend on organization.yml (skipped when it is
+    broken)."""
+    return any(check.depends_on == "file-and-organization" for check in rule.checks)
+
+
 def whole_handbook(procedures: list[Document], organization: Document | None,
-                   today: date) -> Handbook:
+                   today: date) -> HandbookView:
     by_id: dict[str, list[Document]] = defaultdict(list)
     for document in procedures:
         by_id[document.data["id"]].append(document)
-    return Handbook(tuple(procedures), organization, today, dict(by_id))
+    return HandbookView(tuple(procedures), organization, today, dict(by_id))
 
 
-def run_rule(rule: Rule, book: Handbook) -> Iterator[Problem]:
-    if rule.scope == "handbook":
-        yield from cast(HandbookCheck, rule.check)(book)
-    else:
-        for document in book.procedures:
-            yield from cast(ProcedureCheck, rule.check)(document, book)
+def run_rule(rule: Rule, book: HandbookView) -> Iterator[Problem]:
+    for check in rule.checks:
+        yield from check_problems(check, book)
 
 
 # -- handbooks to check ---------------------------------------------------------------------------
@@ -132,7 +130,7 @@ def rule_examples_handbook(root: Path) -> Path:
     files: dict[str, bytes | str] = {}
     organization: list[str] = []
     for rule in all_rules():
-        if rule.scope == "change":
+        if rule.takes == "change":
             continue
         bad, good = examples(rule.name)
         for number, snippet in enumerate([*bad, *good]):
@@ -189,9 +187,13 @@ def backdated(path: Path) -> os.stat_result:
 
 def checked(config: Config, cache_dir: Path | None, today: date = TODAY,
             **options: object) -> CheckResult:
+    """The check, its notes shown as the command line shows them (on stderr)."""
     if cache_dir is None:
-        return check_handbook(config, today=today, cache=False, **options)  # type: ignore[arg-type]
-    return check_handbook(config, today=today, cache_dir=cache_dir, **options)  # type: ignore[arg-type]
+        result = check_handbook(config, today=today, cache=False, **options)  # type: ignore[arg-type]
+    else:
+        result = check_handbook(config, today=today, cache_dir=cache_dir, **options)  # type: ignore[arg-type]
+    show_notes(result)
+    return result
 
 
 def assert_same(config: Config, cache_dir: Path, today: date = TODAY) -> list[Diagnostic]:
@@ -238,13 +240,13 @@ def test_after_one_file_changes_only_that_file_is_checked_again(
     changed.write_text(text.replace("id: ", "id: X", 1) + "\n# edited\n", encoding="utf-8")
 
     seen: list[str] = []
-    original = sopkit.check.handbook.check_file
+    original = sopkit.check.files.check_file
 
     def counting(file: str, raw: bytes, *args: object, **kwargs: object) -> object:
         seen.append(file)
         return original(file, raw, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sopkit.check.handbook, "check_file", counting)
+    monkeypatch.setattr(sopkit.check.files, "check_file", counting)
     result = checked(config, cache_dir)
     assert seen == [display_name(changed)]
     assert list(result.diagnostics) == reference(config)
@@ -610,7 +612,7 @@ def corpus(tmp_path: Path) -> list[tuple[list[Document], Document | None]]:
     return books
 
 
-def findings(rule: Rule, book: Handbook) -> list[tuple[str, int, int, str]]:
+def findings(rule: Rule, book: HandbookView) -> list[tuple[str, int, int, str]]:
     rows = []
     for problem in run_rule(rule, book):
         file, line, column = problem.document.at(problem.path, key=problem.key)
@@ -621,44 +623,48 @@ def findings(rule: Rule, book: Handbook) -> list[tuple[str, int, int, str]]:
 def test_every_rule_declares_what_it_reads() -> None:
     """Each of sopkit's own rules says whether its findings may be kept with a file.
 
-    A rule that does not (reads="handbook", the default) is correct but slow: it
-    runs over whole documents on every check.
+    A check the runner does not place (in neither file_checks() nor handbook_checks())
+    would never run.
     """
-    placed = document_rules() | organization_rules() | context_rules().keys()
-    unplaced = [rule.name for rule in all_rules() if rule.scope != "change"
-                and rule.name not in placed]
-    assert not unplaced, f"{unplaced}: declare reads= when registering them"
+    placed = set(file_checks()) | set(handbook_checks())
+    unplaced = [rule.name for rule in all_rules() if rule.takes != "change"
+                and not set(rule.checks) <= placed]
+    assert not unplaced, f"{unplaced}: declare depends_on= when registering them"
 
 
 def test_rules_kept_with_a_file_read_nothing_else(tmp_path: Path) -> None:
-    kept = [rule for rule in all_rules()
-            if rule.name in document_rules() or rule.name in organization_rules()]
+    kept = [rule for rule in all_rules() if set(rule.checks) & set(file_checks())]
     for procedures, organization in corpus(tmp_path):
         book = whole_handbook(procedures, organization, TODAY)
         for rule in kept:
             one_at_a_time: list[tuple[str, int, int, str]] = []
-            for document in procedures:
-                alone = whole_handbook([document], organization, date(1999, 1, 1))
-                one_at_a_time.extend(
-                    (*document.at(p.path, key=p.key), p.message) for p in run_rule(rule, alone)
-                    if p.document is document)
-            if rule.scope == "handbook" and organization is not None:
-                on_its_own = whole_handbook([], organization, TODAY)
-                one_at_a_time.extend((*p.document.at(p.path, key=p.key), p.message)
-                                     for p in run_rule(rule, on_its_own))
+            for check in rule.checks:
+                if check.depends_on == "organization":  # organization.yml on its own, once
+                    on_its_own = whole_handbook([], organization, TODAY)
+                    one_at_a_time.extend((*p.document.at(p.path, key=p.key), p.message)
+                                         for p in check_problems(check, on_its_own))
+                    continue
+                for document in procedures:
+                    alone = whole_handbook([document], organization, date(1999, 1, 1))
+                    one_at_a_time.extend(
+                        (*document.at(p.path, key=p.key), p.message)
+                        for p in check_problems(check, alone) if p.document is document)
             assert sorted(one_at_a_time) == findings(rule, book), rule.name
 
 
 def test_context_rules_read_only_their_keys(tmp_path: Path) -> None:
     for procedures, organization in corpus(tmp_path):
-        extracts = [context for document in procedures if (context := FileResult(
-            document.file, (), (), extract_of(document)).context) is not None]
-        assert all(set(e.data) <= context_keys() for e in extracts)
+        packed = [(document.file, Extract.of(document, extract_keys()))
+                  for document in procedures]
+        # As the cache gives them back: packed, unpacked when read.
+        extracts = [Extract(extract.digest, extract.packed).document(file)
+                    for file, extract in packed]
+        assert all(set(e.data) <= extract_keys() for e in extracts)
         for today in (TODAY, date(2035, 1, 1)):
             book = whole_handbook(procedures, organization, today)
             small = whole_handbook(extracts, organization, today)
             for rule in all_rules():
-                if rule.name in context_rules():
+                if any(check.depends_on == "extracts" for check in rule.checks):
                     assert findings(rule, small) == findings(rule, book), rule.name
 
 
@@ -750,6 +756,20 @@ def test_a_cache_folder_that_is_not_the_users_alone_is_refused_with_a_warning(
                        "to)\n")
     if how != "another user's" or os.geteuid() == 0:
         assert not list(Path(os.path.realpath(folder)).glob("*.sopkit-cache"))  # nor written
+
+
+def test_the_check_returns_its_warning_for_the_caller_to_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, config = opened("cli", tmp_path, monkeypatch)
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o770)
+    result = check_handbook(config, today=TODAY, cache_dir=folder)
+    assert capsys.readouterr().err == ""  # the check prints nothing itself
+    [note] = result.notes
+    assert note.startswith(f"sopkit: warning: not using the cache folder {folder}: ")
+    assert check_handbook(config, today=TODAY, cache=False).notes == ()
 
 
 def test_a_cache_folder_under_a_sticky_shared_folder_is_fine(

@@ -38,7 +38,7 @@ def test_rules_md_is_generated_from_the_registry() -> None:
 
 def test_every_rule_has_its_section() -> None:
     page = docs_gen.render()
-    scopes = {rule.name: rule.scope for rule in all_rules()}
+    scopes = {rule.name: rule.takes for rule in all_rules()}
     for info in rule_infos():
         section = page.split(f"\n## {info.name}\n", 1)[1].split("\n## ", 1)[0]
         assert f"**Default severity:** {info.severity}." in section
