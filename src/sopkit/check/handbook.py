@@ -13,7 +13,7 @@
 The cache (:mod:`sopkit.check.cache`) wraps steps 2 and 3: it has the answer of each
 file that did not change, and the handbook-wide findings when no extract changed. The
 result is the same, to the last message, whichever way it was reached:
-tests/test_cache.py compares it with running every rule over the whole handbook.
+tests/check/test_cache.py compares it with running every rule over the whole handbook.
 """
 
 from __future__ import annotations

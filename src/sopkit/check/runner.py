@@ -12,7 +12,7 @@ check of a handbook runs each check where it depends on no more than it is given
   handbook, on a view of the extracts of every procedure (:func:`extract_keys`) and on
   organization.yml; their findings are kept under a key of all the extracts.
 
-Every check runs once: tests/test_cache.py compares the result with running every rule
+Every check runs once: tests/check/test_cache.py compares the result with running every rule
 over the whole handbook.
 """
 

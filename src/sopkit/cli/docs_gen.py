@@ -94,7 +94,7 @@ them their severity. `depends_on` says what its findings depend on, which is wha
   changed.
 - `change`: a procedure at a base revision and now (`@change_rule`): review only.
 
-Declare the narrowest that is true: `tests/test_cache.py` runs each rule both ways and
+Declare the narrowest that is true: `tests/check/test_cache.py` runs each rule both ways and
 fails when a declaration does not hold. A change rule may name, in `superseded_by`, the
 rules whose finding on the same file says the same thing (then its own is left out of
 `sopkit validate --base`).

@@ -30,7 +30,7 @@ cache may keep (:data:`DependsOn`):
   extract or the date changed.
 - ``"change"``: one procedure at a base revision and now (``@change_rule``).
 
-Declare the narrowest that is true: tests/test_cache.py runs each rule both ways (one file
+Declare the narrowest that is true: tests/check/test_cache.py runs each rule both ways (one file
 at a time, or over extracts, against the whole handbook) and fails when a declaration does
 not hold.
 """

@@ -121,7 +121,7 @@ def procedure_rule(name: str, severity: Severity, summary: str, *, depends_on: D
     """Register a rule that looks at one procedure at a time (with the handbook's view).
 
     ``depends_on`` says what its findings depend on (see :data:`DependsOn`): declare the
-    narrowest that is true; tests/test_cache.py checks it.
+    narrowest that is true; tests/check/test_cache.py checks it.
     """
 
     def register(check: ProcedureCheck) -> ProcedureCheck:
