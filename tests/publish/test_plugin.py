@@ -514,3 +514,20 @@ def test_plugin_settings_load_again_and_again(tmp_path: Path, form: str) -> None
         assert sopkit_plugin.config.strict is True
         assert str(sopkit_plugin.config.today) == TODAY
     assert list(plugins)[-1] == {"sopkit": {"enabled": True, "today": TODAY, "strict": True}}
+
+
+def test_a_plain_mkdocs_build_shows_the_checks_cache_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # `sopkit build` prints the notes of the check it hands over; under plain `mkdocs build`
+    # the plugin checks the handbook itself, so it is the one to show them.
+    root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML)
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    cache.chmod(0o770)  # other users could write to it: the check refuses it, and says so
+    monkeypatch.setenv("SOPKIT_CACHE_DIR", str(cache))
+    site = mkdocs_build(root)
+    assert procedure_page(site).is_file()
+    err = capsys.readouterr().err
+    assert err.count(f"sopkit: warning: not using the cache folder {cache}: other users can "
+                     "write to it") == 1
