@@ -166,6 +166,7 @@ def test_run_sheets_in_chinese() -> None:
                   "签字"):
         assert words in text
     assert "转第" in text  # a decision's branches name the step they go to
+    assert "执行记录表：CS-001" in text and "流程负责人：" in text  # Chinese punctuation
 
 
 def test_hostile_text_stays_text_in_run_sheets() -> None:

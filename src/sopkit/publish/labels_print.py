@@ -18,6 +18,7 @@ EN: Mapping[str, str] = {
     # run sheets
     "run_sheet": "Run sheet",
     "run_sheets": "Run sheets",
+    "colon": ": ",
     "run_sheet_link": "a form to print and fill in each time this procedure is carried out",
     "run_sheet_intro": "Fill in one sheet each time the procedure is carried out. Tick each "
                        "step and checklist item as it is done; note anything that went "
@@ -52,6 +53,7 @@ ZH: Mapping[str, str] = {
     "footer_version": "{id} · 版本 {version}",
     "run_sheet": "执行记录表",
     "run_sheets": "执行记录表",
+    "colon": "：",
     "run_sheet_link": "每次执行本流程时打印并填写的表格",
     "run_sheet_intro": "每次执行本流程时填写一张。每完成一个步骤或检查项即勾选；"
                        "与流程不一致之处记在“偏差与备注”中。",
