@@ -47,18 +47,12 @@ def test_only_the_publishing_package_imports_mkdocs() -> None:
     assert offenders == []
 
 
-LEFT_FOR_LATER = {("check:check/handbook.py", "sopkit.cli.validate")}
-"""The one crossing still there: the check writes the cache's warning through the command
-line's writer, until a later step of issue 10 returns warnings in the result."""
-
-
 def test_the_core_imports_nothing_of_the_publishing_or_command_line_stack() -> None:
     crossings = {(key, name) for key, names in _imports().items() if _stage(key) in CORE
                  for name in names
                  if name.split(".")[0] in PUBLISHING_STACK
                  or name.startswith(("sopkit.publish", "sopkit.cli"))}
-    assert sorted(crossings - LEFT_FOR_LATER) == []
-    assert crossings >= LEFT_FOR_LATER, "a crossing left for later is gone: drop it from the list"
+    assert sorted(crossings) == []
 
 
 def test_publishing_never_imports_the_command_line() -> None:

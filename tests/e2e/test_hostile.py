@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_browser import CHROMIUM, Watch, chromium, open_search, served, watched_page
+from conftest import DATA as TESTS_DATA
+from helpers.browser import CHROMIUM, Watch, chromium, open_search, served, watched_page
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "hostile"
+DATA = TESTS_DATA / "hostile"
 SITE_NAME = "Hostile handbook"
 
 # A procedure file whose name is hostile too: characters that cannot be committed on every

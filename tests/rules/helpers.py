@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import cast
 
+from sopkit.check.runner import problems as check_problems
 from sopkit.format.load import Document, load_bytes
-from sopkit.rules import Handbook, HandbookCheck, ProcedureCheck, Rule, all_rules
+from sopkit.rules import HandbookView, Rule, all_rules
 
 TODAY = date(2026, 3, 1)
 """The pinned "today" of every test (and of the review-overdue doc example)."""
@@ -79,7 +79,7 @@ def compose(snippet: str, default_file: str = "p.yml") -> tuple[str, str]:
                                 if key not in present)
 
 
-def handbook(*snippets: str, today: date = TODAY) -> Handbook:
+def handbook(*snippets: str, today: date = TODAY) -> HandbookView:
     """A handbook of the snippets (organization.yml among them, if named so)."""
     procedures: list[Document] = []
     organization: Document | None = None
@@ -93,7 +93,7 @@ def handbook(*snippets: str, today: date = TODAY) -> Handbook:
     by_id: dict[str, list[Document]] = {}
     for document in procedures:
         by_id.setdefault(document.data["id"], []).append(document)
-    return Handbook(procedures, organization, today, by_id)
+    return HandbookView(procedures, organization, today, by_id)
 
 
 def rule(name: str) -> Rule:
@@ -107,11 +107,7 @@ def problems(name: str, *snippets: str, today: date = TODAY,
     """(file, rule, line, column, message) of each problem, in file order."""
     checked = rule(name)
     book = handbook(*snippets, today=today)
-    if checked.scope == "procedure":
-        check = cast(ProcedureCheck, checked.check)
-        found = [p for d in book.procedures for p in check(d, book)]
-    else:
-        found = list(cast(HandbookCheck, checked.check)(book))
+    found = [problem for check in checked.checks for problem in check_problems(check, book)]
     rows = []
     for problem in found:
         line, column = problem.document.position(problem.path, key=problem.key)

@@ -14,7 +14,7 @@ from sopkit.rules import all_rules
 
 from .helpers import BASE, compose, examples, problems, sections, yaml_blocks
 
-NAMES = [rule.name for rule in all_rules() if rule.scope != "change"]
+NAMES = [rule.name for rule in all_rules() if rule.takes != "change"]
 DATA = Path(__file__).parent.parent / "data" / "rules"
 SECTIONS = ["What it does", "Why it matters", "Example", "Use instead"]
 

@@ -15,11 +15,11 @@ import pytest
 
 from sopkit.format.load import Document, load_bytes
 from sopkit.format.schema import check_schema
-from sopkit.rules import Change, ChangeCheck, all_rules
+from sopkit.rules import ChangeCheck, ProcedureChange, all_rules
 
 from .helpers import BASE, Found, compose, examples, rule, sections, yaml_blocks
 
-NAMES = [r.name for r in all_rules() if r.scope == "change"]
+NAMES = [r.name for r in all_rules() if r.takes == "change"]
 SECTIONS = ["What it does", "Why it matters", "Example", "Use instead"]
 
 
@@ -35,8 +35,8 @@ def load(snippet: str, file: str = "p.yml") -> Document:
 def run_change(name: str, before: str | None, after: str | None) -> list[Found]:
     """(rule, line, column, message) of each problem rule ``name`` finds in the change."""
     check: ChangeCheck = rule(name).check  # type: ignore[assignment]
-    change = Change(load(before) if before is not None else None,
-                    load(after) if after is not None else None)
+    change = ProcedureChange(load(before) if before is not None else None,
+                             load(after) if after is not None else None)
     rows = []
     for problem in check(change):
         line, column = problem.document.position(problem.path, key=problem.key)

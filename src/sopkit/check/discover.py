@@ -117,17 +117,17 @@ def unsafe_names(names: Sequence[str]) -> list[str]:
 _NAME = operator.attrgetter("name")
 
 
-def expand_paths(paths: Sequence[Path], handbook: Handbook | None = None) -> list[Path]:
+def expand_paths(paths: Sequence[Path], handbook: HandbookPaths | None = None) -> list[Path]:
     """Files and folders from the command line, as a list of files (see expand_names)."""
     return [Path(path) for path in expand_names(paths, handbook=handbook)]
 
 
-Handbook = tuple[Path, Path]
+HandbookPaths = tuple[Path, Path]
 """A handbook's procedures folder and organization file."""
 
 
 def expand_names(paths: Sequence[Path], known: Paths | None = None, *,
-                 handbook: Handbook | None = None) -> list[str]:
+                 handbook: HandbookPaths | None = None) -> list[str]:
     """Files and folders from the command line, as a list of files: a file as given, a
     folder as the procedure files under it. A folder that holds the ``handbook``'s
     procedures folder (``.``, say) means the handbook: its procedures and organization

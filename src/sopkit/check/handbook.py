@@ -1,25 +1,30 @@
 """load -> schema -> rules -> severities: the whole check of a handbook, in one place.
 
-Each procedure is first checked on its own (:func:`sopkit.check.file_check.check_file`:
-load, schema, and the rules whose findings depend on that file alone); that work is
-spread over worker processes (:mod:`sopkit.check.workers`) when there is enough of it, and
-kept in the cache
-(:mod:`sopkit.check.cache`) so that a re-run only checks the files that changed. The
-rules that look across procedures then run over a small extract of each one.
-The result is the same, to the last message, whichever way it was reached:
-tests/test_cache.py compares it with checking everything afresh.
+:func:`check_handbook` reads it in this order:
+
+1. which files (:mod:`sopkit.check.discover`), and organization.yml;
+2. each procedure on its own (:mod:`sopkit.check.files`): load, schema, and the checks
+   whose findings depend on that file alone (:func:`sopkit.check.runner.file_checks`);
+3. the handbook-wide checks, once, over an extract of each procedure and organization.yml
+   (:func:`sopkit.check.runner.handbook_findings`);
+4. the findings given the severities of the handbook's settings
+   (:mod:`sopkit.check.findings`).
+
+The cache (:mod:`sopkit.check.cache`) wraps steps 2 and 3: it has the answer of each
+file that did not change, and the handbook-wide findings when no extract changed. The
+result is the same, to the last message, whichever way it was reached:
+tests/check/test_cache.py compares it with running every rule over the whole handbook.
 """
 
 from __future__ import annotations
 
 import os
-import sys
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, cast, overload
+from typing import TYPE_CHECKING, NamedTuple
 
+from sopkit.check import findings
 from sopkit.check.diagnostics import (
     IO,
     OUTSIDE_LINK,
@@ -28,7 +33,6 @@ from sopkit.check.diagnostics import (
     UNSAFE_NAME,
     Diagnostic,
     RuleInfo,
-    Severity,
 )
 from sopkit.check.discover import (
     Boundary,
@@ -39,28 +43,20 @@ from sopkit.check.discover import (
     outside_link,
     unique,
 )
-from sopkit.check.file_check import (
-    FileResult,
-    check_file,
-    context_rules,
-    document_rules,
-    extracts_of,
-    handbook_of,
-    invalid_ids,
-    organization_rules,
-    validate_document,
-)
-from sopkit.check.workers import PARALLEL_MIN_FILES, in_parallel, map_in_processes, workers_for
+from sopkit.check.documents import Documents, FileChangedError
+from sopkit.check.file_check import validate_document
+from sopkit.check.file_result import FileResult
+from sopkit.check.files import ProcedureFile, Progress, check_files
+from sopkit.check.runner import file_checks, handbook_findings
 from sopkit.config import Config
 from sopkit.format.load import Document, load_bytes, read_file
-from sopkit.format.terminal import visible
-from sopkit.rules import Handbook, HandbookCheck, Problem, ProcedureCheck, Rule, all_rules
+from sopkit.rules import all_rules
 
 if TYPE_CHECKING:
-    from sopkit.check.cache import Cache, Entry
+    from sopkit.check.cache import CheckCache
 
-
-Progress = Callable[[int, int], None]
+__all__ = ["CheckResult", "Documents", "FileChangedError", "Progress", "check_handbook",
+           "rule_infos"]
 
 
 class CheckResult(NamedTuple):
@@ -71,6 +67,9 @@ class CheckResult(NamedTuple):
     organization: Document | None
     """organization.yml when it exists and passed the schema."""
     files: int
+    notes: tuple[str, ...] = ()
+    """Warnings about the check itself, not the handbook (a cache folder that cannot be
+    trusted), for the caller to show: on stderr for the command line."""
 
     @property
     def errors(self) -> int:
@@ -120,6 +119,73 @@ def check_handbook(
     nor published.
     """
     boundary = Boundary(config.root, config.procedures)
+    selection = _select(config, paths, boundary)
+    organization = _read_organization(config, boundary)
+    store, note = None, None
+    if cache:
+        from sopkit.check.cache import open_cache
+
+        store, note = open_cache(config, cache_dir, organization.cache_key)
+
+    checked, procedures = check_files(selection.procedures, organization.document,
+                                      file_checks(organization.broken), store, progress, jobs)
+    found = [finding for result in checked for finding in result.findings]
+    found += _across_files(checked, organization.document,
+                           today or config.today or date.today(), store)
+    if store is not None:
+        store.save()
+
+    levels = findings.severities(config, (rule for rule in all_rules()
+                                          if rule.takes != "change"))  # review/diff.py
+    diagnostics = [*selection.diagnostics,
+                   *(organization.diagnostics if selection.organization else ()),
+                   *(diagnostic for result in checked for diagnostic in result.diagnostics),
+                   *findings.diagnostics(found, levels)]
+    return CheckResult(
+        diagnostics=tuple(sorted(d for d in diagnostics if d.file in selection.reported)),
+        procedures=procedures,
+        organization=organization.document,
+        files=selection.files,
+        notes=(note,) if note is not None else (),
+    )
+
+
+def _across_files(checked: Sequence[FileResult], organization: Document | None, today: date,
+                  store: CheckCache | None) -> Sequence[findings.Finding]:
+    """What the handbook-wide checks find (from the cache when no extract changed)."""
+    invalid = frozenset(result.invalid_id for result in checked
+                        if result.invalid_id is not None)
+    kept = store.handbook_findings(checked, today, invalid) if store is not None else None
+    if kept is not None:
+        return kept
+    extracts = [extract for result in checked
+                if (extract := result.extract_document()) is not None]
+    found = handbook_findings(extracts, organization, today, invalid)
+    if store is not None:
+        store.keep_handbook_findings(found)
+    return found
+
+
+# -- which files --------------------------------------------------------------------------------
+
+
+class Selection(NamedTuple):
+    """The files of a check: those to read, those to report on, and what was found about
+    files that are not read as they are."""
+
+    procedures: list[ProcedureFile]
+    """Every procedure file of the handbook (and those named), each once."""
+    reported: set[str]
+    """The names the report keeps findings about."""
+    files: int
+    """The number of files reported on (a file named twice is one file)."""
+    organization: bool
+    """organization.yml is reported on."""
+    diagnostics: list[Diagnostic]
+
+
+def _select(config: Config, paths: Sequence[Path], boundary: Boundary) -> Selection:
+    """The files to check and to report on: the handbook's, or ``paths``."""
     files = Paths(boundary.inside)
     organization_path = os.path.normcase(os.path.realpath(config.organization))
     diagnostics: list[Diagnostic] = []
@@ -148,49 +214,6 @@ def check_handbook(
         + [path for path in handbook_files if files.resolve(path) not in report_on],
         linked_folders, files, boundary)
     diagnostics.extend(refused)
-    procedure_files = unique(candidates, files.resolve)
-
-    organization: Document | None = None
-    organization_bytes = b"-"  # "no organization.yml", for the cache
-    if config.organization.is_file():
-        name = display_name(config.organization)
-        if boundary.leaves(os.fspath(config.organization), organization_path):
-            raw: bytes | Diagnostic = outside_link(name, boundary.describe(
-                os.fspath(config.organization)))
-        else:
-            raw = read_file(config.organization, name)
-        if isinstance(raw, bytes):
-            organization_bytes = b"+" + raw
-            organization, found = validate_document(load_bytes(raw, name), "organization")
-        else:
-            organization_bytes, found = b"!", [raw]
-        diagnostics.extend(found if wants_organization else ())
-
-    store = _open_cache(config, cache_dir, organization_bytes) if cache else None
-    named = [(path, files.display(path)) for path in procedure_files]
-    checked, procedures = _check_files(named, organization, store, progress, jobs)
-
-    broken_organization = config.organization.is_file() and organization is None
-    skip = organization_rules() if broken_organization else frozenset()
-    levels = _levels(config, skip)
-    for result in checked:
-        diagnostics.extend(result.diagnostics)
-        diagnostics.extend(
-            Diagnostic(result.file, line, column, levels[rule], rule, message)
-            for rule, line, column, message in result.findings if rule in levels
-        )
-    handbook_day = today or config.today or date.today()
-    invalid = invalid_ids(checked)
-    diagnostics.extend(
-        Diagnostic(file, line, column, levels[rule], rule, message)
-        for rule, file, line, column, message
-        in _context_findings(checked, invalid, organization, handbook_day, store)
-        if rule in levels
-    )
-    diagnostics.extend(_whole_document_rules(procedures, organization, handbook_day, levels,
-                                             invalid))
-    if store is not None:
-        store.save()
 
     reported = {files.display(path) for path in selected}
     reported.update(files.display(folder) for folder in linked_folders)
@@ -198,13 +221,14 @@ def check_handbook(
         reported.add(display_name(config.procedures))
     if wants_organization:
         reported.add(display_name(config.organization))
-    kept = sorted(d for d in diagnostics if d.file in reported)
-    return CheckResult(
-        diagnostics=tuple(kept),
-        procedures=procedures,
-        organization=organization,
+    return Selection(
+        procedures=[ProcedureFile(path, files.display(path))
+                    for path in unique(candidates, files.resolve)],
+        reported=reported,
         files=len(report_on - {organization_path})  # a file named twice is one file
         + (1 if wants_organization and config.organization.is_file() else 0),
+        organization=wants_organization,
+        diagnostics=diagnostics,
     )
 
 
@@ -233,307 +257,34 @@ def _refused(procedure_files: list[str], linked_folders: Sequence[str], files: P
     return procedure_files, list(dict.fromkeys(found))  # a file named twice: once
 
 
-def _levels(config: Config, skip: frozenset[str]) -> dict[str, Severity]:
-    """Rule name -> the severity it reports with; rules that are off are left out."""
-    levels: dict[str, Severity] = {}
-    for rule in all_rules():
-        if rule.scope == "change" or rule.name in skip:  # change rules need a base: review/diff.py
-            continue
-        level = config.rules.get(rule.name, rule.info.severity)
-        if level != "off":
-            levels[rule.name] = "warning" if level == "warning" else "error"
-    return levels
+# -- organization.yml ---------------------------------------------------------------------------
 
 
-def _open_cache(config: Config, folder: Path | None, organization: bytes) -> Cache | None:
-    from sopkit.check.cache import (
-        Cache,
-        code_fingerprint,
-        content_digest,
-        context_digest,
-        default_cache_dir,
-        folder_problem,
-    )
+class OrganizationFile(NamedTuple):
+    """organization.yml as the check read it."""
 
-    try:
-        handbook = f"{config.procedures.resolve()}|{Path.cwd()}"
-        context = context_digest(code_fingerprint(), content_digest(organization))
-        folder = folder if folder is not None else default_cache_dir(config.cache_dir)
-        problem = folder_problem(folder)
-        if problem is not None:
-            _warn(f"sopkit: warning: not using the cache folder {visible(os.fspath(folder))}: "
-                  f"{visible(problem)}, so its answers could be forged; checking without it "
-                  "(set SOPKIT_CACHE_DIR, or cache_dir in mkdocs.yml, to a folder of yours "
-                  "that only you can write to)")
-            return None
-        return Cache(folder, handbook, context,
-                     refers_to=extracts_of)
-    except (OSError, RuntimeError):  # no home folder, no working folder: run without
-        return None
+    document: Document | None
+    """When it exists and passed the schema."""
+    diagnostics: list[Diagnostic]
+    """Why it could not be used (reported when the check reports on it)."""
+    cache_key: bytes
+    """What the cache's answers depend on: ``-`` (no file), ``+`` and its bytes, or ``!``
+    (it could not be read)."""
+    broken: bool
+    """It is there but could not be used: the checks that read it are left out."""
 
 
-def _warn(message: str) -> None:
-    """One line on stderr (a check has no other channel for it: reports go to stdout)."""
-    from sopkit.cli.validate import write
-
-    write(sys.stderr, message + "\n")
-
-
-def _check_files(files: Sequence[tuple[str, str]], organization: Document | None,
-                 store: Cache | None, progress: Progress | None,
-                 jobs: int | None) -> tuple[list[FileResult], Documents]:
-    """Each procedure checked on its own, from the cache when it has the answer; and the
-    documents that passed the schema."""
-    total = len(files)
-    results: list[FileResult | None] = [None] * total
-    sources: list[_Source | None] = [None] * total
-    missing: list[tuple[int, str, bytes, bytes | None, os.stat_result | None, int]] = []
-    started = time.time_ns()  # before any file is stat'ed: see Cache.put
-    if store is not None:
-        from sopkit.check.cache import content_digest
-    for index, (path, name) in enumerate(files):
-        stat = digest = None
-        if store is not None:
-            try:
-                stat = os.stat(path)
-            except OSError:
-                pass
-            else:
-                kept = store.unchanged(name, stat)
-                if kept is not None and _from_cache(store, index, name, kept[1], results):
-                    sources[index] = (path, name, kept[0], None)
-                    continue
-        raw = read_file(Path(path), name)
-        if isinstance(raw, Diagnostic):
-            results[index] = FileResult(name, (raw,), (), None)
-            continue
-        if store is not None:
-            digest = content_digest(raw)
-            entry = store.get(name, digest, stat, started)
-            if entry is not None and _from_cache(store, index, name, entry, results):
-                sources[index] = (path, name, digest, raw)
-                continue
-        missing.append((index, name, raw, digest, stat, started))
-
-    if progress is not None:
-        for done in range(1, total - len(missing) + 1):
-            progress(done, total)
-    workers = workers_for(len(missing), jobs)
-    keep = total < PARALLEL_MIN_FILES  # few documents: keep them rather than load them again
-    fresh: Iterable[FileResult]
-    if workers > 1:
-        fresh = in_parallel([(name, raw) for _, name, raw, *_ in missing], organization,
-                             workers)
+def _read_organization(config: Config, boundary: Boundary) -> OrganizationFile:
+    if not config.organization.is_file():
+        return OrganizationFile(None, [], b"-", broken=False)
+    name = display_name(config.organization)
+    real = os.path.normcase(os.path.realpath(config.organization))
+    if boundary.leaves(os.fspath(config.organization), real):
+        raw: bytes | Diagnostic = outside_link(name, boundary.describe(
+            os.fspath(config.organization)))
     else:
-        fresh = (check_file(name, raw, organization, keep) for _, name, raw, *_ in missing)
-    done = total - len(missing)
-    for (index, name, raw, digest, stat, started), result in zip(missing, fresh, strict=True):
-        results[index] = result
-        sources[index] = (files[index][0], name, digest, result.document or raw)
-        if store is not None and digest is not None:
-            store.put(name, digest, stat, started, result.entry())
-            packed = result.packed_extract()
-            if packed is not None and result.digest is not None:
-                store.keep_extract(result.digest, packed)
-        done += 1
-        if progress is not None:
-            progress(done, total)
-
-    checked = [result for result in results if result is not None]
-    valid = [source for source, result in zip(sources, results, strict=True)
-             if source is not None and result is not None and result.digest is not None]
-    return checked, Documents(valid)
-
-
-def _from_cache(store: Cache, index: int, name: str, entry: Entry,
-                results: list[FileResult | None]) -> bool:
-    try:
-        results[index] = FileResult.from_entry(name, entry, store.extract)
-    except (ValueError, TypeError, EOFError):
-        store.forget(name)  # malformed: check the file again
-        return False
-    return True
-
-
-_Source = tuple[str, str, bytes | None, bytes | Document | None]
-"""A checked procedure: its path, name, content digest (when the cache knows it) and
-its bytes or document (when they are at hand)."""
-
-
-class FileChangedError(OSError):
-    """A procedure changed between being checked and being loaded for publishing."""
-
-
-class Documents(Sequence[Document]):
-    """The procedures that passed the schema, in file order, loaded when first asked for.
-
-    A check that took its answers from the cache, or from worker processes, has
-    not got the documents at hand; most callers (``sopkit validate``) never ask
-    for them, and those that do (rendering) get them loaded from the bytes that
-    were checked (read again when the cache vouched for them unread; if they
-    changed meanwhile, :class:`FileChangedError` says so).
-    """
-
-    def __init__(self, sources: Sequence[_Source]) -> None:
-        self._sources = list(sources)
-        self._loaded: tuple[Document, ...] | None = None
-
-    def _documents(self) -> tuple[Document, ...]:
-        if self._loaded is None:
-            self._loaded = _load_all(self._sources, positions=True)
-            self._sources = []
-        return self._loaded
-
-    def contents(self) -> tuple[Document, ...]:
-        """The documents with their data and names only, no positions: what publishing
-        reads. A fraction of the memory (positions are most of a loaded document: some
-        200 MB at 1,000 procedures) and of the time to send from worker processes."""
-        if self._loaded is not None:
-            return tuple(_content(document) for document in self._loaded)
-        return _load_all(self._sources, positions=False)
-
-    def __len__(self) -> int:
-        return len(self._loaded) if self._loaded is not None else len(self._sources)
-
-    @overload
-    def __getitem__(self, index: int) -> Document: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Document]: ...
-
-    def __getitem__(self, index: int | slice) -> Document | Sequence[Document]:
-        return self._documents()[index]
-
-    def __iter__(self) -> Iterator[Document]:
-        return iter(self._documents())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Documents | tuple | list):
-            return tuple(self) == tuple(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"Documents({len(self)} procedures)"
-
-
-def _load_all(sources: Sequence[_Source], *, positions: bool) -> tuple[Document, ...]:
-    """The documents of ``sources`` (without their positions unless asked), loading those
-    not at hand: on every idle core when there are many (a large handbook whose answers
-    came from the cache)."""
-    load = _documents_of if positions else _contents_of
-    pending = [source for source in sources if not isinstance(source[3], Document)]
-    workers = workers_for(len(pending), None)
-    loaded = iter(map_in_processes(load, pending, workers) if workers > 1 else load(pending))
-    return tuple(next(loaded) if not isinstance(source[3], Document)
-                 else source[3] if positions else _content(source[3])
-                 for source in sources)
-
-
-def _documents_of(sources: list[_Source]) -> list[Document]:
-    return [_document(source) for source in sources]
-
-
-def _contents_of(sources: list[_Source]) -> list[Document]:
-    return [_content(_document(source)) for source in sources]
-
-
-def _content(document: Document) -> Document:
-    return Document(document.file, document.data, {}, {}, {})
-
-
-def _document(source: _Source) -> Document:
-    path, name, digest, content = source
-    if isinstance(content, Document):
-        return content
-    if content is None:
-        from sopkit.check.cache import content_digest
-
-        again = read_file(Path(path), name)
-        if isinstance(again, Diagnostic) or content_digest(again) != digest:
-            raise FileChangedError(f"{name} changed while sopkit was checking it: run again")
-        content = again
-    loaded = load_bytes(content, name)
-    if not isinstance(loaded, Document):  # it loaded when it was checked
-        raise FileChangedError(f"{name} changed while sopkit was checking it: run again")
-    return loaded
-
-
-ContextFinding = tuple[str, str, int, int, str]
-"""(rule, file, line, column, message) of a finding of the rules run on every check."""
-
-
-def _context_findings(checked: Sequence[FileResult], invalid: frozenset[str],
-                      organization: Document | None, today: date,
-                      store: Cache | None) -> Sequence[ContextFinding]:
-    """What the context_rules() find over the extracts, and the rules kept with the files
-    find about organization.yml, whatever their level. These depend on nothing but the
-    extracts, the date and organization.yml (and the ids of the procedures that break
-    the format: ``invalid``), so the cache keeps the last answer too."""
-    key = b""
-    if store is not None:
-        from sopkit.check.cache import context_digest
-
-        # The names (which cannot hold NUL) and the extracts' digests (all of one size), in
-        # file order, joined: two strings digest faster than a part per file. A name may
-        # hold bytes that are not UTF-8 (as Python reads them: surrogateescape).
-        with_extract = [result for result in checked if result.digest is not None]
-        key = context_digest(today.isoformat().encode(),
-                             "\0".join(result.file for result in with_extract).encode(
-                                 "utf-8", "surrogateescape"),
-                             b"".join(cast(bytes, result.digest) for result in with_extract),
-                             "\0".join(sorted(invalid)).encode())
-        kept = store.context_findings(key)
-        if kept is not None and all(_is_context_finding(item) for item in kept):
-            return cast(Sequence[ContextFinding], kept)
-    extracts = handbook_of([context for result in checked
-                          if (context := result.context) is not None], organization, today,
-                         invalid)
-    alone = handbook_of([], organization, today)
-    found: list[ContextFinding] = []
-    for rule in all_rules():
-        if rule.name in context_rules():
-            handbook = extracts
-        elif (rule.name in document_rules() or rule.name in organization_rules()) and (
-                rule.scope == "handbook" and organization is not None):
-            handbook = alone  # what it finds in organization.yml
-        else:
-            continue
-        for problem in _problems(rule, handbook):
-            file, line, column = problem.document.at(problem.path, key=problem.key)
-            found.append((rule.name, file, line, column, problem.message))
-    if store is not None:
-        store.keep_context_findings(key, found)
-    return found
-
-
-def _is_context_finding(item: object) -> bool:
-    return (isinstance(item, tuple) and len(item) == 5
-            and all(isinstance(part, kind)
-                    for part, kind in zip(item, (str, str, int, int, str), strict=True)))
-
-
-def _whole_document_rules(procedures: Documents, organization: Document | None, today: date,
-                          levels: Mapping[str, Severity],
-                          invalid: frozenset[str]) -> Iterator[Diagnostic]:
-    """The rules in none of the lists above: over whole documents, every time."""
-    whole: Handbook | None = None
-    for rule in all_rules():
-        if (rule.name not in levels or rule.scope == "change" or rule.name in context_rules()
-                or rule.name in document_rules() or rule.name in organization_rules()):
-            continue
-        if whole is None:
-            whole = handbook_of(list(procedures), organization, today, invalid)
-        for problem in _problems(rule, whole):
-            file, line, column = problem.document.at(problem.path, key=problem.key)
-            yield Diagnostic(file, line, column, levels[rule.name], rule.name, problem.message)
-
-
-def _problems(rule: Rule, handbook: Handbook) -> Iterable[Problem]:
-    if rule.scope == "handbook":
-        yield from cast(HandbookCheck, rule.check)(handbook)
-        return
-    check = cast(ProcedureCheck, rule.check)
-    for document in handbook.procedures:
-        yield from check(document, handbook)
+        raw = read_file(config.organization, name)
+    if not isinstance(raw, bytes):
+        return OrganizationFile(None, [raw], b"!", broken=True)
+    document, found = validate_document(load_bytes(raw, name), "organization")
+    return OrganizationFile(document, found, b"+" + raw, broken=document is None)

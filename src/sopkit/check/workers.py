@@ -14,8 +14,10 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sopkit.check.file_check import FileResult, check_file
+from sopkit.check.file_check import check_file
+from sopkit.check.file_result import FileResult
 from sopkit.format.load import Document
+from sopkit.rules import Check
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -60,10 +62,12 @@ def _idle_cores() -> int:
     return max(1, cores - max(0, running - 1))
 
 
-def in_parallel(jobs: list[tuple[str, bytes]], organization: Document | None,
-                workers: int) -> Iterator[FileResult]:
-    """check_file over ``jobs`` in ``workers`` processes, in order."""
-    return map_in_processes(_check_chunk, jobs, workers, _start_worker, (organization,))
+def in_parallel(jobs: Sequence[tuple[str, bytes]], organization: Document | None,
+                workers: int, checks: Sequence[Check] | None = None) -> Iterator[FileResult]:
+    """check_file over ``jobs`` (name and bytes of each file) in ``workers`` processes, in
+    order."""
+    return map_in_processes(_check_chunk, jobs, workers, _start_worker,
+                            (organization, checks))
 
 
 def map_in_processes(work: Callable[[list[Item]], list[Result]], items: Sequence[Item],
@@ -86,12 +90,14 @@ def map_in_processes(work: Callable[[list[Item]], list[Result]], items: Sequence
 
 
 _worker_organization: Document | None = None
+_worker_checks: Sequence[Check] | None = None
 
 
-def _start_worker(organization: Document | None) -> None:
-    global _worker_organization
-    _worker_organization = organization
+def _start_worker(organization: Document | None, checks: Sequence[Check] | None) -> None:
+    global _worker_organization, _worker_checks
+    _worker_organization, _worker_checks = organization, checks
 
 
 def _check_chunk(jobs: list[tuple[str, bytes]]) -> list[FileResult]:
-    return [check_file(name, raw, _worker_organization) for name, raw in jobs]
+    return [check_file(name, raw, _worker_organization, checks=_worker_checks)
+            for name, raw in jobs]

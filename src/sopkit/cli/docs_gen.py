@@ -7,7 +7,7 @@ severity in mkdocs.yml::
     python -m sopkit.cli.docs_gen           # print the page
     python -m sopkit.cli.docs_gen --write   # update docs/rules.md in a source checkout
 
-``tests/test_docs.py`` fails when the committed page differs from this output.
+``tests/cli/test_docs.py`` fails when the committed page differs from this output.
 """
 
 from __future__ import annotations
@@ -59,6 +59,45 @@ plugins:
 
 `syntax`, `schema` and `io` are always errors: a file that cannot be read cannot be
 checked further.
+"""
+
+_ADDING = """\
+## Adding a rule
+
+A rule is a module of `src/sopkit/rules/` named after its id (`unknown-role` in
+`unknown_role.py`, listed in `_catalog.py`), with one function registered by a decorator
+that says what it is given, and whose docstring is the rule's section above:
+
+```python
+@procedure_rule("unknown-related", "error",
+                "A related id is not the id of a procedure in the handbook.",
+                depends_on="extracts", extract=("id", "related"))
+def check(document: Document, handbook: HandbookView) -> Iterator[Problem]:
+    ...
+```
+
+`@procedure_rule` calls it for each procedure, `@handbook_rule` once with the whole
+`HandbookView`, `@change_rule` for each `ProcedureChange` in review;
+`@organization_check(name)` adds what a rule finds in organization.yml itself. A rule
+yields `Problem`s (a document, a path in it, a message); the handbook's settings give
+them their severity. `depends_on` says what its findings depend on, which is what
+`sopkit validate`'s cache may keep them with:
+
+- `file`: the procedure's file alone. Kept with the file's answer: the rule runs again
+  only when the file changes.
+- `file-and-organization`: that file and organization.yml. Kept with the file's answer
+  too (the cache holds the answers of one organization.yml); skipped while
+  organization.yml is broken.
+- `organization`: organization.yml alone (`@organization_check`), run once.
+- `extracts`: the date and, of every procedure, the keys named in `extract=`. The rule
+  runs over a small extract of each file, kept with it, when an extract or the date
+  changed.
+- `change`: a procedure at a base revision and now (`@change_rule`): review only.
+
+Declare the narrowest that is true: `tests/check/test_cache.py` runs each rule both ways and
+fails when a declaration does not hold. A change rule may name, in `superseded_by`, the
+rules whose finding on the same file says the same thing (then its own is left out of
+`sopkit validate --base`).
 """
 
 
@@ -119,7 +158,7 @@ def render(infos: Sequence[RuleInfo] | None = None, scopes: dict[str, str] | Non
         from sopkit.rules import all_rules
 
         infos = rule_infos()
-        scopes = {rule.name: rule.scope for rule in all_rules()}
+        scopes = {rule.name: str(rule.takes) for rule in all_rules()}
     lines = [
         f"<!-- Generated from sopkit's rule registry by `{COMMAND}`: do not edit. -->",
         "",
@@ -138,6 +177,7 @@ def render(infos: Sequence[RuleInfo] | None = None, scopes: dict[str, str] | Non
     lines.append("")
     for info in infos:
         lines.extend(_section(info, _scope(info, scopes)))
+    lines.append(_ADDING)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -13,7 +13,7 @@ nothing heavy, and:
   three things click would do on the way out, done as click does them (``write`` as
   click.echo, "Aborted!" on Ctrl+C, exit 1 on a closed pipe). Anything else (an
   option, ``--help``, another command) goes through the command line, which
-  defines and documents every command; tests/test_entry.py checks that both ways
+  defines and documents every command; tests/cli/test_entry.py checks that both ways
   give the same output and exit code.
 * For `validate`, the garbage collector runs less often, as mypy does: a check
   allocates many small objects and almost no cycles.

@@ -191,7 +191,7 @@ def _checked_for_publishing(config_file: Path | None, strict: bool,
                             today: date | None) -> tuple[Config, CheckResult]:
     """Load and check the handbook; print its problems on stderr; exit 1 if it has errors."""
     from sopkit.check.handbook import check_handbook, rule_infos
-    from sopkit.cli.validate import wants_color
+    from sopkit.cli.validate import show_notes, wants_color
     from sopkit.config import ConfigError, load_config
     from sopkit.report.validation import format_report
 
@@ -202,6 +202,7 @@ def _checked_for_publishing(config_file: Path | None, strict: bool,
     # The command line's --today and --strict, laid over the handbook's settings.
     config = loaded._replace(today=today or loaded.today, strict=strict or loaded.strict)
     result = check_handbook(config, today=config.today)
+    show_notes(result)
     if result.diagnostics:
         click.echo(format_report("text", result.diagnostics, files=result.files,
                                  rules=rule_infos(), color=wants_color(sys.stderr)),

@@ -58,6 +58,7 @@ def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
                                 cache=cache, jobs=jobs)
     except PathError as error:
         raise UsageProblem(str(error)) from None
+    show_notes(result)
     if base is not None:
         result = _with_change_rules(result, config, base, paths)
     color = fmt == "text" and wants_color(sys.stdout)
@@ -81,10 +82,17 @@ def write(stream: TextIO | None, text: str) -> None:
     stream.flush()
 
 
+def show_notes(result: CheckResult) -> None:
+    """The check's warnings about itself (not the handbook's problems), on stderr."""
+    for note in result.notes:
+        write(sys.stderr, note + "\n")
+
+
 def _with_change_rules(result: CheckResult, config: Config, base: str,
                        paths: Sequence[Path]) -> CheckResult:
     """Add the change rules' findings against ``base``; only for the files ``paths`` cover,
     if any, named as the report names them."""
+    from sopkit.check.findings import merged
     from sopkit.review.diff import change_diagnostics, diff_handbook
     from sopkit.review.git import GitError
 
@@ -94,12 +102,9 @@ def _with_change_rules(result: CheckResult, config: Config, base: str,
         raise UsageProblem(str(error)) from None
     if paths:  # the files the paths cover, whether or not they have another finding
         found = _covered(config, paths, found)
-    # A new version without its history entry is already reported by
-    # history-version-mismatch in a full validation: say it once.
-    mismatched = {d.file for d in result.diagnostics if d.rule == "history-version-mismatch"}
-    found = [d for d in found if not (d.rule == "history-not-updated" and d.file in mismatched)]
-    merged = tuple(sorted({*result.diagnostics, *found}))
-    return result._replace(diagnostics=merged)
+    # A finding another rule already makes on the same file is said once (a rule's
+    # superseded_by: history-not-updated gives way to history-version-mismatch).
+    return result._replace(diagnostics=merged(result.diagnostics, found))
 
 
 def _covered(config: Config, paths: Sequence[Path],

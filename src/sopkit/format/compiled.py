@@ -12,7 +12,7 @@ document, and two things differ between a Rust engine and Python's:
 - a `format`: ``date`` and ``email`` are checked by the same Python functions
   jsonschema uses (:data:`FORMATS`); a schema with any other format is not given to it.
 
-tests/test_fast_paths.py checks the two against each other.
+tests/check/test_fast_paths.py checks the two against each other.
 
 jsonschema-rs is a required dependency: it is imported where a validator is first
 compiled, and a failed import is an installation problem, which the command line says

@@ -36,6 +36,7 @@ What it does, event by event:
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -148,6 +149,9 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         given = self._given.result_for(handbook) if self._given is not None else None
         self._sopkit_build = given is not None
         result = given or check_handbook(handbook)
+        if given is None:  # `sopkit build` showed the notes of the check it gave
+            for note in result.notes:  # about the check itself (an untrusted cache folder)
+                print(note, file=sys.stderr, flush=True)
         report = format_report("text", result.diagnostics, files=result.files,
                                rules=rule_infos())
         if result.failed(handbook.strict):

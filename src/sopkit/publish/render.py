@@ -37,7 +37,7 @@ from sopkit.model import (
     build_handbook,
     split_duration,
 )
-from sopkit.publish.flowchart import Edge, Flow, Lane, Node, render_flowchart
+from sopkit.publish.flowchart import Flow, Lane, Node, render_flowchart
 from sopkit.publish.labels import Labels, labels_for
 from sopkit.publish.markdown import page_title
 from sopkit.publish.pages import PagePaths, flowchart_path, page_paths, run_sheet_path
@@ -159,8 +159,7 @@ def flowchart(procedure: Procedure, labels: Mapping[str, str]) -> str:
         lanes=tuple(Lane(role.id, role.title) for role in procedure.lanes),
         nodes=tuple(Node(step.id, step.title, step.role.id, step.kind, str(step.number))
                     for step in procedure.steps),
-        edges=tuple(Edge(edge.source, edge.target, edge.label or "")
-                    for edge in procedure.edges),
+        edges=procedure.edges,
         ends=procedure.ends,
     )
     return render_flowchart(flow, link_prefix="#step-", labels={

@@ -113,7 +113,7 @@ def sanitize_html(html: str, cleaned_part: tuple[str, str] | None = None) -> str
     ``cleaned_part`` is a piece of markup of ``html`` and that piece already cleaned
     (the flowchart, cleaned by the render process while this one was busy): it stands
     aside, behind a random token, while the rest is cleaned. The result is the same
-    (tests/test_sanitize.py); a token nobody can guess means the page's own text
+    (tests/publish/test_sanitize.py); a token nobody can guess means the page's own text
     cannot bring the cleaned piece anywhere else.
     """
     if cleaned_part is not None and cleaned_part[0] and cleaned_part[0] in html:

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from sopkit.check.diagnostics import Diagnostic, Severity
+from sopkit.check.diagnostics import Diagnostic
 from sopkit.check.discover import display_name
+from sopkit.check.findings import diagnostics, finding, severities
 from sopkit.config import Config
 from sopkit.format.load import Document
 from sopkit.review import git
@@ -34,7 +35,7 @@ from sopkit.review.revisions import (
     read_revision,
     read_worktree,
 )
-from sopkit.rules import Change, ChangeCheck, Problem, all_rules
+from sopkit.rules import ChangeCheck, Problem, ProcedureChange, all_rules
 
 ChangeKind = Literal["added", "removed", "modified", "unchanged", "invalid"]
 
@@ -283,7 +284,7 @@ def change_problems(check: ChangeCheck, procedures: Iterable[ProcedureDiff]) -> 
     for procedure in procedures:
         if procedure.change == "invalid":
             continue
-        yield from check(Change(procedure.base, procedure.head))
+        yield from check(ProcedureChange(procedure.base, procedure.head))
 
 
 def change_diagnostics(config: Config, diff: HandbookDiff) -> list[Diagnostic]:
@@ -291,15 +292,8 @@ def change_diagnostics(config: Config, diff: HandbookDiff) -> list[Diagnostic]:
 
     Positions are in the HEAD files (the files as they are in the pull request).
     """
-    found: list[Diagnostic] = []
-    for rule in all_rules():
-        if rule.scope != "change":
-            continue
-        level = config.rules.get(rule.name, rule.info.severity)
-        if level == "off":
-            continue
-        severity: Severity = "warning" if level == "warning" else "error"
-        for problem in change_problems(cast(ChangeCheck, rule.check), diff.procedures):
-            file, line, column = problem.document.at(problem.path, key=problem.key)
-            found.append(Diagnostic(file, line, column, severity, rule.name, problem.message))
-    return sorted(set(found))
+    rules = [rule for rule in all_rules() if rule.takes == "change"]
+    levels = severities(config, rules)
+    found = (finding(rule.name, problem) for rule in rules if rule.name in levels
+             for problem in change_problems(cast(ChangeCheck, rule.check), diff.procedures))
+    return sorted(set(diagnostics(found, levels)))

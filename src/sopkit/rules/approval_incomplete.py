@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sopkit.format.load import Document
-from sopkit.rules import Handbook, Problem, procedure_rule
+from sopkit.rules import HandbookView, Problem, procedure_rule
 from sopkit.rules._common import joined
 
 
 @procedure_rule("approval-incomplete", "error",
                 "A procedure with status approved lacks approvers or an effective_date.",
-                reads="procedure")
-def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
+                depends_on="file")
+def check(document: Document, handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 

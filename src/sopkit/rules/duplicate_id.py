@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sopkit.format.load import Document
-from sopkit.rules import Handbook, Problem, handbook_rule
+from sopkit.rules import HandbookView, Problem, handbook_rule, organization_check
 from sopkit.rules._common import duplicates
 
 PROCEDURE_LISTS = (("roles", "role"), ("inputs", "input"), ("outputs", "output"))
@@ -15,8 +15,8 @@ ORGANIZATION_LISTS = (("departments", "department"), ("roles", "role"), ("people
 @handbook_rule("duplicate-id", "error",
                "An id appears twice in a procedure's roles, inputs or outputs, "
                "or in organization.yml.",
-                reads="procedure")
-def check(handbook: Handbook) -> Iterator[Problem]:
+               depends_on="file")
+def check(handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 
@@ -53,8 +53,12 @@ def check(handbook: Handbook) -> Iterator[Problem]:
     """
     for document in handbook.procedures:
         yield from _lists(document, PROCEDURE_LISTS, "this procedure")
-    if handbook.organization is not None:
-        yield from _lists(handbook.organization, ORGANIZATION_LISTS, "organization.yml")
+
+
+@organization_check("duplicate-id")
+def check_organization(organization: Document) -> Iterator[Problem]:
+    """The ids used twice in organization.yml's departments, roles or people."""
+    yield from _lists(organization, ORGANIZATION_LISTS, "organization.yml")
 
 
 def _lists(document: Document, lists: tuple[tuple[str, str], ...], place: str,

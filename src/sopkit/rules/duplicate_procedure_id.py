@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sopkit.rules import Handbook, Problem, handbook_rule
+from sopkit.rules import HandbookView, Problem, handbook_rule
 from sopkit.rules._common import joined
 
 
 @handbook_rule("duplicate-procedure-id", "error",
                "Two procedure files declare the same id.",
-                reads="context", context=("id",))
-def check(handbook: Handbook) -> Iterator[Problem]:
+               depends_on="extracts", extract=("id",))
+def check(handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 

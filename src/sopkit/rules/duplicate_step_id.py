@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sopkit.format.load import Document
-from sopkit.rules import Handbook, Problem, procedure_rule
+from sopkit.rules import HandbookView, Problem, procedure_rule
 from sopkit.rules._common import duplicates
 
 
 @procedure_rule("duplicate-step-id", "error", "Two steps of one procedure have the same id.",
-                reads="procedure")
-def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
+                depends_on="file")
+def check(document: Document, handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 

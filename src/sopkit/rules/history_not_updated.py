@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sopkit.review.compare import history_versions
-from sopkit.rules import Change, Problem, change_rule
+from sopkit.rules import Problem, ProcedureChange, change_rule
 from sopkit.rules._semver import parse
 
 
 @change_rule("history-not-updated", "error",
-             "A procedure's version was raised without a new history entry for it at the top.")
-def check(change: Change) -> Iterator[Problem]:
+             "A procedure's version was raised without a new history entry for it at the top.",
+             superseded_by=("history-version-mismatch",))
+def check(change: ProcedureChange) -> Iterator[Problem]:
     """
     ## What it does
 

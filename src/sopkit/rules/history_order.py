@@ -6,14 +6,14 @@ from collections.abc import Iterator
 from datetime import date
 
 from sopkit.format.load import Document
-from sopkit.rules import Handbook, Problem, procedure_rule
+from sopkit.rules import HandbookView, Problem, procedure_rule
 from sopkit.rules._semver import parse
 
 
 @procedure_rule("history-order", "error",
                 "History versions do not strictly decrease, or dates increase, down the list.",
-                reads="procedure")
-def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
+                depends_on="file")
+def check(document: Document, handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sopkit.format.load import Document
-from sopkit.rules import Handbook, Problem, procedure_rule
+from sopkit.rules import HandbookView, Problem, procedure_rule
 from sopkit.rules._semver import parse
 
 
 @procedure_rule("history-version-mismatch", "error",
                 "The first history entry is not for the procedure's current version.",
-                reads="procedure")
-def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
+                depends_on="file")
+def check(document: Document, handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 

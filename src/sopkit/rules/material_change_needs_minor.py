@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sopkit.review.compare import NEEDS_MINOR, compare, describe
-from sopkit.rules import Change, Problem, change_rule
+from sopkit.rules import Problem, ProcedureChange, change_rule
 from sopkit.rules._common import joined
 from sopkit.rules._semver import parse
 
@@ -13,7 +13,7 @@ from sopkit.rules._semver import parse
 @change_rule("material-change-needs-minor", "error",
              "Steps were removed or reordered, a step's role or the owner changed, "
              "with only a patch raise.")
-def check(change: Change) -> Iterator[Problem]:
+def check(change: ProcedureChange) -> Iterator[Problem]:
     """
     ## What it does
 

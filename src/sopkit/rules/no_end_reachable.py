@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 from sopkit.format.load import Document
 from sopkit.model.flow import successors, traps
-from sopkit.rules import Handbook, Problem, procedure_rule
+from sopkit.rules import HandbookView, Problem, procedure_rule
 from sopkit.rules._common import quoted
 
 
 @procedure_rule("no-end-reachable", "error",
                 "Some steps loop among themselves and the flow can never end from them.",
-                reads="procedure")
-def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
+                depends_on="file")
+def check(document: Document, handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sopkit.format.load import Document
-from sopkit.rules import Handbook, Problem, procedure_rule
+from sopkit.rules import HandbookView, Problem, procedure_rule
 
 
 @procedure_rule("related-retired", "warning",
                 "A related id names a procedure whose status is retired.",
-                reads="context", context=("id", "title", "status", "related"))
-def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
+                depends_on="extracts", extract=("id", "title", "status", "related"))
+def check(document: Document, handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 from sopkit.format.dates import add_months, parse_date
 from sopkit.format.load import Document
-from sopkit.rules import Handbook, Problem, procedure_rule
+from sopkit.rules import HandbookView, Problem, procedure_rule
 
 
 @procedure_rule("review-overdue", "warning",
                 "The last review plus the review interval is before today.",
-                reads="context", context=("review", "status"))
-def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
+                depends_on="extracts", extract=("review", "status"))
+def check(document: Document, handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sopkit.format.load import Document
-from sopkit.rules import Handbook, Problem, procedure_rule
+from sopkit.rules import HandbookView, Problem, procedure_rule
 from sopkit.rules._roles import organization_roles, title_of
 
 
 @procedure_rule("role-without-title", "error",
                 "A role of the procedure has no title, and organization.yml gives none.",
-                reads="organization")
-def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
+                depends_on="file-and-organization")
+def check(document: Document, handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sopkit.rules import Handbook, Problem, handbook_rule
+from sopkit.format.load import Document
+from sopkit.rules import HandbookView, Problem, handbook_rule, organization_check
 from sopkit.rules._common import Suggestions, ids
 
 
 @handbook_rule("unknown-department", "error",
                "A department id is used that organization.yml does not declare.",
-                reads="organization")
-def check(handbook: Handbook) -> Iterator[Problem]:
+               depends_on="file-and-organization")
+def check(handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 
@@ -70,6 +71,13 @@ def check(handbook: Handbook) -> Iterator[Problem]:
                 f"department '{department}' is not declared in organization.yml"
                 f"{suggest(department, known) or fix}",
             )
+
+
+@organization_check("unknown-department")
+def check_organization(organization: Document) -> Iterator[Problem]:
+    """The roles of organization.yml that belong to a department it does not declare."""
+    known = set(ids(organization.data.get("departments")))
+    fix = ": use one of the department ids of organization.yml, or add it there"
     suggest = Suggestions()
     roles = organization.data.get("roles")
     for index, role in enumerate(roles if isinstance(roles, list) else []):

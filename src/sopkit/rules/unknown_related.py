@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sopkit.format.load import Document
-from sopkit.rules import Handbook, Problem, procedure_rule
+from sopkit.rules import HandbookView, Problem, procedure_rule
 from sopkit.rules._common import Suggestions
 
 
 @procedure_rule("unknown-related", "error",
                 "A related id is not the id of a procedure in the handbook.",
-                reads="context", context=("id", "related"))
-def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
+                depends_on="extracts", extract=("id", "related"))
+def check(document: Document, handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sopkit.rules import Handbook, Problem, handbook_rule
+from sopkit.format.load import Document
+from sopkit.rules import HandbookView, Problem, handbook_rule, organization_check
 from sopkit.rules._common import Suggestions
 from sopkit.rules._roles import declared_roles, organization_roles, role_uses
 
@@ -12,8 +13,8 @@ from sopkit.rules._roles import declared_roles, organization_roles, role_uses
 @handbook_rule("unknown-role", "error",
                "A role id is used that neither the procedure's roles nor organization.yml "
                "declares.",
-                reads="organization")
-def check(handbook: Handbook) -> Iterator[Problem]:
+               depends_on="file-and-organization")
+def check(handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 
@@ -78,8 +79,12 @@ def check(handbook: Handbook) -> Iterator[Problem]:
             hint = suggest(use.role, known) or fix
             yield Problem(document, use.path,
                           f"{use.where} names role '{use.role}', which {place}{hint}")
-    if organization is None:
-        return
+
+
+@organization_check("unknown-role")
+def check_organization(organization: Document) -> Iterator[Problem]:
+    """The people of organization.yml given a role it does not declare."""
+    shared = organization_roles(organization)
     suggest = Suggestions()
     people = organization.data.get("people")
     for index, person in enumerate(people if isinstance(people, list) else []):

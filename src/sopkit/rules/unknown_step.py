@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 from sopkit.format.load import Document
 from sopkit.model.flow import edges
-from sopkit.rules import Handbook, Problem, procedure_rule
+from sopkit.rules import HandbookView, Problem, procedure_rule
 from sopkit.rules._common import Suggestions, ids
 
 
 @procedure_rule("unknown-step", "error",
                 "A next or a decision branch goes to a step that is not in the procedure.",
-                reads="procedure")
-def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
+                depends_on="file")
+def check(document: Document, handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 

@@ -7,14 +7,14 @@ from typing import Any
 
 from sopkit.format.load import Document
 from sopkit.model.flow import predecessors, reachable, successors
-from sopkit.rules import Handbook, Problem, procedure_rule
+from sopkit.rules import HandbookView, Problem, procedure_rule
 from sopkit.rules._common import quoted
 
 
 @procedure_rule("unreachable-step", "error",
                 "A step cannot be reached by following the flow from the first step.",
-                reads="procedure")
-def check(document: Document, handbook: Handbook) -> Iterator[Problem]:
+                depends_on="file")
+def check(document: Document, handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sopkit.review.compare import NEEDS_MINOR, compare, content_changed, describe
-from sopkit.rules import Change, Problem, change_rule
+from sopkit.rules import Problem, ProcedureChange, change_rule
 from sopkit.rules._semver import Version, parse
 
 
 @change_rule("version-not-raised", "error",
              "A procedure's content changed but its version was not raised, or it went down.")
-def check(change: Change) -> Iterator[Problem]:
+def check(change: ProcedureChange) -> Iterator[Problem]:
     """
     ## What it does
 
@@ -118,7 +118,7 @@ def check(change: Change) -> Iterator[Problem]:
                   f"{_advice(change, old)}, and add a history entry for it")
 
 
-def _advice(change: Change, old: Version | None) -> str:
+def _advice(change: ProcedureChange, old: Version | None) -> str:
     assert change.base is not None and change.head is not None
     if old is None:
         return "raise it"

@@ -1,0 +1,197 @@
+"""The form the cache keeps answers in: one file's entry, the extracts, the handbook's
+findings.
+
+A file's entry is one bytes object: ``b"c"`` and the digest of its extract for a clean
+file (most of them), else ``b"p"`` and, marshalled, the extract's digest, the
+diagnostics, the findings and the id of a procedure that broke the format. The extract
+(:class:`Extract`) is kept apart, under its digest, since most edits leave it as it was.
+Everything is written by this code into a checksummed file of the user's own (see
+sopkit.check.cache.folder), so it is read back with marshal; what does not have the
+expected shape raises ValueError (or TypeError, EOFError), and the file is checked again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from typing import Any
+
+from sopkit.check.cache.keys import content_digest
+from sopkit.check.diagnostics import Diagnostic, Severity
+from sopkit.check.file_result import FileResult
+from sopkit.check.findings import Finding
+from sopkit.format.load import Document, JsonPath
+
+CLEAN, PROBLEMS = b"c", b"p"
+"""The first byte of an entry."""
+
+
+class Extract:
+    """The keys of a procedure the ``extracts`` checks read, with their positions.
+
+    ``packed`` is the marshalled data and positions (what the cache keeps and a worker
+    sends back), ``digest`` what it is known by. The data is unpacked when first needed,
+    and the positions (most never read) when first looked up.
+    """
+
+    __slots__ = ("_data", "_positions", "digest", "packed")
+
+    def __init__(self, digest: bytes, packed: bytes, data: dict[str, Any] | None = None,
+                 positions: bytes | None = None) -> None:
+        self.digest = digest
+        self.packed = packed
+        self._data = data
+        self._positions = positions
+
+    @classmethod
+    def of(cls, document: Document, keys: Collection[str]) -> Extract:
+        """The part of ``document`` under ``keys``, with the positions in it."""
+        data = {key: value for key, value in document.data.items() if key in keys}
+        values: dict[JsonPath, tuple[int, int]] = {(): document.values[()]}
+        found_keys: dict[JsonPath, tuple[int, int]] = {}
+        numbers: dict[JsonPath, str] = {}
+        todo: list[tuple[JsonPath, Any]] = [((key,), value) for key, value in data.items()]
+        while todo:  # walk the extracted values: far fewer than the document's positions
+            path, value = todo.pop()
+            if path in document.values:
+                values[path] = document.values[path]
+            if path in document.keys:
+                found_keys[path] = document.keys[path]
+            if path in document.numbers:
+                numbers[path] = document.numbers[path]
+            if isinstance(value, dict):
+                todo.extend(((*path, key), item) for key, item in value.items())
+            elif isinstance(value, list):
+                todo.extend(((*path, index), item) for index, item in enumerate(value))
+        positions = marshal.dumps((values, found_keys, numbers))
+        packed = marshal.dumps((data, positions))
+        return cls(content_digest(packed), packed, data, positions)
+
+    def __reduce__(self) -> tuple[type[Extract], tuple[bytes, bytes]]:
+        return Extract, (self.digest, self.packed)  # to and from workers: the bytes only
+
+    def document(self, file: str) -> Document:
+        """The extract as the document ``file`` (its positions unpacked when first read)."""
+        if self._data is None or self._positions is None:
+            self._data, self._positions = marshal.loads(self.packed)
+        positions = _Positions(self._positions)
+        return Document(file=file, data=self._data, values=_Packed(positions, 0),
+                        keys=_Packed(positions, 1), numbers=_Packed(positions, 2))
+
+
+class _Positions:
+    """The three position mappings of an extract, as marshal bytes until first needed."""
+
+    __slots__ = ("_blob", "_maps")
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob = blob
+        self._maps: tuple[dict[Any, Any], ...] | None = None
+
+    def map(self, number: int) -> dict[Any, Any]:
+        if self._maps is None:
+            maps = marshal.loads(self._blob)  # written by this code: the file is checksummed
+            valid = (isinstance(maps, tuple) and len(maps) == 3
+                     and all(isinstance(part, dict) for part in maps))
+            self._maps = maps if valid else ({}, {}, {})
+        return self._maps[number]
+
+
+class _Packed(Mapping[Any, Any]):
+    """One of the mappings of :class:`_Positions`; most are never read."""
+
+    __slots__ = ("_number", "_positions")
+
+    def __init__(self, positions: _Positions, number: int) -> None:
+        self._positions = positions
+        self._number = number
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._positions.map(self._number)[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._positions.map(self._number)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._positions.map(self._number))
+
+    def __len__(self) -> int:
+        return len(self._positions.map(self._number))
+
+
+def entry_of(result: FileResult) -> bytes:
+    """The entry the cache keeps for ``result`` (its extract is kept apart)."""
+    if not result.diagnostics and not result.findings and result.digest is not None:
+        return CLEAN + result.digest
+    return PROBLEMS + marshal.dumps((
+        result.digest,
+        tuple((d.line, d.column, d.severity, d.rule, d.message) for d in result.diagnostics),
+        tuple((f.rule, f.line, f.column, f.message) for f in result.findings),
+        result.invalid_id))
+
+
+def result_from(file: str, entry: bytes,
+                extracts: Callable[[bytes], bytes | None]) -> FileResult:
+    """The result kept in ``entry`` for ``file``, its extract found in ``extracts``;
+    ValueError (or TypeError, EOFError) when it is malformed."""
+    invalid_id = None
+    if entry[:1] == CLEAN:
+        digest: bytes | None = entry[1:]
+        diagnostics: tuple[Diagnostic, ...] = ()
+        findings: tuple[Finding, ...] = ()
+    elif entry[:1] == PROBLEMS:
+        digest, kept_diagnostics, kept_findings, invalid_id = marshal.loads(entry[1:])
+        if not (invalid_id is None or isinstance(invalid_id, str)):
+            raise ValueError("malformed entry")
+        diagnostics = tuple(
+            Diagnostic(file, int(line), int(column), _severity(severity), str(rule),
+                       str(message))
+            for line, column, severity, rule, message in kept_diagnostics)
+        findings = tuple(Finding(str(rule), file, int(line), int(column), str(message))
+                         for rule, line, column, message in kept_findings)
+    else:
+        raise ValueError("malformed entry")
+    extract = None
+    if digest is not None:
+        packed = extracts(digest) if isinstance(digest, bytes) else None
+        if not isinstance(packed, bytes) or not isinstance(digest, bytes):
+            raise ValueError("malformed entry")
+        extract = Extract(digest, packed)
+    return FileResult(file, diagnostics, findings, extract, invalid_id)
+
+
+def extract_digest(entry: bytes) -> bytes | None:
+    """The digest of the extract an entry refers to, if any."""
+    if entry[:1] == CLEAN:
+        return entry[1:]
+    if entry[:1] == PROBLEMS:
+        with contextlib.suppress(ValueError, TypeError, EOFError):
+            digest = marshal.loads(entry[1:])[0]
+            return digest if isinstance(digest, bytes) else None
+    return None
+
+
+def _severity(value: object) -> Severity:
+    if value == "error" or value == "warning":
+        return value
+    raise ValueError("malformed entry")
+
+
+def packed_findings(findings: Iterable[Finding]) -> tuple[tuple[str, str, int, int, str], ...]:
+    """Handbook-wide findings as the cache keeps them (marshal takes plain tuples only)."""
+    return tuple((rule, file, line, column, message)
+                 for rule, file, line, column, message in findings)
+
+
+def findings_from(kept: object) -> tuple[Finding, ...] | None:
+    """The findings kept as :func:`packed_findings` made them; None if malformed."""
+    if not isinstance(kept, tuple) or not all(_is_finding(item) for item in kept):
+        return None
+    return tuple(Finding(*item) for item in kept)
+
+
+def _is_finding(item: object) -> bool:
+    return (isinstance(item, tuple) and len(item) == 5
+            and all(isinstance(part, kind)
+                    for part, kind in zip(item, (str, str, int, int, str), strict=True)))
