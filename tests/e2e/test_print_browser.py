@@ -12,15 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.printing import (
-    build,
-    chromium,
-    init_handbook,
-    pdf_pages,
-    print_page,
-    require_tools,
-    served,
-)
+from helpers.browser import chromium, served
+from helpers.printing import build, init_handbook, pdf_pages, print_page, require_tools
 
 MINIMAL_MKDOCS = "site_name: Plain handbook\nplugins: [search, sopkit]\n"
 

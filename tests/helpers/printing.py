@@ -8,23 +8,14 @@ them fail, never skip, without them.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+from helpers.browser import CHROMIUM
 
 HOSTILE = """\
 id: SEC-666
@@ -101,40 +92,6 @@ def build(folder: Path, today: str = "2026-06-01") -> Path:
     done = sopkit(folder, "build", "--today", today)
     assert done.returncode == 0, done.stdout + done.stderr
     return folder / "site"
-
-
-def _quiet_handler(directory: Path) -> Any:
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    return functools.partial(Handler, directory=str(directory))
-
-
-@contextlib.contextmanager
-def served(folder: Path) -> Iterator[str]:
-    """``folder`` served over HTTP on 127.0.0.1 while the block runs: its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _quiet_handler(folder))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextlib.contextmanager
-def chromium() -> Iterator[Any]:
-    """Debian's Chromium, headless, through Playwright."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def print_page(browser: Any, url: str, pdf: Path) -> list[str]:
