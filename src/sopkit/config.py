@@ -35,6 +35,8 @@ OPTIONS: Mapping[str, str] = {
                  "the user's cache folder; $SOPKIT_CACHE_DIR overrides both)",
     "handbook_owners": "roles of organization.yml whose people review changes to the "
                        "handbook's own files in CODEOWNERS, e.g. [operations-manager]",
+    "print_notice": "the line printed procedures carry, {date} for the day printed (default: "
+                    "'Printed {date}: uncontrolled when printed...' in the site language)",
 }
 
 
@@ -62,6 +64,8 @@ class Config(NamedTuple):
     """The whole mkdocs.yml as read (empty when there is none)."""
     handbook_owners: tuple[str, ...] = ()
     """Roles whose people review the handbook's own files (sopkit codeowners)."""
+    print_notice: str | None = None
+    """The line printouts carry (``{date}``: the day printed); None: the site language's."""
 
     def __repr__(self) -> str:  # without the whole of mkdocs.yml
         return f"Config(root={self.root!r}, procedures={self.procedures!r})"
@@ -206,7 +210,19 @@ def build_config(
         cache_dir=cache_dir,
         mkdocs=mkdocs or {},
         handbook_owners=_roles(options.get("handbook_owners"), "handbook_owners", where),
+        print_notice=_print_notice(options.get("print_notice"), where),
     )
+
+
+def _print_notice(value: Any, where: str) -> str | None:
+    """The ``print_notice`` option: one line of text (``{date}`` is the only placeholder;
+    it is never formatted as a template)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: sopkit option 'print_notice' must be a line of text, like "
+                          "'Printed {date}: uncontrolled when printed'")
+    return " ".join(value.split())
 
 
 def _roles(value: Any, option: str, where: str) -> tuple[str, ...]:

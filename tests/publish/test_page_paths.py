@@ -143,8 +143,9 @@ def test_a_handbook_of_250_character_ids_validates_renders_and_builds(
                      for path in (tmp_path / "out").rglob("*") if path.is_file())
     _assert_distinct([name for name in written if not name.startswith(".")])
     pages = [name for name in written if name.endswith(".md")]
-    # Every page is there: 6 of the handbook, 2 departments, 4 roles, 2 procedures.
-    assert len(pages) == 14, pages
+    # Every page is there: 6 of the handbook, 2 departments, 4 roles, 2 procedures and
+    # their 2 run sheets.
+    assert len(pages) == 16, pages
     page = next(name for name in pages if "/HR-LONG" in name)
     text = (tmp_path / "out" / page).read_text(encoding="utf-8")
     assert f"`{LONG_PROCEDURE}`" in text or LONG_PROCEDURE in text

@@ -51,7 +51,8 @@ def pages(name: str) -> list[tuple[dict[str, Any], str, str]]:
     site = render_handbook(config, result.procedures, result.organization)
     found = []
     for document in result.procedures:
-        (path,) = [p for p in site.files if p.endswith(f"/{document.data['id']}.md")]
+        (path,) = [p for p in site.files if p.endswith(f"/{document.data['id']}.md")
+                   and not p.startswith("run-sheets/")]
         found.append((document.data, site.files[path], config.language))
     assert found
     return found

@@ -177,6 +177,8 @@ def test_every_page_kind_is_rendered() -> None:
         "roles/it-admin.md",
         "procedures/hr/HR-001.md", "procedures/hr/HR-001.svg",
         "procedures/hr/HR-002.md", "procedures/hr/HR-002.svg",
+        "run-sheets/hr/HR-001.md", "run-sheets/hr/HR-002.md",
+        "assets/sopkit-print.css", "assets/sopkit-print.js",
     ])
     for name, text in site.files.items():
         assert text.endswith("\n") and not text.endswith("\n\n"), name

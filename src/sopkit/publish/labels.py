@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from sopkit.publish import labels_print
+
 EN: Mapping[str, str] = {
     # pages
     "handbook": "Procedure handbook",
@@ -179,6 +181,7 @@ EN: Mapping[str, str] = {
     "list_separator": ", ",
     "field": "**{label}:** ",
     "parens": " ({text})",
+    **labels_print.EN,  # printouts, run sheets, document control
 }
 
 ZH: Mapping[str, str] = {
@@ -339,6 +342,7 @@ ZH: Mapping[str, str] = {
     "list_separator": "、",
     "field": "**{label}**：",
     "parens": "（{text}）",
+    **labels_print.ZH,
 }
 
 LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": EN, "zh": ZH}

@@ -73,6 +73,8 @@ class LazySite:
         self.paths: tuple[str, ...] = tuple(sorted(self._job_of))
         """Every file of the site, with the section folder, sorted."""
         self.nav: list[Any] = renderer.nav(self.prefix)
+        self.footers: Mapping[str, str] = renderer.footers(self.prefix)
+        """The running footer of each printed procedure page and run sheet, by path."""
         self._texts: dict[str, str] = {}
         self._cleaned: dict[str, tuple[str, str]] = {}
         self._done: set[int] = set()

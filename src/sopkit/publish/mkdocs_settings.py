@@ -71,6 +71,7 @@ def default_mkdocs(config: Config, docs_dir: Path) -> dict[str, Any]:
                 **({"rules": dict(config.rules)} if config.rules else {}),
                 **({"strict": True} if config.strict else {}),
                 **({"today": config.today.isoformat()} if config.today else {}),
+                **({"print_notice": config.print_notice} if config.print_notice else {}),
             }},
         ],
     }

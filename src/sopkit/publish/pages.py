@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["MAX_NAME", "PagePaths", "flowchart_path", "page_paths"]
+__all__ = ["MAX_NAME", "PagePaths", "flowchart_path", "page_paths", "run_sheet_path"]
 
 MAX_NAME = 100
 """The longest file or folder name of a page, without ``.md`` or ``.svg``: well under the
@@ -65,6 +65,14 @@ class PagePaths:
 def flowchart_path(page: str) -> str:
     """The flowchart file beside a procedure's page."""
     return page[: -len(".md")] + ".svg"
+
+
+def run_sheet_path(page: str) -> str:
+    """The run sheet of the procedure whose page is ``page``: the same path in the
+    ``run-sheets`` folder (``procedures/hr/HR-001.md`` -> ``run-sheets/hr/HR-001.md``),
+    so that no two pages share a path (procedure pages never do) and no run sheet meets
+    another page."""
+    return "run-sheets/" + page.removeprefix("procedures/")
 
 
 def page_paths(fixed: Iterable[str], departments: Iterable[str], roles: Iterable[str],

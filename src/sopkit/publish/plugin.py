@@ -110,6 +110,8 @@ class SopkitPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     """The folder of `sopkit validate`'s cache, relative to mkdocs.yml."""
     handbook_owners = c.Optional(c.Type((str, list)))
     """Roles whose people review the handbook's own files in CODEOWNERS."""
+    print_notice = c.Optional(c.Type(str))
+    """The line printed procedures carry; ``{date}`` is the day printed."""
 
 
 class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-call]
@@ -169,6 +171,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         self._user_nav = config.nav is not None
         self._watch = [handbook.procedures, handbook.organization, handbook.templates]
         add_markdown_extensions(config)
+        add_print_assets(config, self.config.section)
         return config
 
     def _handbook(self, config: MkDocsConfig) -> Config:
@@ -220,6 +223,17 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             cleaned = self._site.cleaned_part(page.file.src_uri) if self._site else None
             return sanitize_html(html, cleaned)
         return html
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        # The running footer of a printed procedure (its id and version): a style of its
+        # own page, every character of it escaped (sopkit.publish.printing).
+        footer = self._site.footers.get(page.file.src_uri) if self._site else None
+        if footer is None or "</head>" not in output:
+            return output
+        from sopkit.publish.printing import footer_style
+
+        head, _, rest = output.partition("</head>")
+        return f"{head}{footer_style(footer)}</head>{rest}"
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig,
                files: Files) -> Environment | None:
@@ -333,6 +347,17 @@ def add_markdown_extensions(config: MkDocsConfig) -> None:
             config.markdown_extensions.append(name)
             if options:
                 config.mdx_configs[name] = dict(options)
+
+
+def add_print_assets(config: MkDocsConfig, section: str | None) -> None:
+    """Add sopkit's print style sheet and its script (sopkit.publish.printing) to the site."""
+    from sopkit.publish.printing import PRINT_CSS, PRINT_JS
+
+    prefix = f"{section.strip('/')}/" if section and section.strip("/") else ""
+    if prefix + PRINT_CSS not in config.extra_css:
+        config.extra_css.append(prefix + PRINT_CSS)
+    if all(str(script) != prefix + PRINT_JS for script in config.extra_javascript):
+        config.extra_javascript.append(prefix + PRINT_JS)
 
 
 def _extension_name(name: object) -> str:

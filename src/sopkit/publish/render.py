@@ -40,7 +40,15 @@ from sopkit.model import (
 from sopkit.publish.flowchart import Flow, Lane, Node, render_flowchart
 from sopkit.publish.labels import Labels, labels_for
 from sopkit.publish.markdown import page_title
-from sopkit.publish.pages import PagePaths, flowchart_path, page_paths
+from sopkit.publish.pages import PagePaths, flowchart_path, page_paths, run_sheet_path
+from sopkit.publish.printing import (
+    PRINT_CSS,
+    PRINT_JS,
+    footer_text,
+    notice_html,
+    print_css,
+    print_js,
+)
 from sopkit.publish.templating import environment, template_problem
 
 __all__ = [
@@ -195,6 +203,9 @@ class Renderer:
             ((procedure.id, procedure.department.id if procedure.department else None)
              for procedure in handbook.procedures))
         self.procedure_paths = self.paths.procedures
+        notice = config.print_notice or self.labels["print_notice"]
+        self.print_notice = notice_html(notice, handbook.today)
+        """The notice printouts carry, as HTML (the handbook's words, escaped)."""
 
     # -- helpers given to templates ---------------------------------------------------
 
@@ -206,6 +217,22 @@ class Renderer:
     def procedure_path(self, procedure: Procedure | str) -> str | None:
         key = procedure if isinstance(procedure, str) else procedure.id
         return self.procedure_paths.get(key)
+
+    def run_sheet_path(self, procedure: Procedure | str) -> str | None:
+        """The run sheet of a procedure (beside nothing: in the ``run-sheets`` folder)."""
+        path = self.procedure_path(procedure)
+        return None if path is None else run_sheet_path(path)
+
+    def footers(self, prefix: str) -> dict[str, str]:
+        """The running footer of each printed procedure and run sheet page (paths with
+        ``prefix``): "HR-001 · version 1.2.0"."""
+        footers: dict[str, str] = {}
+        for procedure in self.handbook.procedures:
+            path = self.paths.procedures[procedure.id]
+            text = footer_text(self.labels, procedure.id, procedure.version)
+            footers.setdefault(prefix + path, text)
+            footers.setdefault(prefix + run_sheet_path(path), text)
+        return footers
 
     def department_path(self, department: Department | None) -> str | None:
         return None if department is None else self.paths.department(department.id)
@@ -225,6 +252,8 @@ class Renderer:
             "page": page,
             "href": href,
             "procedure_path": self.procedure_path,
+            "run_sheet_path": self.run_sheet_path,
+            "print_notice": self.print_notice,
             "department_path": self.department_path,
             "role_path": self.role_path,
             "duration": self.duration,
@@ -251,6 +280,8 @@ class Renderer:
         jobs: list[RenderJob] = []
         for page, template in PAGE_TEMPLATES.items():
             jobs.append(RenderJob((page,), functools.partial(self._simple, page, template)))
+        for asset, text in ((PRINT_CSS, print_css(self.labels)), (PRINT_JS, print_js())):
+            jobs.append(RenderJob((asset,), functools.partial(JobOutput, {asset: text})))
         done: set[str] = set()  # a repeated id (an error of its own) gets one page
         for group in self.handbook.departments:
             if group.department is not None:
@@ -272,6 +303,9 @@ class Renderer:
             svg_path = flowchart_path(path)
             jobs.append(RenderJob((path, svg_path),
                              functools.partial(self._procedure, procedure, path, svg_path)))
+            sheet = run_sheet_path(path)
+            jobs.append(RenderJob((sheet,), functools.partial(
+                self._simple, sheet, "run_sheet.md.j2", procedure=procedure)))
         jobs.sort(key=lambda job: job.outputs[0])
         return jobs
 

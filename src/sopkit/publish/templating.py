@@ -33,6 +33,7 @@ from sopkit.config import Config
 from sopkit.format.packaged import data_folder
 from sopkit.format.terminal import single_spaced, visible
 from sopkit.publish.markdown import FILTERS
+from sopkit.publish.printing import html_inline
 
 __all__ = ["TemplateProblem", "environment", "package_templates", "template_problem"]
 
@@ -66,6 +67,7 @@ def environment(config: Config) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters.update({name: _memoized(function) for name, function in FILTERS.items()})
+    env.filters["html_inline"] = _memoized(html_inline)  # sopkit.publish.printing
     return env
 
 

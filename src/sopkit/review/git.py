@@ -313,3 +313,38 @@ def read_blobs(root: Path, oids: Iterable[str]) -> dict[str, bytes]:
         position += size + 1
     return contents
 
+
+
+@dataclass(frozen=True)
+class FileRevision:
+    """A commit that changed a file, and the file's path in it."""
+
+    commit: str
+    date: str
+    """The commit date, ISO 8601 with the committer's offset."""
+    path: str
+
+
+def file_history(root: Path, path: str) -> list[FileRevision]:
+    """The commits of the current branch that changed the file ``path`` (relative to the
+    root), newest first, following renames (``git log --follow``): each with the path the
+    file had in it."""
+    done = _run(["--literal-pathspecs", "log", "--follow", "-z", "-M", "--name-status",
+                 "--format=%x1e%H %cI", "HEAD", "--", path], root)
+    revisions: list[FileRevision] = []
+    for record in done.stdout.split(b"\x1e"):
+        fields = [field for field in record.split(b"\0") if field.strip()]
+        if len(fields) < 3:
+            continue
+        commit, _, when = fields[0].decode("ascii").partition(" ")
+        name = fields[-1].decode("utf-8", errors="surrogateescape")
+        revisions.append(FileRevision(commit, when.strip(), name))
+    return revisions
+
+
+def read_at(root: Path, revisions: Sequence[FileRevision]) -> dict[FileRevision, bytes]:
+    """The file of each revision as it was in that commit (one ``git cat-file`` process)."""
+    names = {revision: f"{revision.commit}:{revision.path}" for revision in revisions
+             if "\n" not in revision.path}
+    contents = read_blobs(root, names.values())
+    return {revision: contents[name] for revision, name in names.items()}

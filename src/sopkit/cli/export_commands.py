@@ -1,0 +1,115 @@
+"""The command line's export commands: `sopkit export register` (the master list of
+controlled documents) and `sopkit export bundle` (the whole handbook as one JSON document
+for other systems). They are commands of the group in sopkit.cli.main; the formats are
+sopkit.report.register's and sopkit.report.bundle's.
+
+The output goes to standard output as UTF-8 bytes, whatever the terminal's encoding, so
+that ``> register.csv`` keeps Chinese text (and the CSV's byte-order mark) intact.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from sopkit.check.handbook import CheckResult
+    from sopkit.config import Config
+    from sopkit.model import Handbook
+
+
+def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date: write it as YYYY-MM-DD") from None
+
+
+_today_option = click.option(
+    "--today", callback=_parse_today, metavar="YYYY-MM-DD",
+    help="The date of the export (next reviews count from it); default: the real date.")
+_config_option = click.option(
+    "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+    help="The handbook's mkdocs.yml (default: ./mkdocs.yml, if there is one).")
+
+
+def _checked(config_file: Path | None, today: date | None
+             ) -> tuple[Config, CheckResult, Handbook, date]:
+    """The handbook checked (its problems on stderr; exit 1 if it has errors) and modelled."""
+    from sopkit.cli.main import _checked_for_publishing
+    from sopkit.publish.render import build_model
+
+    config, result = _checked_for_publishing(config_file, False, today)
+    handbook = build_model(config, result.contents(), result.organization)
+    return config, result, handbook, handbook.today
+
+
+def _emit(text: str) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
+@click.group()
+def export() -> None:
+    """Export the handbook for auditors, spreadsheets and other systems.
+
+    \b
+    Examples:
+      sopkit export register > register.csv
+      sopkit export register --format markdown
+      sopkit export bundle > handbook.json
+    """
+
+
+@export.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(["csv", "json", "markdown"]),
+              default="csv", show_default=True, help="Output format.")
+@_today_option
+@_config_option
+def register(fmt: str, today: date | None, config_file: Path | None) -> None:
+    """Print the document register: the master list of controlled documents.
+
+    One row per procedure, sorted by id: id, title, version, status, department,
+    owner, approvers, effective date, last reviewed, next review due, file. CSV is
+    UTF-8 with a byte-order mark (spreadsheets then open Chinese text correctly);
+    a cell that a spreadsheet would run as a formula starts with ' instead.
+
+    \b
+    Exit codes: 0 printed; 1 the handbook has errors (nothing is printed);
+    2 a usage or configuration problem.
+    """
+    from sopkit.report.register import format_register, register_rows
+
+    config, _result, handbook, day = _checked(config_file, today)
+    _emit(format_register(register_rows(handbook, config.root), fmt, day))
+
+
+@export.command()
+@_today_option
+@_config_option
+def bundle(today: date | None, config_file: Path | None) -> None:
+    """Print the whole handbook as one JSON document, for other systems.
+
+    The organization and every procedure (as its file says it, with what sopkit works
+    out: role titles, department names, the next review), with a format version; its
+    JSON Schema is schemas/bundle.schema.json (docs/printing.md).
+
+    \b
+    Exit codes: 0 printed; 1 the handbook has errors (nothing is printed);
+    2 a usage or configuration problem.
+    """
+    from sopkit.report.bundle import bundle as make_bundle
+    from sopkit.report.bundle import format_bundle
+
+    config, result, handbook, day = _checked(config_file, today)
+    name = str(config.mkdocs.get("site_name") or "")
+    _emit(format_bundle(make_bundle(handbook, result.contents(), result.organization,
+                                    root=config.root, name=name, language=config.language,
+                                    today=day)))

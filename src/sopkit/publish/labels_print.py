@@ -1,0 +1,80 @@
+"""The words of printouts, run sheets, PDFs and document control, in English and Chinese.
+
+Merged into :mod:`sopkit.publish.labels` (templates read them from ``labels`` like every
+other label); kept apart so that the page labels stay one screen of reading each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+EN: Mapping[str, str] = {
+    # printing a procedure page
+    "document_control": "Document control",
+    "print_notice": "Printed {date}: uncontrolled when printed. Check the handbook for the "
+                    "current version.",
+    "page_of": "Page {page} of {pages}",
+    "footer_version": "{id} · version {version}",
+    # run sheets
+    "run_sheet": "Run sheet",
+    "run_sheets": "Run sheets",
+    "colon": ": ",
+    "run_sheet_link": "a form to print and fill in each time this procedure is carried out",
+    "run_sheet_intro": "Fill in one sheet each time the procedure is carried out. Tick each "
+                       "step and checklist item as it is done; note anything that went "
+                       "differently under deviations.",
+    "run_sheet_of": "The procedure this sheet is for",
+    "run_details": "Run details",
+    "run_date": "Date",
+    "run_time": "Time",
+    "run_location": "Location",
+    "run_operators": "Operators (names)",
+    "run_reference": "Run or batch number",
+    "done": "Done",
+    "initials": "Initials",
+    "time_done": "Time",
+    "go_to_step": "go to step {n}",
+    "recorded": "Record",
+    "received": "Received",
+    "deviations": "Deviations and notes",
+    "deviations_intro": "What went differently from the procedure, why, and what was done "
+                        "about it.",
+    "sign_off": "Sign-off",
+    "sign_off_owner": "Procedure owner",
+    "sign_off_accountable": "Accountable",
+    "name": "Name",
+    "signature": "Signature",
+}
+
+ZH: Mapping[str, str] = {
+    "document_control": "文件控制",
+    "print_notice": "打印日期 {date}：打印件为非受控文件，请以手册中的现行版本为准。",
+    "page_of": "第 {page} 页，共 {pages} 页",
+    "footer_version": "{id} · 版本 {version}",
+    "run_sheet": "执行记录表",
+    "run_sheets": "执行记录表",
+    "colon": "：",
+    "run_sheet_link": "每次执行本流程时打印并填写的表格",
+    "run_sheet_intro": "每次执行本流程时填写一张。每完成一个步骤或检查项即勾选；"
+                       "与流程不一致之处记在“偏差与备注”中。",
+    "run_sheet_of": "本表对应的流程",
+    "run_details": "执行信息",
+    "run_date": "日期",
+    "run_time": "时间",
+    "run_location": "地点",
+    "run_operators": "执行人（姓名）",
+    "run_reference": "执行或批次编号",
+    "done": "完成",
+    "initials": "签名",
+    "time_done": "时间",
+    "go_to_step": "转第 {n} 步",
+    "recorded": "记录",
+    "received": "已收到",
+    "deviations": "偏差与备注",
+    "deviations_intro": "与流程不一致之处、原因及处理方式。",
+    "sign_off": "签核",
+    "sign_off_owner": "流程负责人",
+    "sign_off_accountable": "问责人",
+    "name": "姓名",
+    "signature": "签字",
+}
