@@ -73,7 +73,8 @@ def main() -> None:
 
     Procedures are YAML files in git (one per file, under procedures/), checked
     against the procedure format and sopkit's rules, and published as an MkDocs
-    handbook.
+    handbook. Every command works on the handbook it is run in, from any of its
+    folders: the nearest folder, from here up, with mkdocs.yml or procedures/.
 
     \b
     Start here:
@@ -107,10 +108,12 @@ def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date
              jobs: int | None) -> None:
     """Check procedures and organization.yml; report problems at file:line:col.
 
-    With no PATHS, checks the handbook in the current folder: the procedures
-    folder and organization.yml named by mkdocs.yml's sopkit plugin options
-    (default: procedures/ and organization.yml). PATHS may be files or folders;
-    only they are reported on, with the rest of the handbook as context. A folder
+    With no PATHS, checks the handbook sopkit runs in (the nearest folder, from
+    here up, with mkdocs.yml or a procedures folder, as git finds its repository):
+    the procedures folder and organization.yml named by mkdocs.yml's sopkit plugin
+    options (default: procedures/ and organization.yml). PATHS may be files or
+    folders; only they are reported on, with the rest of their handbook as context,
+    wherever sopkit runs. A folder
     that holds the procedures folder, such as ".", means the whole handbook (not
     mkdocs.yml or other YAML files next to it).
 
@@ -197,6 +200,7 @@ def _checked_for_publishing(config_file: Path | None, strict: bool,
         loaded = load_config(Path.cwd(), config_file)
     except ConfigError as error:
         fail(str(error))
+    _refuse_empty(loaded)
     # The command line's --today and --strict, laid over the handbook's settings.
     config = loaded._replace(today=today or loaded.today, strict=strict or loaded.strict)
     result = check_handbook(config, today=config.today)
@@ -208,6 +212,21 @@ def _checked_for_publishing(config_file: Path | None, strict: bool,
         click.echo("sopkit: fix the errors above first; nothing was published", err=True)
         sys.exit(ExitCode.PROBLEMS)
     return config, result
+
+
+def _refuse_empty(config: Config) -> None:
+    """Stop (exit 2) when there is nothing to publish: no procedures folder, or none in it."""
+    from sopkit.check.discover import discover, display_name
+
+    folder = display_name(config.procedures)
+    if not config.procedures.is_dir():
+        fail(f"there is no procedures folder here ({folder}/) nor a handbook (mkdocs.yml or "
+             "a procedures folder) in a folder above, so there is nothing to publish: run "
+             "sopkit in the handbook's folder, or start a handbook with 'sopkit init'")
+    if not discover(config.procedures):
+        shown = "here" if folder == "." else f"{folder}/"
+        fail(f"the procedures folder ({shown}) holds no procedures (*.yml files), so there is "
+             "nothing to publish: add one with 'sopkit new ID --title TITLE'")
 
 
 _publish_options = [

@@ -197,8 +197,8 @@ def _init_codeowners(target: Path, report: InitReport) -> None:
     from sopkit.config import ConfigError, load_config
     from sopkit.review import codeowners
 
-    name = codeowners.DEFAULT_OUTPUT.as_posix()
-    path = target / codeowners.DEFAULT_OUTPUT
+    path = codeowners.default_output(target)  # the git repository's, where GitHub reads it
+    name = Path(os.path.relpath(path, target.absolute())).as_posix()
     if path.exists():
         report.kept.append(name)
         return
