@@ -66,6 +66,8 @@ def validate_json(cwd: Path) -> dict[str, Any]:
 
 INIT_FILES = {
     ".github/CODEOWNERS",
+    ".vscode/extensions.json",
+    ".vscode/settings.json",
     ".github/workflows/sopkit.yml",
     ".gitignore",
     ".pre-commit-config.yaml",

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import sopkit
+from sopkit.cli.editors import editor_files, short_of_sopkits
 from sopkit.config import LOCAL_ID, Config
 from sopkit.format.load import Document, load_bytes, load_file
 from sopkit.format.packaged import data_folder
@@ -110,7 +111,7 @@ def handbook_files(language: Language, today: date | None = None) -> dict[str, s
     if language not in LANGUAGES:
         raise ScaffoldError(f"no handbook templates for language '{language}': "
                             f"use one of {', '.join(LANGUAGES)}")
-    from sopkit.format.schema import schema_text
+    from sopkit.format.schema import SCHEMA_KINDS, schema_text
 
     values = {
         "LANGUAGE": language,
@@ -124,8 +125,9 @@ def handbook_files(language: Language, today: date | None = None) -> dict[str, s
     for base in (folder / "handbook", folder / f"handbook.{language}"):
         for name, path in _tree(base):
             files[name] = fill(path.read_text(encoding="utf-8"), values)
-    for kind in ("procedure", "organization"):
+    for kind in SCHEMA_KINDS:
         files[f"schemas/{kind}.schema.json"] = schema_text(kind)
+    files.update(editor_files(SCHEMA_KINDS))  # .vscode/: the schemas, without the comment
     return dict(sorted(files.items()))
 
 
@@ -149,7 +151,11 @@ def init_handbook(target: Path, language: Language = "en", *,
         for name, content in files.items():
             path = target / name
             if path.exists():
-                report.kept.append(name)
+                reason = short_of_sopkits(path, name)  # an editor file without the schemas
+                if reason is None:
+                    report.kept.append(name)
+                else:
+                    report.skipped.append((name, reason))
             elif not _inside(path.parent, target):
                 report.skipped.append((name, "its folder is a link that leads out of the "
                                              "handbook: make it a plain folder"))
