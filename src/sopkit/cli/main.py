@@ -87,7 +87,7 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "-f", "fmt",
-              type=click.Choice(["text", "json", "github", "sarif"]), default=None,
+              type=click.Choice(["text", "json", "github", "sarif", "gitlab"]), default=None,
               help="Output format. Default: github inside GitHub Actions, else text.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
@@ -126,6 +126,7 @@ def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date
       sopkit validate
       sopkit validate procedures/hr/HR-001-onboarding.yml
       sopkit validate --format sarif > sopkit.sarif
+      sopkit validate --format gitlab > gl-code-quality-report.json
       sopkit validate --strict --today 2026-01-31
       sopkit validate --base origin/main
     """
