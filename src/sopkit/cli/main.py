@@ -289,8 +289,12 @@ def render(out: Path, force: bool, strict: bool, today: date | None,
 @click.option("--force", is_flag=True,
               help="Replace a folder sopkit did not build (inside the handbook, not "
                    "tracked by git).")
+@click.option("--no-directory-urls", "no_directory_urls", is_flag=True,
+              help="Pages as name.html, linked as such, so that the site works opened from "
+                   "disk (a preview to download); as MkDocs' use_directory_urls: false.")
 @_with_publish_options
-def build(force: bool, strict: bool, today: date | None, config_file: Path | None) -> None:
+def build(force: bool, no_directory_urls: bool, strict: bool, today: date | None,
+          config_file: Path | None) -> None:
     """Build the handbook's website with MkDocs, into mkdocs.yml's site_dir (default: site/).
 
     Uses the handbook's mkdocs.yml, adding the sopkit plugin when it is not
@@ -308,7 +312,8 @@ def build(force: bool, strict: bool, today: date | None, config_file: Path | Non
     config, result = _checked_for_publishing(config_file, strict, today)
     # A template problem comes from the plugin, before MkDocs has said anything.
     with _publishing_reported("; the last good site is kept"):
-        site = build_site(config, result, force=force, strict=strict)
+        site = build_site(config, result, force=force, strict=strict,
+                          directory_urls=False if no_directory_urls else None)
     from sopkit.check.discover import display_name
 
     click.echo(f"Built the site in {display_name(site)}")
