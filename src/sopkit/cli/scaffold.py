@@ -31,6 +31,9 @@ from sopkit.format.words import did_you_mean
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
+CI = Literal["github", "gitlab", "none"]
+CIS: tuple[CI, ...] = ("github", "gitlab", "none")
+"""Where the handbook's checks run: templates/scaffold/ci.NAME/ holds the files for each."""
 
 # Use with fullmatch: `$` would also match before a final newline ("HR-001\n").
 PROCEDURE_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
@@ -106,11 +109,13 @@ class InitReport:
     """Files not written for another reason, with the reason."""
 
 
-def handbook_files(language: Language, today: date | None = None) -> dict[str, str]:
-    """Every file `init` writes for a handbook in ``language``: path -> content."""
-    if language not in LANGUAGES:
-        raise ScaffoldError(f"no handbook templates for language '{language}': "
-                            f"use one of {', '.join(LANGUAGES)}")
+def handbook_files(language: Language, today: date | None = None,
+                   ci: CI = "github") -> dict[str, str]:
+    """Every file `init` writes for a handbook in ``language``, checked and published on
+    ``ci``: path -> content."""
+    if language not in LANGUAGES or ci not in CIS:
+        raise ScaffoldError(f"no handbook templates for language '{language}' and CI '{ci}': "
+                            f"use one of {', '.join(LANGUAGES)} and of {', '.join(CIS)}")
     from sopkit.format.schema import SCHEMA_KINDS, schema_text
 
     values = {
@@ -118,11 +123,13 @@ def handbook_files(language: Language, today: date | None = None) -> dict[str, s
         "SITE_NAME": _SITE_NAMES[language],
         "SEARCH_LANG": _SEARCH_LANG[language],
         "VERSION": sopkit.__version__,
+        "ACTION": sopkit.REPOSITORY,
+        "REPOSITORY_URL": f"https://github.com/{sopkit.REPOSITORY}",
         "TODAY": (today or date.today()).isoformat(),
     }
     folder = template_folder()
     files: dict[str, str] = {}
-    for base in (folder / "handbook", folder / f"handbook.{language}"):
+    for base in (folder / "handbook", folder / f"handbook.{language}", folder / f"ci.{ci}"):
         for name, path in _tree(base):
             files[name] = fill(path.read_text(encoding="utf-8"), values)
     for kind in SCHEMA_KINDS:
@@ -132,7 +139,7 @@ def handbook_files(language: Language, today: date | None = None) -> dict[str, s
 
 
 def init_handbook(target: Path, language: Language = "en", *,
-                  today: date | None = None) -> InitReport:
+                  today: date | None = None, ci: CI = "github") -> InitReport:
     """Write a new handbook into ``target``; never replace a file that exists.
 
     The example procedure is written only into a handbook that has no procedures
@@ -142,7 +149,7 @@ def init_handbook(target: Path, language: Language = "en", *,
     """
     if target.exists() and not target.is_dir():
         raise ScaffoldError(f"{target} is a file: give a folder for the new handbook")
-    files = handbook_files(language, today)
+    files = handbook_files(language, today, ci)
     fresh_procedures = not _has_procedures(target / "procedures")
     fresh_organization = not (target / "organization.yml").exists()
     report = InitReport()
