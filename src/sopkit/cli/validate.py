@@ -79,9 +79,9 @@ def handbook_of(paths: Sequence[Path]) -> Path:
     from sopkit.config import find_handbook
     from sopkit.format.terminal import visible
 
+    folders = dict.fromkeys(path if path.is_dir() else path.parent for path in paths)
     found: dict[Path, None] = {}
-    for path in paths:
-        folder = path if path.is_dir() else path.parent
+    for folder in folders:  # each once: a hook passes many files of a few folders
         handbook = find_handbook(folder)
         if handbook is not None:
             found[handbook] = None
