@@ -6,6 +6,7 @@ importing MkDocs) and the MkDocs plugin (which receives them from MkDocs).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -98,6 +99,20 @@ def find_config_file(start: Path) -> Path | None:
     return None
 
 
+def find_handbook(start: Path) -> Path | None:
+    """The handbook ``start`` is in, as git finds its repository: the nearest folder, from
+    ``start`` up, that holds mkdocs.yml or a procedures folder. The search ends at the top
+    of the git repository ``start`` is in (a folder holding ``.git``), so that a handbook
+    is never taken from outside the repository. None when there is no such folder."""
+    folder = Path(os.path.abspath(start))
+    for candidate in (folder, *folder.parents):
+        if find_config_file(candidate) is not None or (candidate / "procedures").is_dir():
+            return candidate
+        if (candidate / ".git").exists():
+            return None
+    return None
+
+
 def read_mkdocs_yml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -145,7 +160,10 @@ def plugin_options(mkdocs: Mapping[str, Any], path: Path) -> dict[str, Any] | No
 
 
 def load_config(start: Path, config_file: Path | None = None) -> Config:
-    """The configuration of the handbook at ``start`` (or described by ``config_file``)."""
+    """The configuration of the handbook ``start`` is in (see :func:`find_handbook`; ``start``
+    itself when it is in none), or of the one ``config_file`` describes."""
+    if config_file is None:
+        start = find_handbook(start) or start
     path = config_file if config_file is not None else find_config_file(start)
     if path is None:
         return build_config(start, {})

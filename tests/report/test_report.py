@@ -161,7 +161,7 @@ def test_no_control_or_bidi_character_reaches_any_format_raw(fmt: str) -> None:
     out = report(fmt, [HOSTILE])
     assert not [char for char in RAW if char in out]
     assert out.isprintable() or set(out) - set(filter(str.isprintable, out)) == {"\n"}
-    if fmt in ("json", "sarif"):  # JSON's own escapes: a script reads the exact values
+    if fmt in ("json", "sarif", "gitlab"):  # JSON's own escapes: the exact values, parsed
         assert "\\u202eevil" in out and "\\u001b]0;title\\u0007" in out
     else:
         assert "\\u202eevil" in out and "procedures/\\u202egpj.yml\\x1b[2J\\x7f\\x9b.yml" in out
@@ -408,7 +408,7 @@ def _command(root: Path, monkeypatch: pytest.MonkeyPatch, *arguments: str) -> st
 
 @pytest.mark.parametrize("command", [
     ("validate", "text"), ("validate", "github"), ("validate", "json"), ("validate", "sarif"),
-    ("diff", "text"), ("diff", "markdown"), ("diff", "json"),
+    ("validate", "gitlab"), ("diff", "text"), ("diff", "markdown"), ("diff", "json"),
 ])
 def test_no_report_writes_a_control_or_bidi_character_raw(
     command: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -419,12 +419,13 @@ def test_no_report_writes_a_control_or_bidi_character_raw(
                                                                            "--format", fmt]
     out = _command(root, monkeypatch, *arguments)
     assert not set(out) & set(UNSAFE_CHARACTERS), [c for c in out if c in UNSAFE_CHARACTERS]
-    if fmt in ("json", "sarif"):
+    if fmt in ("json", "sarif", "gitlab"):
         # Data for scripts: the exact text once parsed, JSON's \uXXXX escapes in the text.
         assert "\\u202edevorppa\\u202c" in out
         data = json.loads(out)
         if name == "validate":
             messages = ([d["message"] for d in data["diagnostics"]] if fmt == "json" else
+                        [issue["description"] for issue in data] if fmt == "gitlab" else
                         [r["message"]["text"] for r in data["runs"][0]["results"]])
             assert any(HOSTILE_STATUS in message for message in messages)
             assert any("'k\u202ey\x1b[2J\u2067'" in message for message in messages)

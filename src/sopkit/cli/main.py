@@ -75,7 +75,8 @@ def main() -> None:
 
     Procedures are YAML files in git (one per file, under procedures/), checked
     against the procedure format and sopkit's rules, and published as an MkDocs
-    handbook.
+    handbook. Every command works on the handbook it is run in, from any of its
+    folders: the nearest folder, from here up, with mkdocs.yml or procedures/.
 
     \b
     Start here:
@@ -88,7 +89,7 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "-f", "fmt",
-              type=click.Choice(["text", "json", "github", "sarif"]), default=None,
+              type=click.Choice(["text", "json", "github", "sarif", "gitlab"]), default=None,
               help="Output format. Default: github inside GitHub Actions, else text.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
@@ -109,10 +110,12 @@ def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date
              jobs: int | None) -> None:
     """Check procedures and organization.yml; report problems at file:line:col.
 
-    With no PATHS, checks the handbook in the current folder: the procedures
-    folder and organization.yml named by mkdocs.yml's sopkit plugin options
-    (default: procedures/ and organization.yml). PATHS may be files or folders;
-    only they are reported on, with the rest of the handbook as context. A folder
+    With no PATHS, checks the handbook sopkit runs in (the nearest folder, from
+    here up, with mkdocs.yml or a procedures folder, as git finds its repository):
+    the procedures folder and organization.yml named by mkdocs.yml's sopkit plugin
+    options (default: procedures/ and organization.yml). PATHS may be files or
+    folders; only they are reported on, with the rest of their handbook as context,
+    wherever sopkit runs. A folder
     that holds the procedures folder, such as ".", means the whole handbook (not
     mkdocs.yml or other YAML files next to it).
 
@@ -125,6 +128,7 @@ def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool, today: date
       sopkit validate
       sopkit validate procedures/hr/HR-001-onboarding.yml
       sopkit validate --format sarif > sopkit.sarif
+      sopkit validate --format gitlab > gl-code-quality-report.json
       sopkit validate --strict --today 2026-01-31
       sopkit validate --base origin/main
     """
@@ -199,6 +203,7 @@ def _checked_for_publishing(config_file: Path | None, strict: bool,
         loaded = load_config(Path.cwd(), config_file)
     except ConfigError as error:
         fail(str(error))
+    _refuse_empty(loaded)
     # The command line's --today and --strict, laid over the handbook's settings.
     config = loaded._replace(today=today or loaded.today, strict=strict or loaded.strict)
     result = check_handbook(config, today=config.today)
@@ -211,6 +216,21 @@ def _checked_for_publishing(config_file: Path | None, strict: bool,
         click.echo("sopkit: fix the errors above first; nothing was published", err=True)
         sys.exit(ExitCode.PROBLEMS)
     return config, result
+
+
+def _refuse_empty(config: Config) -> None:
+    """Stop (exit 2) when there is nothing to publish: no procedures folder, or none in it."""
+    from sopkit.check.discover import discover, display_name
+
+    folder = display_name(config.procedures)
+    if not config.procedures.is_dir():
+        fail(f"there is no procedures folder here ({folder}/) nor a handbook (mkdocs.yml or "
+             "a procedures folder) in a folder above, so there is nothing to publish: run "
+             "sopkit in the handbook's folder, or start a handbook with 'sopkit init'")
+    if not discover(config.procedures):
+        shown = "here" if folder == "." else f"{folder}/"
+        fail(f"the procedures folder ({shown}) holds no procedures (*.yml files), so there is "
+             "nothing to publish: add one with 'sopkit new ID --title TITLE'")
 
 
 _publish_options = [
@@ -272,8 +292,12 @@ def render(out: Path, force: bool, strict: bool, today: date | None,
 @click.option("--force", is_flag=True,
               help="Replace a folder sopkit did not build (inside the handbook, not "
                    "tracked by git).")
+@click.option("--no-directory-urls", "no_directory_urls", is_flag=True,
+              help="Pages as name.html, linked as such, so that the site works opened from "
+                   "disk (a preview to download); as MkDocs' use_directory_urls: false.")
 @_with_publish_options
-def build(force: bool, strict: bool, today: date | None, config_file: Path | None) -> None:
+def build(force: bool, no_directory_urls: bool, strict: bool, today: date | None,
+          config_file: Path | None) -> None:
     """Build the handbook's website with MkDocs, into mkdocs.yml's site_dir (default: site/).
 
     Uses the handbook's mkdocs.yml, adding the sopkit plugin when it is not
@@ -291,7 +315,8 @@ def build(force: bool, strict: bool, today: date | None, config_file: Path | Non
     config, result = _checked_for_publishing(config_file, strict, today)
     # A template problem comes from the plugin, before MkDocs has said anything.
     with _publishing_reported("; the last good site is kept"):
-        site = build_site(config, result, force=force, strict=strict)
+        site = build_site(config, result, force=force, strict=strict,
+                          directory_urls=False if no_directory_urls else None)
     from sopkit.check.discover import display_name
 
     click.echo(f"Built the site in {display_name(site)}")

@@ -79,8 +79,8 @@ def diff(base: str | None, head: str | None, fmt: str | None,
 @click.option("--check", is_flag=True,
               help="Do not write: exit 1 when the file is missing or out of date.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-              help="Where to write it; '-' prints it. Default: .github/CODEOWNERS beside "
-                   "mkdocs.yml.")
+              help="Where to write it; '-' prints it. Default: .github/CODEOWNERS at the top "
+                   "of the git repository the handbook is in (else beside mkdocs.yml).")
 @click.option("--force", is_flag=True,
               help="Add the sopkit section to a CODEOWNERS file that has none, after its "
                    "lines (they are kept).")
@@ -88,6 +88,10 @@ def diff(base: str | None, head: str | None, fmt: str | None,
               help="The mkdocs.yml whose sopkit plugin options to use.")
 def codeowners(check: bool, output: Path | None, force: bool, config_file: Path | None) -> None:
     """Write .github/CODEOWNERS: each procedure is reviewed by its owner role's people.
+
+    The file goes to the top of the git repository the handbook is in, where
+    GitHub reads it, with paths from there (a handbook may be a folder of a
+    larger repository).
 
     The people come from organization.yml: everyone whose roles include the
     procedure's owner role, by their github account. A procedure nobody can
@@ -109,7 +113,7 @@ def codeowners(check: bool, output: Path | None, force: bool, config_file: Path 
         config = load_config(Path.cwd(), config_file)
         to_stdout = output is not None and str(output) == "-"
         default = output is None or to_stdout
-        path = config.root / routing.DEFAULT_OUTPUT if default or output is None else output
+        path = routing.default_output(config.root) if default or output is None else output
         findings: list[str] = []  # values left out of routing, and hints: on stderr
         text = routing.generate(config, routing.repository_root(path), findings)
         for finding in findings:

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import sopkit
+from sopkit.cli.editors import editor_files, short_of_sopkits
 from sopkit.config import LOCAL_ID, Config
 from sopkit.format.load import Document, load_bytes, load_file
 from sopkit.format.packaged import data_folder
@@ -30,6 +31,9 @@ from sopkit.format.words import did_you_mean
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
+CI = Literal["github", "gitlab", "none"]
+CIS: tuple[CI, ...] = ("github", "gitlab", "none")
+"""Where the handbook's checks run: templates/scaffold/ci.NAME/ holds the files for each."""
 
 # Use with fullmatch: `$` would also match before a final newline ("HR-001\n").
 PROCEDURE_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
@@ -105,32 +109,37 @@ class InitReport:
     """Files not written for another reason, with the reason."""
 
 
-def handbook_files(language: Language, today: date | None = None) -> dict[str, str]:
-    """Every file `init` writes for a handbook in ``language``: path -> content."""
-    if language not in LANGUAGES:
-        raise ScaffoldError(f"no handbook templates for language '{language}': "
-                            f"use one of {', '.join(LANGUAGES)}")
-    from sopkit.format.schema import schema_text
+def handbook_files(language: Language, today: date | None = None,
+                   ci: CI = "github") -> dict[str, str]:
+    """Every file `init` writes for a handbook in ``language``, checked and published on
+    ``ci``: path -> content."""
+    if language not in LANGUAGES or ci not in CIS:
+        raise ScaffoldError(f"no handbook templates for language '{language}' and CI '{ci}': "
+                            f"use one of {', '.join(LANGUAGES)} and of {', '.join(CIS)}")
+    from sopkit.format.schema import SCHEMA_KINDS, schema_text
 
     values = {
         "LANGUAGE": language,
         "SITE_NAME": _SITE_NAMES[language],
         "SEARCH_LANG": _SEARCH_LANG[language],
         "VERSION": sopkit.__version__,
+        "ACTION": sopkit.REPOSITORY,
+        "REPOSITORY_URL": f"https://github.com/{sopkit.REPOSITORY}",
         "TODAY": (today or date.today()).isoformat(),
     }
     folder = template_folder()
     files: dict[str, str] = {}
-    for base in (folder / "handbook", folder / f"handbook.{language}"):
+    for base in (folder / "handbook", folder / f"handbook.{language}", folder / f"ci.{ci}"):
         for name, path in _tree(base):
             files[name] = fill(path.read_text(encoding="utf-8"), values)
-    for kind in ("procedure", "organization"):
+    for kind in SCHEMA_KINDS:
         files[f"schemas/{kind}.schema.json"] = schema_text(kind)
+    files.update(editor_files(SCHEMA_KINDS))  # .vscode/: the schemas, without the comment
     return dict(sorted(files.items()))
 
 
 def init_handbook(target: Path, language: Language = "en", *,
-                  today: date | None = None) -> InitReport:
+                  today: date | None = None, ci: CI = "github") -> InitReport:
     """Write a new handbook into ``target``; never replace a file that exists.
 
     The example procedure is written only into a handbook that has no procedures
@@ -140,7 +149,7 @@ def init_handbook(target: Path, language: Language = "en", *,
     """
     if target.exists() and not target.is_dir():
         raise ScaffoldError(f"{target} is a file: give a folder for the new handbook")
-    files = handbook_files(language, today)
+    files = handbook_files(language, today, ci)
     fresh_procedures = not _has_procedures(target / "procedures")
     fresh_organization = not (target / "organization.yml").exists()
     report = InitReport()
@@ -149,7 +158,11 @@ def init_handbook(target: Path, language: Language = "en", *,
         for name, content in files.items():
             path = target / name
             if path.exists():
-                report.kept.append(name)
+                reason = short_of_sopkits(path, name)  # an editor file without the schemas
+                if reason is None:
+                    report.kept.append(name)
+                else:
+                    report.skipped.append((name, reason))
             elif not _inside(path.parent, target):
                 report.skipped.append((name, "its folder is a link that leads out of the "
                                              "handbook: make it a plain folder"))
@@ -197,8 +210,8 @@ def _init_codeowners(target: Path, report: InitReport) -> None:
     from sopkit.config import ConfigError, load_config
     from sopkit.review import codeowners
 
-    name = codeowners.DEFAULT_OUTPUT.as_posix()
-    path = target / codeowners.DEFAULT_OUTPUT
+    path = codeowners.default_output(target)  # the git repository's, where GitHub reads it
+    name = Path(os.path.relpath(path, target.absolute())).as_posix()
     if path.exists():
         report.kept.append(name)
         return

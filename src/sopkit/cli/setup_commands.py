@@ -16,24 +16,32 @@ from sopkit.cli.usage import fail
 @click.argument("directory", default=".", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="The handbook's language: the site's labels and the example files.")
-def init(directory: Path, language: str) -> None:
+@click.option("--ci", type=click.Choice(["github", "gitlab", "none"]), default="github",
+              show_default=True,
+              help="Where pull or merge requests are checked and the site is published: "
+                   "a GitHub workflow (.github/workflows/sopkit.yml, using the sopkit "
+                   "action), a GitLab pipeline (.gitlab-ci.yml, with GitLab Pages), or none.")
+def init(directory: Path, language: str, ci: str) -> None:
     """Set up a handbook repository in DIRECTORY (default: this folder).
 
     Writes mkdocs.yml, organization.yml, an example procedure, the JSON schemas
-    for editors, a GitHub workflow (checks pull requests, publishes the site),
-    a pre-commit config, .github/CODEOWNERS, .gitignore and a README for the
-    handbook's writers. A file that exists is never replaced, so running init
-    again changes nothing.
+    and VS Code's settings for editors, a CI configuration (checks pull or merge
+    requests, publishes the site; see --ci), a pre-commit config,
+    .github/CODEOWNERS, .gitignore and a README for the handbook's writers. A
+    file that exists is never replaced, so running init again changes nothing.
 
     \b
     Examples:
       sopkit init handbook
       sopkit init --language zh
+      sopkit init --ci gitlab
     """
     from sopkit.cli.scaffold import ScaffoldError, init_handbook
 
     try:
-        report = init_handbook(directory, "zh" if language == "zh" else "en")
+        report = init_handbook(directory, "zh" if language == "zh" else "en",
+                               ci="gitlab" if ci == "gitlab" else "none" if ci == "none"
+                               else "github")
     except ScaffoldError as error:
         fail(str(error))
     for name in report.created:

@@ -33,7 +33,8 @@ def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
                       strict: bool = False, today: date | None = None,
                       config_file: Path | None = None, base: str | None = None,
                       cache: bool = True, jobs: int | None = None) -> int:
-    """Check the handbook in the current folder (reporting on ``paths`` only, when given),
+    """Check the handbook (the one ``paths`` are in, else the current folder's; reporting
+    on ``paths`` only, when given),
     print the report on stdout, and return the exit code: 0 clean, 1 problems, 2 a file
     could not be read. UsageProblem when there is no handbook or no such path."""
     from sopkit.check.discover import PathError, display_name
@@ -43,14 +44,16 @@ def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
     from sopkit.report.validation import format_report
 
     try:
-        config = load_config(Path.cwd(), config_file)
+        start = Path.cwd() if config_file is not None else handbook_of(paths)
+        config = load_config(start, config_file)
     except ConfigError as error:
         raise UsageProblem(str(error)) from None
     if not paths and not config.procedures.is_dir():
         raise UsageProblem(
-            f"there is no procedures folder here ({visible(display_name(config.procedures))}/): "
-            "run sopkit in the handbook's folder, pass files or folders, or start a handbook "
-            "with 'sopkit init'")
+            f"there is no procedures folder here ({visible(display_name(config.procedures))}/) "
+            "nor a handbook (mkdocs.yml or a procedures folder) in a folder above: run sopkit "
+            "in the handbook's folder, pass files or folders, or start a handbook with "
+            "'sopkit init'")
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     try:
@@ -67,6 +70,27 @@ def validate_handbook(paths: Sequence[Path] = (), *, fmt: str | None = None,
     if any(diagnostic.rule == "io" for diagnostic in result.diagnostics):
         return ExitCode.USAGE  # a file could not be read: an I/O problem, not a finding
     return ExitCode.PROBLEMS if result.failed(strict or config.strict) else ExitCode.OK
+
+
+def handbook_of(paths: Sequence[Path]) -> Path:
+    """Where the handbook of a check is found from: the handbook the ``paths`` are in,
+    so that a file is checked in its own handbook's context wherever sopkit runs; the
+    current folder when they are in none (or none is given). Paths in two handbooks are a
+    UsageProblem."""
+    from sopkit.config import find_handbook
+    from sopkit.format.terminal import visible
+
+    folders = dict.fromkeys(path if path.is_dir() else path.parent for path in paths)
+    found: dict[Path, None] = {}
+    for folder in folders:  # each once: a hook passes many files of a few folders
+        handbook = find_handbook(folder)
+        if handbook is not None:
+            found[handbook] = None
+    if len(found) > 1:
+        first, second = list(found)[:2]
+        raise UsageProblem(f"the paths are in two handbooks ({visible(str(first))} and "
+                           f"{visible(str(second))}): check each handbook on its own")
+    return next(iter(found), Path.cwd())
 
 
 def write(stream: TextIO | None, text: str) -> None:

@@ -111,13 +111,15 @@ def _load_mkdocs(prepared: Prepared, **kwargs: Any) -> Any:
 
 
 def build_site(config: Config, result: CheckResult, *, force: bool = False,
-               strict: bool = False) -> Path:
+               strict: bool = False, directory_urls: bool | None = None) -> Path:
     """Build the MkDocs site of the handbook ``config``, already checked as ``result``.
 
     The site is built into a temporary folder beside the site folder and moved into
     place only when MkDocs succeeds, so a failed build leaves the last good site; a
     build stopped by Ctrl+C or SIGTERM leaves no temporary folder either (SIGTERM
-    raises :class:`Terminated`). Returns the site folder.
+    raises :class:`Terminated`). ``directory_urls`` False builds pages as ``name.html``
+    linked as such (MkDocs' ``use_directory_urls: false``), so that the site works opened
+    from disk; None keeps mkdocs.yml's setting. Returns the site folder.
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort
@@ -130,7 +132,8 @@ def build_site(config: Config, result: CheckResult, *, force: bool = False,
     with sigterm_stops_cleanly(), build_folder(site_dir) as temp:
         with _mkdocs_logging(logging.WARNING), \
                 mkdocs_settings(config, strict=strict) as prep:
-            mkdocs_config = _load_mkdocs(prep, site_dir=str(temp))
+            urls = {} if directory_urls is None else {"use_directory_urls": directory_urls}
+            mkdocs_config = _load_mkdocs(prep, site_dir=str(temp), **urls)
             plugin = sopkit_plugin(mkdocs_config)  # None if mkdocs.yml disables it
             if plugin is not None:
                 plugin.use_check(config, result)  # the plugin need not check it again

@@ -6,7 +6,8 @@ One function per format, picked by name from :data:`FORMATS`:
 - ``json``: the diagnostics and a summary, for scripts;
 - ``github``: GitHub Actions workflow commands, so findings annotate the pull request;
 - ``sarif``: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
-  (:mod:`sopkit.report.sarif`).
+  (:mod:`sopkit.report.sarif`);
+- ``gitlab``: GitLab's Code Quality report, for merge requests (:mod:`sopkit.report.gitlab`).
 
 File names and messages quote the checked files. The text and github formats show control
 and bidirectional characters as escapes (``\\x1b``, ``\\u202e``); json and sarif carry
@@ -23,9 +24,10 @@ from collections.abc import Sequence
 import sopkit
 from sopkit.check.diagnostics import Diagnostic, RuleInfo
 from sopkit.format.terminal import json_escaped, valid_unicode, visible
+from sopkit.report.gitlab import gitlab_report
 from sopkit.report.sarif import sarif_log
 
-FORMATS = ("text", "json", "github", "sarif")
+FORMATS = ("text", "json", "github", "sarif", "gitlab")
 
 _BOLD = "\x1b[1m"
 _DIM = "\x1b[2m"
@@ -57,6 +59,8 @@ def format_report(
         return valid_unicode(_github(diagnostics, files))
     if fmt == "sarif":
         return valid_unicode(sarif_log(diagnostics, rules, tool_version))
+    if fmt == "gitlab":
+        return valid_unicode(gitlab_report(diagnostics))
     raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 

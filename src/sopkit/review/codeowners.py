@@ -46,6 +46,7 @@ from sopkit.review.codeowners_file import DEFAULT_OUTPUT as DEFAULT_OUTPUT
 from sopkit.review.codeowners_file import FOOTER, HEADER, display
 from sopkit.review.codeowners_file import CodeownersError as CodeownersError
 from sopkit.review.codeowners_file import check_target as check_target
+from sopkit.review.codeowners_file import default_output as default_output
 from sopkit.review.codeowners_file import difference as difference
 from sopkit.review.codeowners_file import is_generated as is_generated
 from sopkit.review.codeowners_file import read_existing as read_existing

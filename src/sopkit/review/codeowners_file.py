@@ -43,6 +43,18 @@ class CodeownersError(Exception):
     """CODEOWNERS cannot be written or checked; the message says why (exit 2)."""
 
 
+def default_output(handbook: Path) -> Path:
+    """Where CODEOWNERS goes for the handbook in the folder ``handbook``: the ``.github``
+    folder of the git repository the handbook is in (a folder holding ``.git``, at or above
+    ``handbook``), since GitHub reads the file only at the repository's top; the
+    handbook's own ``.github`` when it is in no repository."""
+    folder = Path(os.path.abspath(handbook))
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate / DEFAULT_OUTPUT
+    return folder / DEFAULT_OUTPUT
+
+
 def repository_root(output: Path) -> Path:
     """The folder CODEOWNERS paths are relative to: GitHub reads the file from the
     repository root, `.github/` or `docs/`."""
