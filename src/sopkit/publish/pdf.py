@@ -70,7 +70,7 @@ body { margin: 0; }
 h1 { font-size: 17pt; } h2 { font-size: 13pt; } h3 { font-size: 11pt; }
 table { border-collapse: collapse; }
 th, td { border: 1px solid #bbb; padding: 2px 5px; text-align: left; vertical-align: top; }
-.sopkit-flowchart svg, svg { max-width: 100%; height: auto; }
+.sopkit-flowchart svg { width: auto; height: auto; max-width: 100%; max-height: 232mm; }
 .sopkit-pdf-doc { break-before: page; }
 .sopkit-pdf-doc:first-child { break-before: auto; }
 .sopkit-pdf-cover { break-after: page; text-align: center; padding-top: 30%; }
@@ -82,9 +82,9 @@ th, td { border: 1px solid #bbb; padding: 2px 5px; text-align: left; vertical-al
 .sopkit-pdf-toc a::after { content: leader(".") target-counter(attr(href), page); }
 .sopkit-pdf-part, .sopkit-pdf-dept { break-before: page; }
 .sopkit-pdf-dept + .sopkit-pdf-doc { break-before: auto; }
-@page { @top-left { content: string(sopkit-doc, first); font-size: 8pt; }
-  @top-right { content: string(sopkit-title, first); font-size: 8pt; }
-  @bottom-left { content: string(sopkit-doc, first); font-size: 8pt; } }
+@page { @top-left { content: string(sopkit-doc, last); font-size: 8pt; }
+  @top-right { content: string(sopkit-title, last); font-size: 8pt; }
+  @bottom-left { content: string(sopkit-doc, last); font-size: 8pt; } }
 """
 
 
@@ -129,7 +129,7 @@ def _running_css(parts: Sequence[Part]) -> str:
     """Each piece sets the running header's text (CSS strings escaped: nothing can leave
     them)."""
     rules = [f"#{part.anchor} {{ string-set: sopkit-doc {css_string(part.running)}, "
-             f"sopkit-title {css_string(part.title)}; }}" for part in parts]
+             f"sopkit-title {css_string(part.title)}; }}" for part in parts if part.running]
     return "\n".join(rules) + "\n"
 
 
