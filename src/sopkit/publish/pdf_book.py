@@ -8,6 +8,7 @@ approved procedures department by department, then the role directory.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -21,6 +22,8 @@ from sopkit.publish.render import Renderer
 __all__ = ["BOOK_NAME", "PdfMaker", "handbook_name", "procedures_by_id"]
 
 BOOK_NAME = "handbook.pdf"
+
+_ID_OR_LINK = re.compile(r'(\sid="|\shref="#|url\(#)')
 
 
 def handbook_name(config: Config) -> str:
@@ -51,9 +54,12 @@ class PdfMaker:
     def _running(self, procedure: Procedure) -> str:
         return footer_text(self.labels, procedure.id, procedure.version)
 
-    def _procedure_part(self, procedure: Procedure, anchor: str, *, sheet: bool) -> Part:
+    def _procedure_part(self, procedure: Procedure, anchor: str, *, sheet: bool,
+                        own_ids: bool = False) -> Part:
         path = self.renderer.paths.procedures[procedure.id]
         body = self._page(run_sheet_path(path) if sheet else path)
+        if own_ids:  # in the handbook, each page's ids and the links to them are its own
+            body = _ID_OR_LINK.sub(lambda found: found.group(1) + anchor + "-", body)
         return Part(anchor, body, self._running(procedure), f"{procedure.id} {procedure.title}")
 
     def _document(self, parts: list[Part], title: str) -> bytes:
@@ -83,7 +89,7 @@ class PdfMaker:
             for procedure in procedures:
                 number += 1
                 parts.append(self._procedure_part(procedure, f"sopkit-proc-{number}",
-                                                  sheet=False))
+                                                  sheet=False, own_ids=True))
         parts.append(Part("sopkit-roles", self._page("roles.md"), html_inline(name),
                           self.labels["pdf_role_directory"], "sopkit-pdf-part"))
         return self._document(parts, name)
