@@ -5,6 +5,7 @@ WeasyPrint cannot load Pango."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from helpers.gitrepo import DatedRepo
 from helpers.printing import HOSTILE, pdf_pages
 
 TODAY = "2026-06-01"
+HOSTILE_HANDBOOK = Path(__file__).resolve().parents[1] / "data" / "hostile"
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +106,24 @@ def test_missing_pango_is_one_line_saying_what_to_install(handbook: Path,
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in done.stderr
     assert not (handbook / "nopango").exists()
+
+
+def test_the_hostile_handbook_stays_inert_in_every_pdf(tmp_path: Path) -> None:
+    """tests/data/hostile: markup, templates, links and bidirectional controls everywhere."""
+    handbook = tmp_path / "hostile"
+    shutil.copytree(HOSTILE_HANDBOOK, handbook)
+    done = sopkit(["pdf", "--run-sheet", "--handbook", "--today", TODAY, "--out", "pdf"],
+                  handbook)
+    assert done.returncode == 0, done.stderr
+    pdfs = sorted((handbook / "pdf").glob("*.pdf"))
+    assert len(pdfs) == 7
+    for pdf in pdfs:
+        data = pdf.read_bytes()
+        for marker in (b"/JavaScript", b"/JS", b"/Launch", b"/URI", b"/EmbeddedFile"):
+            assert marker not in data, (pdf.name, marker)
+    text = " ".join(" ".join(pdf_pages(handbook / "pdf" / "SEC-001.pdf")).split())
+    assert "Rotate </title><script>alert(8)</script> keys" in text
+    assert "{{ 7*7 }}" in text
 
 
 def _procedure(version: str, effective: str) -> str:
