@@ -60,8 +60,9 @@ _config_option = click.option(
 @click.argument("procedure_id", metavar="ID")
 @click.option("--at", "day", callback=_parse_day, metavar="YYYY-MM-DD",
               help="The day to ask about (default: today).")
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "markdown", "json"]),
-              default="text", show_default=True, help="Output format.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "markdown", "json", "pdf"]),
+              default="text", show_default=True,
+              help="Output format (pdf: the procedure as sopkit pdf prints it, to a file).")
 @_config_option
 def show(procedure_id: str, day: date | None, fmt: str, config_file: Path | None) -> None:
     """Show the version of procedure ID that was in effect on a day, from git.
@@ -70,7 +71,8 @@ def show(procedure_id: str, day: date | None, fmt: str, config_file: Path | None
     branch where it had status approved and an effective_date on or before the
     day (following renames), unless it was retired by then. With it comes its
     provenance: commit, commit date, effective date, version, approvers. The
-    json form is the procedure's data with a "provenance" object.
+    json form is the procedure's data with a "provenance" object; the pdf form
+    is that version printed (send it to a file).
 
     \b
     Exit codes: 0 shown; 1 no version was in effect on that day; 2 a usage,
@@ -80,6 +82,7 @@ def show(procedure_id: str, day: date | None, fmt: str, config_file: Path | None
     Examples:
       sopkit show HR-001 --at 2026-03-01
       sopkit show HR-001 --at 2026-03-01 --format json
+      sopkit show HR-001 --at 2026-03-01 --format pdf > HR-001.pdf
     """
     from sopkit.review.effective import in_effect, provenance
 
@@ -90,6 +93,12 @@ def show(procedure_id: str, day: date | None, fmt: str, config_file: Path | None
         click.echo(f"sopkit: {found}", err=True)
         sys.exit(ExitCode.PROBLEMS)
     origin = provenance(found)
+    if fmt == "pdf":
+        from sopkit.cli.pdf_commands import show_pdf
+        from sopkit.config import load_config
+
+        show_pdf(load_config(Path.cwd(), config_file), found, when)
+        return
     if fmt == "json":
         from sopkit.report.register import dumped
 

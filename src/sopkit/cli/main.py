@@ -26,6 +26,7 @@ from sopkit import __version__
 from sopkit.cli.exit_codes import ExitCode
 from sopkit.cli.export_commands import export
 from sopkit.cli.history_commands import history, show
+from sopkit.cli.pdf_commands import pdf
 from sopkit.cli.review_commands import codeowners, diff
 from sopkit.cli.setup_commands import init, new
 from sopkit.cli.usage import fail
@@ -343,5 +344,5 @@ def serve(dev_addr: str | None, strict: bool, today: date | None,
 
 # -- the commands defined in their own modules -----------------------------------------------
 
-for command in (diff, codeowners, init, new, export, show, history):
+for command in (diff, codeowners, init, new, export, show, history, pdf):
     main.add_command(command)

@@ -44,6 +44,11 @@ EN: Mapping[str, str] = {
     "sign_off_accountable": "Accountable",
     "name": "Name",
     "signature": "Signature",
+    # PDFs (sopkit pdf)
+    "pdf_contents": "Contents",
+    "pdf_procedures": "Approved procedures",
+    "pdf_role_directory": "Role directory",
+    "pdf_cover_date": "As of {date}",
 }
 
 ZH: Mapping[str, str] = {
@@ -77,4 +82,8 @@ ZH: Mapping[str, str] = {
     "sign_off_accountable": "问责人",
     "name": "姓名",
     "signature": "签字",
+    "pdf_contents": "目录",
+    "pdf_procedures": "已批准的流程",
+    "pdf_role_directory": "角色目录",
+    "pdf_cover_date": "截至 {date}",
 }

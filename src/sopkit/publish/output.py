@@ -105,8 +105,9 @@ def _folder(top: Path, parts: tuple[str, ...], *, create: bool) -> Path | None:
     return folder
 
 
-def write_file(top: Path, name: str, text: str) -> Path:
-    """Write ``text`` to ``top/name`` (UTF-8, LF), creating folders; never through a link."""
+def write_file(top: Path, name: str, text: str | bytes) -> Path:
+    """Write ``text`` to ``top/name`` (UTF-8, LF; bytes as they are), creating folders;
+    never through a link."""
     parts = relative_parts(name)
     folder = _folder(top, parts[:-1], create=True)
     assert folder is not None  # created
@@ -120,8 +121,8 @@ def write_file(top: Path, name: str, text: str) -> Path:
     temporary = folder / f".{parts[-1]}.sopkit-{secrets.token_hex(4)}"
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o666)
     try:
-        with open(descriptor, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with open(descriptor, "wb") as stream:
+            stream.write(text if isinstance(text, bytes) else text.encode("utf-8"))
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
