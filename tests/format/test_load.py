@@ -118,6 +118,18 @@ def test_hostile_input_is_refused_quickly_with_one_line(name: str) -> None:
     assert grown_mb < 300, f"{name} grew memory by {grown_mb:.0f} MB"
 
 
+@pytest.mark.parametrize("raw", [
+    b"id: HR-001\nsteps:\n\t- id: a\n",  # a tab before a list item
+    b"purpose: |\n  First line.\n\tA tab in a block.\n",  # ... in a block scalar
+    b"purpose: Plain text\n\tgoes on after a tab\n",  # ... in a plain value
+    b"a:\n  b: 1\n\t c: 2\n",  # ... before a key
+])
+def test_every_tab_gets_the_one_friendly_message(raw: bytes) -> None:
+    problem = refuse(raw)
+    assert problem.message == "a tab character is used for indentation: indent with spaces only"
+    assert "while scanning" not in problem.message
+
+
 @pytest.mark.parametrize(
     ("name", "words", "line"),
     [

@@ -210,7 +210,9 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
     problem = error.problem or "syntax error"
     context = error.context or ""
     mark = error.problem_mark or error.context_mark
-    if "'\\t'" in problem or (
+    # PyYAML words a tab three ways ("'\\t'", "found a tab character ...", and a token that
+    # cannot start with one); the writer needs one answer for all of them.
+    if "'\\t'" in problem or "tab character" in problem or (
         "cannot start any token" in problem and mark is not None and _char_at(text, mark) == "\t"
     ):
         message = "a tab character is used for indentation: indent with spaces only"
