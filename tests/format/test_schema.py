@@ -76,6 +76,18 @@ def test_unknown_key_in_a_step_names_the_step() -> None:
     assert "did you mean 'duration'?" in problem.message
 
 
+def test_a_top_level_key_indented_into_the_item_above_says_check_the_indentation() -> None:
+    text = BASE.replace("history:\n  - version: 1.0.0\n    date: 2026-01-10\n",
+                        "history:\n  - version: 1.0.0\n    date: 2026-01-10\n"
+                        "    risks:\n      - description: A late start\n")
+    problem = only(text)
+    assert problem.message == (
+        "unknown key 'risks' in history entry 1: 'risks' is a key of the procedure itself: check "
+        "its indentation (it starts at the beginning of the line, with no spaces before it)")
+    # A key no level knows gets no such hint.
+    assert "indentation" not in only(text.replace("    risks:", "    rizzz:")).message
+
+
 def test_x_keys_are_allowed_everywhere() -> None:
     text = BASE.replace("purpose:", "x-erp: 42\npurpose:").replace(
         "    title: Finish\n", "    title: Finish\n    x-note: later\n")

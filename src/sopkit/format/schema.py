@@ -164,7 +164,7 @@ def _explain(document: Document, kind: SchemaKind, error: ValidationError) -> It
     if validator_name == "additionalProperties" and isinstance(instance, Mapping):
         allowed = sorted(error.schema.get("properties", {}))
         for extra in _extra_keys(instance, error.schema):
-            hint = did_you_mean(extra, allowed)
+            hint = did_you_mean(extra, allowed) or _misplaced(extra, path, kind)
             yield at((*path, extra), f"unknown key '{extra}' in {where}{hint}", key=True)
         return
     if validator_name == "required":
@@ -203,6 +203,15 @@ def _explain(document: Document, kind: SchemaKind, error: ValidationError) -> It
 
 
 _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _misplaced(key: str, path: JsonPath, kind: SchemaKind) -> str:
+    """A hint for a key that belongs at the top of the file but sits indented inside
+    something else: a wrongly indented ``risks:`` reads as a key of the item above it."""
+    if not path or key not in load_schema(kind).get("properties", {}):
+        return ""
+    return (f": '{key}' is a key of the {kind} itself: check its indentation (it starts at "
+            "the beginning of the line, with no spaces before it)")
 
 
 def _line_breaks_escaped(message: str) -> str:
