@@ -10,6 +10,7 @@ their positions, so that those can run again without loading the file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sopkit.check.cache.entries import Extract
@@ -19,6 +20,17 @@ from sopkit.check.runner import extract_keys, file_checks, file_findings
 from sopkit.format.load import Document, load_bytes
 from sopkit.format.schema import SchemaKind, check_schema
 from sopkit.rules import Check
+
+_ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)[\"']?[ \t]*(?:#.*)?\r?$",
+                      re.MULTILINE)
+
+
+def _id_line(raw: bytes) -> str | None:
+    """The id of a file that could not be read as YAML (saved as GBK, say, or broken), from
+    its top-level ``id:`` line: the procedure exists, so others that name it as related get
+    no knock-on "not in this handbook" besides the file's own error."""
+    found = _ID_LINE.search(raw)
+    return found.group(1).decode("ascii") if found else None
 
 
 def validate_document(loaded: Document | Diagnostic,
@@ -38,7 +50,7 @@ def check_file(file: str, raw: bytes, organization: Document | None,
     loaded = load_bytes(raw, file)
     document, diagnostics = validate_document(loaded, "procedure")
     if document is None:
-        named = loaded.data.get("id") if isinstance(loaded, Document) else None
+        named = loaded.data.get("id") if isinstance(loaded, Document) else _id_line(raw)
         return FileResult(file, tuple(diagnostics),
                           invalid_id=named if isinstance(named, str) else None)
     findings = file_findings(document, organization,
