@@ -182,6 +182,37 @@ def test_usual_path_follows_next_and_stops_at_unknown_targets() -> None:
     assert not path.loops
 
 
+def test_usual_path_follows_the_branch_marked_usual() -> None:
+    # A stock count whose first branch is the exception: the usual path is the other one.
+    steps = _steps(
+        {"id": "count", "duration": "4h"},
+        {"id": "match", "decision": {"branches": [
+            {"when": "No", "next": "recount"},
+            {"when": "Yes", "next": "book", "usual": True}]}},
+        {"id": "recount", "duration": "4h", "next": "match"},
+        {"id": "book", "duration": "1h", "end": True},
+    )
+    path = build_procedure(_procedure(steps=steps), None, TODAY).usual_path
+    assert [s.id for s in path.steps] == ["count", "match", "book"]
+    assert path.minutes == 5 * 60 and not path.loops
+    first = build_procedure(_procedure(steps=[
+        {**step, "decision": {"branches": [{k: v for k, v in branch.items() if k != "usual"}
+                                           for branch in step["decision"]["branches"]]}}
+        if "decision" in step else step for step in steps]), None, TODAY).usual_path
+    assert [s.id for s in first.steps] == ["count", "match", "recount"]  # first, and loops
+    assert first.loops
+
+
+def test_internal_outputs_are_named_but_not_handed_over() -> None:
+    procedure = build_procedure(_procedure(
+        outputs=[{"id": "record", "name": "Record", "recipient": "Payroll"},
+                 {"id": "sheets", "name": "Count sheets", "internal": True}],
+        steps=_steps({"id": "a", "outputs": ["sheets", "record"]},
+                     {"id": "b", "inputs": ["sheets"], "end": True})), None, TODAY)
+    assert [o.id for o in procedure.handed_over] == ["record"]
+    assert procedure.item_name("sheets") == "Count sheets"
+
+
 # --- roles, risks, handbook views ---------------------------------------------------
 
 

@@ -612,3 +612,23 @@ def test_a_role_named_index_does_not_take_the_roles_page_url(tmp_path: Path) -> 
     site = _render(root)
     assert "roles/index-role.md" in site.files and "roles/index.md" not in site.files
     assert "](../../roles/index-role.md)" in site.files["procedures/hr/HR-001.md"]
+
+
+def test_an_internal_output_is_named_in_its_steps_and_not_handed_over(tmp_path: Path) -> None:
+    root = _handbook_copy(tmp_path)
+    path = root / "procedures" / "hr" / "HR-002.yml"
+    text = path.read_text(encoding="utf-8").replace("steps:\n", (
+        "outputs:\n"
+        "  - {id: exit-record, name: Signed exit record, recipient: Payroll}\n"
+        "  - {id: exit-notes, name: Exit interview notes, internal: true}\n"
+        "steps:\n"), 1)
+    text = text.replace("    duration: 1h\n", "    duration: 1h\n    outputs: [exit-notes]\n", 1)
+    text = text.replace("    duration: 4h\n",
+                        "    duration: 4h\n    inputs: [exit-notes]\n    outputs: [exit-record]\n")
+    path.write_text(text, encoding="utf-8")
+    page = _render(root).files["procedures/hr/HR-002.md"]
+    outputs = page.split("## Outputs", 1)[1].split("\n## ", 1)[0]
+    assert "Signed exit record" in outputs and "Exit interview notes" not in outputs
+    steps = page.split("## Outputs", 1)[1]
+    assert steps.count("Exit interview notes") == 2  # made by one step, used by the next
+    assert "`exit-notes`" not in page

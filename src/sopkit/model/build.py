@@ -134,7 +134,7 @@ def build_procedure(data: Mapping[str, Any], organization: Organization | None, 
                            text_or_none(i.get("source")))
                      for i in mappings(data.get("inputs"))),
         outputs=tuple(Output(str(o.get("id", "")), str(o.get("name", "")),
-                             text_or_none(o.get("recipient")))
+                             text_or_none(o.get("recipient")), o.get("internal") is True)
                       for o in mappings(data.get("outputs"))),
         resources=tuple(Resource(str(r.get("name", "")), text_or_none(r.get("kind")),
                                  text_or_none(r.get("link")))
@@ -184,7 +184,8 @@ def _build_steps(raw_steps: Sequence[Mapping[str, Any]], ends: set[int],
         if isinstance(raw_decision, Mapping):
             decision = Decision(
                 question=str(raw_decision.get("question") or s.get("title", "")),
-                branches=tuple(Branch(str(b.get("when", "")), str(b.get("next", "")))
+                branches=tuple(Branch(str(b.get("when", "")), str(b.get("next", "")),
+                                      b.get("usual") is True)
                                for b in mappings(raw_decision.get("branches"))),
             )
         kind: StepKind = ("decision" if decision is not None

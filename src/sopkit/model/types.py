@@ -119,6 +119,8 @@ class Output:
     id: str
     name: str
     recipient: str | None
+    internal: bool = False
+    """Made and used inside the procedure, handed to nobody (format 1.1)."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ class Resource:
 class Branch:
     when: str
     next: str
+    usual: bool = False
+    """The route taken when everything goes as expected (format 1.1)."""
 
 
 @dataclass(frozen=True)
@@ -304,6 +308,11 @@ class Procedure:
 
     def step(self, step_id: str) -> Step | None:
         return self._steps_by_id.get(step_id)
+
+    @property
+    def handed_over(self) -> tuple[Output, ...]:
+        """The outputs that leave the procedure (not the internal ones)."""
+        return tuple(output for output in self.outputs if not output.internal)
 
     def item_name(self, item_id: str) -> str:
         """The name of an input or output id (a step's own outputs have only an id)."""

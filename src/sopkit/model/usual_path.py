@@ -9,8 +9,9 @@ from sopkit.model.types import Step, UsualPath
 
 
 def usual_path(steps: Sequence[Step], graph: Graph) -> UsualPath:
-    """From the first step along the flow, taking each decision's first branch, until a
-    step the flow cannot go on from; cut where the path would loop.
+    """From the first step along the flow, taking each decision's usual branch (the one
+    marked ``usual: true``, else the first), until a step the flow cannot go on from; cut
+    where the path would loop.
 
     ``graph`` is the steps' :func:`sopkit.model.flow.successors`: a step goes on to
     the first of its successors (its ``next``, the step below, or a decision's first
@@ -30,7 +31,9 @@ def usual_path(steps: Sequence[Step], graph: Graph) -> UsualPath:
         seen.add(current.id)
         path.append(current)
         targets = graph.get(current.id, ())
-        current = by_id.get(targets[0]) if targets else None
+        usual = [branch.next for branch in current.decision.branches
+                 if branch.usual] if current.decision is not None else []
+        current = by_id.get(usual[0] if usual else targets[0]) if targets else None
     minutes = sum(s.minutes for s in path if s.minutes is not None)
     missing = tuple(s for s in path if s.minutes is None and s.kind != "decision")
     return UsualPath(tuple(path), minutes, missing, loops)

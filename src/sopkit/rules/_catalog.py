@@ -7,6 +7,7 @@ from sopkit.rules import (  # noqa: F401
     duplicate_step_id,
     history_order,
     history_version_mismatch,
+    internal_output_unused,
     no_end_reachable,
     output_not_produced,
     related_retired,
@@ -19,6 +20,7 @@ from sopkit.rules import (  # noqa: F401
     unknown_step,
     unreachable_step,
     unused_output,
+    usual_branch_twice,
 )
 
 # isort: split
