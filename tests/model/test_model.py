@@ -316,3 +316,16 @@ def test_the_package_names_its_public_types_and_builders() -> None:
         value = getattr(sopkit.model, name)
         assert value.__name__ == name
     assert sopkit.model.Handbook is type(build_handbook([], None, TODAY))
+
+
+def test_durations_keep_the_writers_units() -> None:
+    from sopkit.model.durations import largest_unit, written_duration
+
+    assert written_duration("10d") == ("10", "d")
+    assert written_duration(" 1.5d ") == ("1.5", "d")
+    assert written_duration("soon") is None and written_duration(None) is None
+    assert largest_unit(["2h", "10d", None, "oops"]) == "d"
+    assert largest_unit([None]) == "m"
+    assert split_duration(10 * 24 * 60) == (("w", 1), ("d", 3))
+    assert split_duration(10 * 24 * 60, "d") == (("d", 10),)  # days stay days
+    assert split_duration(26 * 60, "h") == (("h", 26),)

@@ -632,3 +632,14 @@ def test_an_internal_output_is_named_in_its_steps_and_not_handed_over(tmp_path: 
     steps = page.split("## Outputs", 1)[1]
     assert steps.count("Exit interview notes") == 2  # made by one step, used by the next
     assert "`exit-notes`" not in page
+
+
+def test_durations_are_shown_in_the_writers_units(tmp_path: Path) -> None:
+    root = _handbook_copy(tmp_path)
+    path = root / "procedures" / "hr" / "HR-002.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("duration: 1h", "duration: 10d", 1)
+                    .replace("duration: 4h", "duration: 2h", 1), encoding="utf-8")
+    page = _render(root).files["procedures/hr/HR-002.md"]
+    assert "**Duration:** 10 d" in page and "1 w" not in page
+    assert "10 d 2 h" in page  # the total: days and hours, as the steps are written

@@ -34,9 +34,11 @@ from sopkit.model import (
     Procedure,
     Role,
     RoleEntry,
+    Step,
+    UsualPath,
     build_handbook,
-    split_duration,
 )
+from sopkit.model.durations import largest_unit, split_duration, written_duration
 from sopkit.publish.flowchart import Flow, Lane, Node, render_flowchart
 from sopkit.publish.labels import Labels, labels_for
 from sopkit.publish.markdown import page_title
@@ -209,10 +211,21 @@ class Renderer:
 
     # -- helpers given to templates ---------------------------------------------------
 
-    def duration(self, minutes: float) -> str:
-        """``3060`` -> ``2 d 3 h`` in the site language."""
+    def duration(self, value: float | Step | UsualPath) -> str:
+        """A duration in the site language, in the writer's units: a step's as written
+        (``10d`` -> ``10 d``, never ``1 w 3 d``); a path's total in the largest unit its
+        steps use (``2h`` and ``1d`` -> ``1 d 2 h``); minutes (``3060``) -> ``2 d 3 h``."""
+        if isinstance(value, Step):
+            written = written_duration(value.duration)
+            if written is not None:
+                return f"{written[0]} {self.labels['unit_' + written[1]]}"
+            value = value.minutes or 0
+        largest = "w"
+        if isinstance(value, UsualPath):
+            largest = largest_unit(step.duration for step in value.steps)
+            value = value.minutes
         return " ".join(f"{count} {self.labels['unit_' + unit]}"
-                        for unit, count in split_duration(minutes))
+                        for unit, count in split_duration(value, largest))
 
     def procedure_path(self, procedure: Procedure | str) -> str | None:
         key = procedure if isinstance(procedure, str) else procedure.id
