@@ -460,10 +460,18 @@ def test_a_chinese_handbook_gets_chinese_hints(tmp_path: Path,
     result = sopkit(["new", "OPS-002", "-t", "收货", "-d", "operations"], tmp_path, monkeypatch)
     assert result.exit_code == 0, result.output
     text = (tmp_path / "procedures" / "operations" / "OPS-002.yml").read_text(encoding="utf-8")
-    assert "本程序为什么存在" in text
+    assert "本流程为什么存在" in text  # one word for "procedure" throughout: 流程
     assert "流程负责人" in text
     report = validate_json(tmp_path)
     assert report["summary"]["errors"] == 0 and report["summary"]["warnings"] == 0
+
+
+def test_chinese_files_use_one_word_for_procedure() -> None:
+    # 流程 everywhere: not 程序, 标准作业程序 or another word the writer must map to it.
+    from sopkit.publish.labels import labels_for
+
+    texts = {**handbook_files("zh"), "labels": "\n".join(labels_for("zh").values())}
+    assert {path for path, text in texts.items() if "程序" in text} == set()
 
 
 def test_new_refuses_an_id_that_exists(handbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:

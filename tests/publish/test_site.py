@@ -286,6 +286,24 @@ def test_default_settings_follow_the_language(tmp_path: Path) -> None:
     assert "zh" in search["lang"] and "\\u200b" in search["separator"]
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_footer_is_in_the_site_language(language: str, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # Material's own footer line is English whatever the language: it is turned off, and the
+    # site says its own line, both without mkdocs.yml and in a handbook made by init.
+    settings = default_mkdocs(build_config(tmp_path, {}, language=language), tmp_path / "d")
+    assert settings["extra"] == {"generator": False}
+    root = tmp_path / "hb"
+    assert run(tmp_path, "init", "hb", "--language", language,
+               monkeypatch=monkeypatch).exit_code == 0
+    assert run(root, "build", "--today", TODAY, monkeypatch=monkeypatch).exit_code == 0
+    page = (root / "site" / "index.html").read_text(encoding="utf-8")
+    footer = page[page.index("<footer"):]
+    assert "Made with" not in footer
+    assert settings["copyright"] in footer
+    assert ("标准操作流程" in footer) == (language == "zh")
+
+
 def test_the_nav_is_pruned_by_default(tmp_path: Path) -> None:
     """Every page carries only the visible part of the nav, so that the build grows in
     proportion to the handbook (docs/publishing.md, Large handbooks)."""

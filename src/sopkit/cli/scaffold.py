@@ -44,7 +44,7 @@ COMMENT_COLUMN = 32
 
 _SITE_NAMES: Mapping[Language, str] = {
     "en": "Standard operating procedures",
-    "zh": "标准作业程序",
+    "zh": "标准操作流程",
 }
 _SEARCH_LANG: Mapping[Language, str] = {"en": "[en]", "zh": "[zh, en]"}
 _OWNER_TITLES: Mapping[Language, str] = {"en": "Process owner", "zh": "流程负责人"}
@@ -117,10 +117,12 @@ def handbook_files(language: Language, today: date | None = None,
         raise ScaffoldError(f"no handbook templates for language '{language}' and CI '{ci}': "
                             f"use one of {', '.join(LANGUAGES)} and of {', '.join(CIS)}")
     from sopkit.format.schema import SCHEMA_KINDS, schema_text
+    from sopkit.publish.mkdocs_settings import FOOTERS
 
     values = {
         "LANGUAGE": language,
         "SITE_NAME": _SITE_NAMES[language],
+        "FOOTER": FOOTERS[language],
         "SEARCH_LANG": _SEARCH_LANG[language],
         "VERSION": sopkit.__version__,
         "ACTION": sopkit.REPOSITORY,

@@ -48,11 +48,18 @@ def search_options(language: str) -> dict[str, Any]:
     return {"lang": lang, "separator": SEARCH_SEPARATOR, "pipeline": ["stopWordFilter"]}
 
 
+FOOTERS = {"en": "Standard operating procedures, published with sopkit",
+           "zh": "标准操作流程，由 sopkit 发布"}
+"""The footer line in the site's language: Material's own ("Made with Material for MkDocs")
+is English whatever the language, so the generated sites and `sopkit init` turn it off
+(``extra.generator: false``) and say this instead."""
+
+
 def default_mkdocs(config: Config, docs_dir: Path) -> dict[str, Any]:
     """The MkDocs settings sopkit uses for a handbook without mkdocs.yml."""
     zh = config.language == "zh"
     return {
-        "site_name": "标准作业程序" if zh else "Standard operating procedures",
+        "site_name": "标准操作流程" if zh else "Standard operating procedures",
         "docs_dir": str(docs_dir),
         "theme": {
             "name": "material",
@@ -60,6 +67,8 @@ def default_mkdocs(config: Config, docs_dir: Path) -> dict[str, Any]:
             "font": False,
             "features": list(THEME_FEATURES),
         },
+        "copyright": FOOTERS["zh" if zh else "en"],
+        "extra": {"generator": False},
         "markdown_extensions": markdown_extensions(),
         "plugins": [
             {"search": search_options(config.language)},
