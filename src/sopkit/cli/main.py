@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -168,9 +168,11 @@ def rules(name: str | None) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["procedure", "organization"]), default="procedure")
-def schema(kind: str) -> None:
-    """Print the JSON Schema of a procedure file or of organization.yml.
+@click.argument("kind", type=click.Choice(["procedure", "organization", "training"]),
+                default="procedure")
+def schema(kind: Literal["procedure", "organization", "training"]) -> None:
+    """Print the JSON Schema of a procedure file, of organization.yml or of a training
+    records file (training/*.yml).
 
     Editors use it for completion and hover help; add this first line to a
     procedure file (the path relative to the file):
@@ -180,7 +182,7 @@ def schema(kind: str) -> None:
     """
     from sopkit.format.schema import schema_text
 
-    click.echo(schema_text("procedure" if kind == "procedure" else "organization"), nl=False)
+    click.echo(schema_text(kind), nl=False)
 
 
 # -- publishing: render, build, serve ---------------------------------------------------------
