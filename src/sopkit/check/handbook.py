@@ -19,7 +19,7 @@ tests/check/test_cache.py compares it with running every rule over the whole han
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -48,6 +48,11 @@ from sopkit.check.file_check import validate_document
 from sopkit.check.file_result import FileResult
 from sopkit.check.files import ProcedureFile, Progress, check_files
 from sopkit.check.runner import file_checks, handbook_findings
+from sopkit.check.training_files import (
+    check_training_files,
+    find_training_files,
+    record_documents,
+)
 from sopkit.config import Config
 from sopkit.format.load import Document, load_bytes, read_file
 from sopkit.rules import all_rules
@@ -119,7 +124,11 @@ def check_handbook(
     nor published.
     """
     boundary = Boundary(config.root, config.procedures)
-    selection = _select(config, paths, boundary)
+    training_paths, training = find_training_files(config, boundary)
+    selection = _select(config, paths, boundary, training.resolved)
+    if not paths:
+        selection.reported.update(training.names)
+        selection.reported.add(display_name(config.training()))
     organization = _read_organization(config, boundary)
     store, note = None, None
     if cache:
@@ -129,15 +138,17 @@ def check_handbook(
 
     checked, procedures = check_files(selection.procedures, organization.document,
                                       file_checks(organization.broken), store, progress, jobs)
+    training = check_training_files(training_paths, training, store)
     found = [finding for result in checked for finding in result.findings]
-    found += _across_files(checked, organization.document,
+    found += _across_files(checked, training.results, organization.document,
                            today or config.today or date.today(), store)
     if store is not None:
         store.save()
 
     levels = findings.severities(config, (rule for rule in all_rules()
                                           if rule.takes != "change"))  # review/diff.py
-    diagnostics = [*selection.diagnostics,
+    diagnostics = [*selection.diagnostics, *training.diagnostics,
+                   *(d for result in training.results for d in result.diagnostics),
                    *(organization.diagnostics if selection.organization else ()),
                    *(diagnostic for result in checked for diagnostic in result.diagnostics),
                    *findings.diagnostics(found, levels)]
@@ -145,22 +156,26 @@ def check_handbook(
         diagnostics=tuple(sorted(d for d in diagnostics if d.file in selection.reported)),
         procedures=procedures,
         organization=organization.document,
-        files=selection.files,
+        files=selection.files + (0 if paths else len(training.names)),
         notes=(note,) if note is not None else (),
     )
 
 
-def _across_files(checked: Sequence[FileResult], organization: Document | None, today: date,
+def _across_files(checked: Sequence[FileResult], training: Sequence[FileResult],
+                  organization: Document | None, today: date,
                   store: CheckCache | None) -> Sequence[findings.Finding]:
-    """What the handbook-wide checks find (from the cache when no extract changed)."""
+    """What the handbook-wide checks find (from the cache when no extract changed: those of
+    the procedures and of the training files)."""
     invalid = frozenset(result.invalid_id for result in checked
                         if result.invalid_id is not None)
-    kept = store.handbook_findings(checked, today, invalid) if store is not None else None
+    kept = (store.handbook_findings([*checked, *training], today, invalid)
+            if store is not None else None)
     if kept is not None:
         return kept
     extracts = [extract for result in checked
                 if (extract := result.extract_document()) is not None]
-    found = handbook_findings(extracts, organization, today, invalid)
+    found = handbook_findings(extracts, organization, today, invalid,
+                              record_documents(training))
     if store is not None:
         store.keep_handbook_findings(found)
     return found
@@ -184,8 +199,10 @@ class Selection(NamedTuple):
     diagnostics: list[Diagnostic]
 
 
-def _select(config: Config, paths: Sequence[Path], boundary: Boundary) -> Selection:
-    """The files to check and to report on: the handbook's, or ``paths``."""
+def _select(config: Config, paths: Sequence[Path], boundary: Boundary,
+            training: Container[str] = ()) -> Selection:
+    """The files to check and to report on: the handbook's, or ``paths``; not the
+    ``training`` files (real paths), which are checked as training records."""
     files = Paths(boundary.inside)
     organization_path = os.path.normcase(os.path.realpath(config.organization))
     diagnostics: list[Diagnostic] = []
@@ -210,7 +227,8 @@ def _select(config: Config, paths: Sequence[Path], boundary: Boundary) -> Select
     # Links are judged before files named twice are counted once: two links out of the
     # handbook to one file are two errors.
     candidates, refused = _refused(
-        [path for path in selected if files.resolve(path) != organization_path]
+        [path for path in selected if files.resolve(path) != organization_path
+         and files.resolve(path) not in training]
         + [path for path in handbook_files if files.resolve(path) not in report_on],
         linked_folders, files, boundary)
     diagnostics.extend(refused)

@@ -58,13 +58,15 @@ def problems(check: Check, view: HandbookView) -> Iterator[Problem]:
 
 
 def view_of(procedures: Sequence[Document], organization: Document | None, today: date,
-            invalid_ids: frozenset[str] = frozenset()) -> HandbookView:
+            invalid_ids: frozenset[str] = frozenset(),
+            training_records: Sequence[Document] = ()) -> HandbookView:
     """The view of ``procedures`` (with their index by id) the rules are given."""
     by_id: dict[str, list[Document]] = defaultdict(list)
     for document in procedures:
         by_id[document.data["id"]].append(document)
     return HandbookView(procedures=tuple(procedures), organization=organization, today=today,
-                        by_id=dict(by_id), invalid_ids=invalid_ids)
+                        by_id=dict(by_id), invalid_ids=invalid_ids,
+                        training_records=tuple(training_records))
 
 
 @cache
@@ -98,7 +100,9 @@ def file_findings(document: Document, organization: Document | None,
 
 
 def handbook_findings(extracts: Sequence[Document], organization: Document | None,
-                      today: date, invalid_ids: frozenset[str]) -> list[Finding]:
-    """What the :func:`handbook_checks` find in the extracts of every procedure and in
-    organization.yml, on ``today``."""
-    return list(run(handbook_checks(), view_of(extracts, organization, today, invalid_ids)))
+                      today: date, invalid_ids: frozenset[str],
+                      training_records: Sequence[Document] = ()) -> list[Finding]:
+    """What the :func:`handbook_checks` find in the extracts of every procedure, in
+    organization.yml and in the training records, on ``today``."""
+    return list(run(handbook_checks(), view_of(extracts, organization, today, invalid_ids,
+                                               training_records)))

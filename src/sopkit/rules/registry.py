@@ -56,6 +56,9 @@ class HandbookView(NamedTuple):
     invalid_ids: frozenset[str] = frozenset()
     """The ids of the procedures that are in the handbook but break the format: they are
     not in ``procedures`` (their own errors say what is wrong), yet they exist."""
+    training_records: Sequence[Document] = ()
+    """The training records files (format 1.1) that passed the schema, in file order: read
+    by the ``extracts`` checks (their findings are kept under a key of these files too)."""
 
 
 class ProcedureChange(NamedTuple):
