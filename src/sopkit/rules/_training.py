@@ -1,0 +1,61 @@
+"""What the training rules share (format 1.1): the records of the view's training files,
+the people of organization.yml, and the status of every person who must be trained."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from sopkit.format.load import Document, JsonPath
+from sopkit.model.training import (
+    Record,
+    TrainingStatus,
+    people_of,
+    records_of,
+    statuses,
+)
+from sopkit.rules.registry import HandbookView
+
+EXTRACT = ("id", "title", "status", "version", "history", "steps", "training")
+"""The keys of each procedure the training rules read."""
+
+
+def raw_records(view: HandbookView) -> Iterator[tuple[Document, int, Mapping[str, Any]]]:
+    """(training file, index, record) of every record, in file order."""
+    for document in view.training_records:
+        for index, item in enumerate(document.data.get("records") or []):
+            if isinstance(item, Mapping):
+                yield document, index, item
+
+
+def people(view: HandbookView) -> dict[str, tuple[int, Mapping[str, Any]]]:
+    """Person id -> (index in organization.yml's people, the person)."""
+    data = view.organization.data if view.organization is not None else None
+    found: dict[str, tuple[int, Mapping[str, Any]]] = {}
+    for index, person in enumerate(people_of(data)):
+        found.setdefault(str(person.get("id")), (index, person))
+    return found
+
+
+def training_statuses(view: HandbookView) -> list[TrainingStatus]:
+    """The status of every person on every procedure they must be trained on; none while
+    the handbook has no training record (the feature is opt-in by writing records)."""
+    records = [record for number, document in enumerate(view.training_records)
+               for record in records_of(document.data, number)]
+    if not records:
+        return []
+    return statuses((document.data for document in view.procedures),
+                    [person for _, person in people(view).values()], records, view.today)
+
+
+def record_at(view: HandbookView, record: Record) -> tuple[Document, JsonPath]:
+    """Where ``record`` is written."""
+    number, index = record.source
+    return view.training_records[number], ("records", index, "version")
+
+
+def title_of(view: HandbookView, procedure: str) -> str:
+    """`` (title)`` of a procedure, for a message."""
+    documents = view.by_id.get(procedure) or ()
+    title = documents[0].data.get("title") if documents else None
+    return f" ({title})" if isinstance(title, str) else ""
