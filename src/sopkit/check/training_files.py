@@ -17,6 +17,7 @@ from sopkit.check.file_check import validate_document
 from sopkit.check.file_result import FileResult
 from sopkit.config import Config
 from sopkit.format.load import Document, load_bytes, read_file
+from sopkit.model.training import Record, records_of
 
 if TYPE_CHECKING:
     from sopkit.check.cache import CheckCache
@@ -98,3 +99,12 @@ def record_documents(results: Sequence[FileResult]) -> list[Document]:
     """The extracts of the training files that passed the schema, as documents."""
     return [document for result in results
             if (document := result.extract_document()) is not None]
+
+
+def read_records(config: Config) -> list[Record]:
+    """The records of the handbook's training files that load and pass the schema (the
+    others are `sopkit validate`'s to report), in file order."""
+    boundary = Boundary(config.root, config.procedures)
+    found = check_training_files(*find_training_files(config, boundary), None)
+    return [record for number, document in enumerate(record_documents(found.results))
+            for record in records_of(document.data, number)]

@@ -26,6 +26,7 @@ from sopkit import __version__
 from sopkit.cli.exit_codes import ExitCode
 from sopkit.cli.review_commands import codeowners, diff
 from sopkit.cli.setup_commands import init, new
+from sopkit.cli.training_commands import training
 from sopkit.cli.usage import fail
 
 if TYPE_CHECKING:
@@ -318,5 +319,5 @@ def serve(dev_addr: str | None, strict: bool, today: date | None,
 
 # -- the commands defined in their own modules -----------------------------------------------
 
-for command in (diff, codeowners, init, new):
+for command in (diff, codeowners, init, new, training):
     main.add_command(command)
