@@ -6,12 +6,14 @@
 2. each procedure on its own (:mod:`sopkit.check.files`): load, schema, and the checks
    whose findings depend on that file alone (:func:`sopkit.check.runner.file_checks`);
 3. the handbook-wide checks, once, over an extract of each procedure and organization.yml
-   (:func:`sopkit.check.runner.handbook_findings`);
+   (:func:`sopkit.check.runner.handbook_findings`), and the training rules, once per
+   procedure id (:mod:`sopkit.check.training_groups`);
 4. the findings given the severities of the handbook's settings
    (:mod:`sopkit.check.findings`).
 
 The cache (:mod:`sopkit.check.cache`) wraps steps 2 and 3: it has the answer of each
-file that did not change, and the handbook-wide findings when no extract changed. The
+file that did not change, the handbook-wide findings when no extract changed, and the
+training rules' findings about each procedure whose records and extract did not change. The
 result is the same, to the last message, whichever way it was reached:
 tests/check/test_cache.py compares it with running every rule over the whole handbook.
 """
@@ -48,11 +50,8 @@ from sopkit.check.file_check import validate_document
 from sopkit.check.file_result import FileResult
 from sopkit.check.files import ProcedureFile, Progress, check_files
 from sopkit.check.runner import file_checks, handbook_findings
-from sopkit.check.training_files import (
-    check_training_files,
-    find_training_files,
-    record_documents,
-)
+from sopkit.check.training_files import check_training_files, find_training_files
+from sopkit.check.training_groups import training_findings
 from sopkit.config import Config
 from sopkit.format.load import Document, load_bytes, read_file
 from sopkit.rules import all_rules
@@ -164,21 +163,20 @@ def check_handbook(
 def _across_files(checked: Sequence[FileResult], training: Sequence[FileResult],
                   organization: Document | None, today: date,
                   store: CheckCache | None) -> Sequence[findings.Finding]:
-    """What the handbook-wide checks find (from the cache when no extract changed: those of
-    the procedures and of the training files)."""
+    """What the handbook-wide checks find (from the cache when no extract changed), and the
+    training rules (from the cache for each procedure whose records did not change)."""
     invalid = frozenset(result.invalid_id for result in checked
                         if result.invalid_id is not None)
-    kept = (store.handbook_findings([*checked, *training], today, invalid)
-            if store is not None else None)
+    trained = training_findings(checked, training, organization, today, invalid, store)
+    kept = store.handbook_findings(checked, today, invalid) if store is not None else None
     if kept is not None:
-        return kept
+        return [*kept, *trained]
     extracts = [extract for result in checked
                 if (extract := result.extract_document()) is not None]
-    found = handbook_findings(extracts, organization, today, invalid,
-                              record_documents(training))
+    found = handbook_findings(extracts, organization, today, invalid)
     if store is not None:
         store.keep_handbook_findings(found)
-    return found
+    return [*found, *trained]
 
 
 # -- which files --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ is within that period before today (the shortest such period, when several apply
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -76,10 +76,25 @@ class TrainingStatus:
         return self.requirement.procedure
 
 
+INDEXES = "(indexes)"
+"""In the data of a training file cut down to some of its records (the check runs the
+training rules per procedure: sopkit.check.training_groups), the key of their indexes in
+the file. No schema-valid file has this key."""
+
+
+def indexed_records(data: Mapping[str, Any]) -> Iterator[tuple[int, Any]]:
+    """(index in the file, record) of each record of a training file's data."""
+    items = data.get("records") or []
+    indexes = data.get(INDEXES)
+    return iter(zip(indexes, items, strict=True)) if indexes is not None else enumerate(items)
+
+
 def records_of(data: Mapping[str, Any], file_number: int) -> list[Record]:
     """The records of one schema-valid training file."""
     found = []
-    for index, item in enumerate(data.get("records") or []):
+    for index, item in indexed_records(data):
+        if not isinstance(item, Mapping):
+            continue
         day = parse_date(item.get("date"))
         if day is None:
             continue
@@ -110,17 +125,31 @@ def expiry(day: date, frequency: str | None) -> date | None:
     return None
 
 
-def requirements(procedure: Mapping[str, Any],
-                 people: Sequence[Mapping[str, Any]]) -> list[Requirement]:
-    """Who must be trained on ``procedure`` (schema-valid data), in the order of ``people``."""
+def by_role(people: Sequence[Mapping[str, Any]]) -> dict[Any, list[int]]:
+    """Role id -> the indexes in ``people`` of those who hold it."""
+    found: dict[Any, list[int]] = defaultdict(list)
+    for index, person in enumerate(people):
+        for role in person.get("roles") or []:
+            if not found[role] or found[role][-1] != index:
+                found[role].append(index)
+    return found
+
+
+def requirements(procedure: Mapping[str, Any], people: Sequence[Mapping[str, Any]],
+                 holders: Mapping[Any, list[int]] | None = None) -> list[Requirement]:
+    """Who must be trained on ``procedure`` (schema-valid data), in the order of ``people``
+    (``holders``: :func:`by_role` of them, when already made)."""
     if procedure.get("status") != "approved":
         return []
     performing = {step.get("role") for step in procedure.get("steps") or []
                   if isinstance(step, Mapping)}
     entries = [entry for entry in procedure.get("training") or [] if isinstance(entry, Mapping)]
     audience = {role for entry in entries for role in entry.get("audience") or []}
+    holders = by_role(people) if holders is None else holders
+    indexes = sorted({index for role in performing | audience
+                      for index in holders.get(role, ())})
     found = []
-    for person in people:
+    for person in (people[index] for index in indexes):
         roles = tuple(role for role in person.get("roles") or []
                       if role in performing or role in audience)
         if not roles:
@@ -159,11 +188,12 @@ def statuses(procedures: Iterable[Mapping[str, Any]], people: Sequence[Mapping[s
         by_pair[record.person, record.procedure].append(record)
     seen: set[str] = set()
     found = []
+    holders = by_role(people)
     for procedure in procedures:
         if procedure.get("id") in seen:
             continue  # a duplicate id: its own error says so
         seen.add(str(procedure.get("id")))
-        for requirement in requirements(procedure, people):
+        for requirement in requirements(procedure, people, holders):
             found.append(status_of(requirement,
                                    by_pair.get((requirement.person, requirement.procedure), ()),
                                    today))

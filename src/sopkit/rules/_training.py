@@ -10,20 +10,24 @@ from sopkit.format.load import Document, JsonPath
 from sopkit.model.training import (
     Record,
     TrainingStatus,
+    indexed_records,
     people_of,
     records_of,
     statuses,
 )
 from sopkit.rules.registry import HandbookView
 
-EXTRACT = ("id", "title", "status", "version", "history", "steps", "training")
-"""The keys of each procedure the training rules read."""
+EXTRACT = ("id", "title", "status", "version", "history", "steps[].role", "training")
+"""The keys of each procedure the training rules read (of the steps, only their role)."""
+
+_LAST: list[tuple[HandbookView, list[TrainingStatus]]] = []
+"""The statuses of the last view asked about: three rules ask in turn."""
 
 
 def raw_records(view: HandbookView) -> Iterator[tuple[Document, int, Mapping[str, Any]]]:
     """(training file, index, record) of every record, in file order."""
     for document in view.training_records:
-        for index, item in enumerate(document.data.get("records") or []):
+        for index, item in indexed_records(document.data):
             if isinstance(item, Mapping):
                 yield document, index, item
 
@@ -40,12 +44,16 @@ def people(view: HandbookView) -> dict[str, tuple[int, Mapping[str, Any]]]:
 def training_statuses(view: HandbookView) -> list[TrainingStatus]:
     """The status of every person on every procedure they must be trained on; none while
     the handbook has no training record (the feature is opt-in by writing records)."""
+    if _LAST and _LAST[0][0] is view:
+        return _LAST[0][1]
     records = [record for number, document in enumerate(view.training_records)
                for record in records_of(document.data, number)]
-    if not records:
-        return []
-    return statuses((document.data for document in view.procedures),
-                    [person for _, person in people(view).values()], records, view.today)
+    opted_in = view.has_training_records
+    found = [] if not (records if opted_in is None else opted_in) else statuses(
+        (document.data for document in view.procedures),
+        [person for _, person in people(view).values()], records, view.today)
+    _LAST[:] = [(view, found)]
+    return found
 
 
 def record_at(view: HandbookView, record: Record) -> tuple[Document, JsonPath]:

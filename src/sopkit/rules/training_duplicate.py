@@ -10,7 +10,7 @@ from sopkit.rules._training import EXTRACT, raw_records
 
 @handbook_rule("training-duplicate", "error",
                "The same person, procedure, version and date are recorded twice.",
-               depends_on="extracts", extract=EXTRACT)
+               depends_on="training", extract=EXTRACT)
 def check(handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does

@@ -11,7 +11,7 @@ from sopkit.rules._training import EXTRACT, people, title_of, training_statuses
 
 @handbook_rule("training-missing", "warning",
                "A person who must be trained on an approved procedure has no passed record.",
-               depends_on="extracts", extract=EXTRACT)
+               depends_on="training", extract=EXTRACT)
 def check(handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does

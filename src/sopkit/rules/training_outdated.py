@@ -10,7 +10,7 @@ from sopkit.rules._training import EXTRACT, record_at, title_of, training_status
 
 @handbook_rule("training-outdated", "warning",
                "A person was trained on an older minor or major version of the procedure.",
-               depends_on="extracts", extract=EXTRACT)
+               depends_on="training", extract=EXTRACT)
 def check(handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does

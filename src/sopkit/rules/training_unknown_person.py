@@ -11,7 +11,7 @@ from sopkit.rules._training import EXTRACT, people, raw_records
 
 @handbook_rule("training-unknown-person", "error",
                "A training record names a person who is not in organization.yml's people.",
-               depends_on="extracts", extract=EXTRACT)
+               depends_on="training", extract=EXTRACT)
 def check(handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does

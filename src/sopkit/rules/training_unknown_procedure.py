@@ -11,7 +11,7 @@ from sopkit.rules._training import EXTRACT, raw_records
 
 @handbook_rule("training-unknown-procedure", "error",
                "A training record names a procedure that is not in the handbook.",
-               depends_on="extracts", extract=EXTRACT)
+               depends_on="training", extract=EXTRACT)
 def check(handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does

@@ -11,7 +11,7 @@ from sopkit.rules._training import EXTRACT, raw_records
 
 @handbook_rule("training-unknown-version", "error",
                "A training record names a version that is not in the procedure's history.",
-               depends_on="extracts", extract=EXTRACT)
+               depends_on="training", extract=EXTRACT)
 def check(handbook: HandbookView) -> Iterator[Problem]:
     """
     ## What it does

@@ -46,8 +46,15 @@ class Extract:
 
     @classmethod
     def of(cls, document: Document, keys: Collection[str]) -> Extract:
-        """The part of ``document`` under ``keys``, with the positions in it."""
+        """The part of ``document`` under ``keys``, with the positions in it. A key
+        ``name[].field`` takes, of the list under ``name``, only each item's ``field``."""
         data = {key: value for key, value in document.data.items() if key in keys}
+        for spec in keys:
+            name, _, field = spec.partition("[].")
+            items = document.data.get(name)
+            if field and name not in keys and isinstance(items, list):
+                data[name] = [{field: item[field]} if isinstance(item, dict) and field in item
+                              else {} for item in items]
         values: dict[JsonPath, tuple[int, int]] = {(): document.values[()]}
         found_keys: dict[JsonPath, tuple[int, int]] = {}
         numbers: dict[JsonPath, str] = {}
