@@ -70,7 +70,8 @@ def check_training_file(name: str, raw: bytes) -> FileResult:
     document, diagnostics = validate_document(load_bytes(raw, name), "training")
     if document is None:
         return FileResult(name, tuple(diagnostics))
-    return FileResult(name, (), (), Extract.of(document, RECORD_KEYS))
+    # The training rules point at values only: the positions of keys are left out.
+    return FileResult(name, (), (), Extract.of(document, RECORD_KEYS, values_only=True))
 
 
 def check_training_files(files: Sequence[tuple[str, str]], found: TrainingFiles,

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sopkit.check.cache.entries import findings_from, packed_findings
+from sopkit.check.cache.entries import PackedMap, findings_from, packed_findings
 from sopkit.check.cache.keys import content_digest, context_digest
 from sopkit.check.file_result import FileResult
 from sopkit.check.findings import Finding
@@ -77,7 +77,7 @@ def training_findings(checked: Sequence[FileResult], training: Sequence[FileResu
         for procedure, digest in digests.items():
             by_procedure[procedure] += [file.encode("utf-8", "surrogateescape"), digest]
     if by_procedure:  # opt-in: no record, no training finding
-        work = _Work(with_extract, files, organization, today, invalid, ids)
+        work = _Work(with_extract, files, organization, today, invalid, ids, groups)
         every_id = "\0".join(sorted(ids)).encode("utf-8", "surrogateescape")
         for procedure in sorted(set(ids).union(by_procedure)):
             key = _key(procedure, today, ids, invalid, by_procedure.get(procedure, ()),
@@ -124,7 +124,8 @@ def record_digests(document: Document) -> Groups:
     position inside them (a finding points at one)."""
     positions: dict[Any, list[Any]] = defaultdict(list)
     for kind, mapping in enumerate((document.values, document.keys, document.numbers)):
-        for path, where in dict(mapping).items():
+        whole = mapping.as_dict() if isinstance(mapping, PackedMap) else mapping
+        for path, where in whole.items():
             if len(path) > 1 and path[0] == "records":
                 positions[path[1]].append((kind, path[2:], where))
     grouped: dict[str, list[Any]] = defaultdict(list)
@@ -154,37 +155,40 @@ class _Work:
 
     def __init__(self, checked: Sequence[FileResult], training: Sequence[FileResult],
                  organization: Document | None, today: date, invalid: frozenset[str],
-                 ids: Mapping[str, list[tuple[str, bytes]]]) -> None:
+                 ids: Mapping[str, list[tuple[str, bytes]]],
+                 groups: Mapping[str, Groups]) -> None:
         self.checked = {result.file: result for result in checked}
         self.training = training
         self.organization = organization
         self.today = today
         self.invalid = invalid
         self.ids = ids
-        self._split: list[tuple[Document, dict[str, list[tuple[int, Any]]]]] | None = None
+        self.groups = groups
+        self._split: dict[str, tuple[Document, dict[str, list[tuple[int, Any]]]] | None] = {}
 
-    def split(self) -> list[tuple[Document, dict[str, list[tuple[int, Any]]]]]:
-        """Each training file with its records by the procedure they name."""
-        if self._split is None:
-            self._split = []
-            for result in self.training:
-                document = result.extract_document()
-                if document is None:
-                    continue
-                by_procedure: dict[str, list[tuple[int, Any]]] = defaultdict(list)
-                for index, item in indexed_records(document.data):
-                    if isinstance(item, Mapping):
-                        by_procedure[str(item.get("procedure"))].append((index, item))
-                self._split.append((document, by_procedure))
-        return self._split
+    def split(self, result: FileResult) -> tuple[Document, dict[str, list[tuple[int, Any]]]] | None:
+        """A training file with its records by the procedure they name (unpacked only for
+        a file that has records naming a procedure whose findings are not kept)."""
+        if result.file not in self._split:
+            document = result.extract_document()
+            by_procedure: dict[str, list[tuple[int, Any]]] = defaultdict(list)
+            for index, item in indexed_records(document.data if document else {}):
+                if isinstance(item, Mapping):
+                    by_procedure[str(item.get("procedure"))].append((index, item))
+            self._split[result.file] = (document, by_procedure) if document else None
+        return self._split[result.file]
 
     def run(self, procedure: str) -> list[Finding]:
         procedures = [document for file, _ in self.ids.get(procedure, ())
                       if (document := self.checked[file].extract_document()) is not None]
-        records = [document._replace(data={"records": [item for _, item in items],
-                                           INDEXES: [index for index, _ in items]})
-                   for document, by_procedure in self.split()
-                   if (items := by_procedure.get(procedure))]
+        records = []
+        for result in self.training:
+            if procedure in self.groups.get(result.file, {}):
+                split = self.split(result)
+                if split is not None and (items := split[1].get(procedure)):
+                    records.append(split[0]._replace(data={
+                        "records": [item for _, item in items],
+                        INDEXES: [index for index, _ in items]}))
         by_id: dict[str, Sequence[Document]]
         if procedures:
             by_id = {procedure: procedures}

@@ -4,12 +4,13 @@ the people of organization.yml, and the status of every person who must be train
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from sopkit.format.load import Document, JsonPath
 from sopkit.model.training import (
     Record,
     TrainingStatus,
+    by_role,
     indexed_records,
     people_of,
     records_of,
@@ -32,13 +33,33 @@ def raw_records(view: HandbookView) -> Iterator[tuple[Document, int, Mapping[str
                 yield document, index, item
 
 
-def people(view: HandbookView) -> dict[str, tuple[int, Mapping[str, Any]]]:
-    """Person id -> (index in organization.yml's people, the person)."""
+class _People(NamedTuple):
+    organization: Document | None
+    by_id: dict[str, tuple[int, Mapping[str, Any]]]
+    listed: list[Mapping[str, Any]]
+    holders: dict[Any, list[int]]
+
+
+_PEOPLE: list[_People] = []
+"""The people of the last organization.yml asked about: the check asks once per
+procedure id."""
+
+
+def _people(view: HandbookView) -> _People:
+    if _PEOPLE and _PEOPLE[0].organization is view.organization:
+        return _PEOPLE[0]
     data = view.organization.data if view.organization is not None else None
     found: dict[str, tuple[int, Mapping[str, Any]]] = {}
     for index, person in enumerate(people_of(data)):
         found.setdefault(str(person.get("id")), (index, person))
-    return found
+    listed = [person for _, person in found.values()]
+    _PEOPLE[:] = [_People(view.organization, found, listed, by_role(listed))]
+    return _PEOPLE[0]
+
+
+def people(view: HandbookView) -> dict[str, tuple[int, Mapping[str, Any]]]:
+    """Person id -> (index in organization.yml's people, the person)."""
+    return _people(view).by_id
 
 
 def training_statuses(view: HandbookView) -> list[TrainingStatus]:
@@ -49,9 +70,10 @@ def training_statuses(view: HandbookView) -> list[TrainingStatus]:
     records = [record for number, document in enumerate(view.training_records)
                for record in records_of(document.data, number)]
     opted_in = view.has_training_records
+    known = _people(view)
     found = [] if not (records if opted_in is None else opted_in) else statuses(
-        (document.data for document in view.procedures),
-        [person for _, person in people(view).values()], records, view.today)
+        (document.data for document in view.procedures), known.listed, records, view.today,
+        known.holders)
     _LAST[:] = [(view, found)]
     return found
 

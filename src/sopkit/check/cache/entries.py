@@ -45,9 +45,12 @@ class Extract:
         self._positions = positions
 
     @classmethod
-    def of(cls, document: Document, keys: Collection[str]) -> Extract:
+    def of(cls, document: Document, keys: Collection[str], *, values_only: bool = False
+           ) -> Extract:
         """The part of ``document`` under ``keys``, with the positions in it. A key
-        ``name[].field`` takes, of the list under ``name``, only each item's ``field``."""
+        ``name[].field`` takes, of the list under ``name``, only each item's ``field``.
+        ``values_only``: only the positions of values, not of keys nor the source of
+        numbers (for checks that point at values only: a smaller cache)."""
         data = {key: value for key, value in document.data.items() if key in keys}
         for spec in keys:
             name, _, field = spec.partition("[].")
@@ -63,9 +66,9 @@ class Extract:
             path, value = todo.pop()
             if path in document.values:
                 values[path] = document.values[path]
-            if path in document.keys:
+            if not values_only and path in document.keys:
                 found_keys[path] = document.keys[path]
-            if path in document.numbers:
+            if not values_only and path in document.numbers:
                 numbers[path] = document.numbers[path]
             if isinstance(value, dict):
                 todo.extend(((*path, key), item) for key, item in value.items())
@@ -83,8 +86,8 @@ class Extract:
         if self._data is None or self._positions is None:
             self._data, self._positions = marshal.loads(self.packed)
         positions = _Positions(self._positions)
-        return Document(file=file, data=self._data, values=_Packed(positions, 0),
-                        keys=_Packed(positions, 1), numbers=_Packed(positions, 2))
+        return Document(file=file, data=self._data, values=PackedMap(positions, 0),
+                        keys=PackedMap(positions, 1), numbers=PackedMap(positions, 2))
 
 
 class _Positions:
@@ -105,7 +108,7 @@ class _Positions:
         return self._maps[number]
 
 
-class _Packed(Mapping[Any, Any]):
+class PackedMap(Mapping[Any, Any]):
     """One of the mappings of :class:`_Positions`; most are never read."""
 
     __slots__ = ("_number", "_positions")
@@ -125,6 +128,10 @@ class _Packed(Mapping[Any, Any]):
 
     def __len__(self) -> int:
         return len(self._positions.map(self._number))
+
+    def as_dict(self) -> dict[Any, Any]:
+        """The mapping itself (do not change it), for a walk over all of it."""
+        return self._positions.map(self._number)
 
 
 def entry_of(result: FileResult) -> bytes:
