@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -137,3 +140,31 @@ def test_record_refuses_unknown_people_links_and_flow_lists(book: Path) -> None:
 def test_validate_reads_the_records(book: Path) -> None:
     _, out, _ = run("validate", "--today", "2026-03-01")
     assert "organization.yml" in out and "training-missing" in out
+
+
+def sopkit_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`sopkit ARGS` as a user runs it (the quick way into validate included)."""
+    environment = {**os.environ, "NO_COLOR": "1", "SOPKIT_CACHE_DIR": str(cwd / ".cache")}
+    environment.pop("GITHUB_ACTIONS", None)
+    return subprocess.run([sys.executable, "-m", "sopkit", *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_a_path_that_covers_the_training_folder_reports_on_it(book: Path) -> None:
+    """`sopkit validate .` says what `sopkit validate` says: a path argument never changes
+    a verdict; one that does not cover the training folder leaves its findings out."""
+    with (book / "training" / "2026.yml").open("a", encoding="utf-8") as stream:
+        stream.write("  - person: nobody\n    procedure: HR-001\n    version: 1.2.0\n"
+                     "    date: 2026-01-11\n")
+    whole = sopkit_process("validate", "--today", "2026-03-01", cwd=book)
+    assert whole.returncode == 1
+    assert "training/2026.yml:8:13: error training-unknown-person" in whole.stdout
+    for covering in (".", str(book), "training"):
+        named = sopkit_process("validate", "--today", "2026-03-01", covering, cwd=book)
+        assert "training/2026.yml:8:13: error training-unknown-person" in named.stdout
+        assert named.returncode == 1, covering
+    assert (sopkit_process("validate", "--today", "2026-03-01", ".", cwd=book).stdout
+            == whole.stdout)
+    procedures = sopkit_process("validate", "--today", "2026-03-01", "procedures", cwd=book)
+    assert "training/" not in procedures.stdout
+    assert "procedures/a.yml" in procedures.stdout  # the fixture's procedure has errors

@@ -39,6 +39,7 @@ from sopkit.check.diagnostics import (
 from sopkit.check.discover import (
     Boundary,
     Paths,
+    covers,
     discover_names,
     display_name,
     expand_names,
@@ -127,7 +128,6 @@ def check_handbook(
     selection = _select(config, paths, boundary, training.resolved)
     if not paths:
         selection.reported.update(training.names)
-        selection.reported.add(display_name(config.training()))
     organization = _read_organization(config, boundary)
     store, note = None, None
     if cache:
@@ -215,7 +215,8 @@ def _select(config: Config, paths: Sequence[Path], boundary: Boundary,
         else:
             handbook_files = discover_names(folder, files)
     handbook_folders = len(files.linked_folders)
-    selected = (expand_names(paths, files, handbook=(config.procedures, config.organization))
+    selected = (expand_names(paths, files, handbook=(config.procedures, config.organization,
+                                                     config.training()))
                 if paths else handbook_files)
     report_on = {files.resolve(path) for path in selected}
     wants_organization = not paths or organization_path in report_on
@@ -235,6 +236,8 @@ def _select(config: Config, paths: Sequence[Path], boundary: Boundary,
     reported.update(files.display(folder) for folder in linked_folders)
     if not paths:
         reported.add(display_name(config.procedures))
+    if not paths or covers(paths, config.training()):  # a path never changes a verdict
+        reported.add(display_name(config.training()))
     if wants_organization:
         reported.add(display_name(config.organization))
     return Selection(
