@@ -263,7 +263,8 @@ def render(out: Path, force: bool, strict: bool, today: date | None,
     config, result = _checked_for_publishing(config_file, strict, today)
     with (_publishing_reported(f"; run sopkit render again to finish {out}"),
           sigterm_stops_cleanly()):  # the render process's folder is removed on the way out
-        model = build_model(config, result.contents(), result.organization)
+        model = build_model(config, result.contents(), result.organization,
+                            result.training)
         rendered = render_site(config, model)  # pages rendered ahead in a second process
         written = write_render(rendered, out, force=force)
     click.echo(f"Wrote {len(written)} files to {out}")

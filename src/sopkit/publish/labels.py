@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from sopkit.publish.training_labels import TRAINING_EN, TRAINING_ZH
+
 EN: Mapping[str, str] = {
     # pages
     "handbook": "Procedure handbook",
@@ -341,7 +343,8 @@ ZH: Mapping[str, str] = {
     "parens": "（{text}）",
 }
 
-LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": EN, "zh": ZH}
+LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": {**EN, **TRAINING_EN},
+                                              "zh": {**ZH, **TRAINING_ZH}}
 
 
 class Labels(Mapping[str, str]):

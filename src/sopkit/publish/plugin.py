@@ -110,6 +110,8 @@ class SopkitPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     """The folder of `sopkit validate`'s cache, relative to mkdocs.yml."""
     handbook_owners = c.Optional(c.Type((str, list)))
     """Roles whose people review the handbook's own files in CODEOWNERS."""
+    training = c.Optional(c.Type(str))
+    """Folder holding the training records, relative to mkdocs.yml (default: training)."""
 
 
 class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-call]
@@ -158,7 +160,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             if line:
                 log.warning(line)
 
-        model = build_model(handbook, result.contents(), result.organization)
+        model = build_model(handbook, result.contents(), result.organization, result.training)
         # The pages are rendered when MkDocs reads them; when building (not serving),
         # a second process renders them ahead while MkDocs converts the ones before.
         self._site = LazySite(handbook, model, clean_flowcharts=True)
