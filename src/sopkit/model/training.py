@@ -16,21 +16,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sopkit.format.dates import add_months, parse_date
 
 Status = Literal["current", "outdated", "expired", "missing"]
+# The records are NamedTuples, not dataclasses: the training rules import this module at
+# every start of `sopkit validate`, and dataclasses would cost it milliseconds of imports.
 STATUSES: tuple[Status, ...] = ("current", "outdated", "expired", "missing")
 
 PERIOD_DAYS = {"daily": 1, "weekly": 7}
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """One training record, as read from a training file."""
 
     person: str
@@ -43,8 +43,7 @@ class Record:
     """(the number of its file among the training files, its index in ``records``)."""
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(NamedTuple):
     """A person who must be trained on a procedure's current version."""
 
     person: str
@@ -56,8 +55,7 @@ class Requirement:
     """The person's roles that make the training needed."""
 
 
-@dataclass(frozen=True)
-class TrainingStatus:
+class TrainingStatus(NamedTuple):
     """Where a person stands on a procedure they must be trained on."""
 
     requirement: Requirement
