@@ -124,7 +124,7 @@ def handbook_files(language: Language, today: date | None = None) -> dict[str, s
     for base in (folder / "handbook", folder / f"handbook.{language}"):
         for name, path in _tree(base):
             files[name] = fill(path.read_text(encoding="utf-8"), values)
-    for kind in ("procedure", "organization"):
+    for kind in ("procedure", "organization", "training"):  # training records: format 1.1
         files[f"schemas/{kind}.schema.json"] = schema_text(kind)
     return dict(sorted(files.items()))
 
