@@ -52,29 +52,20 @@ class Extract:
         ``values_only``: only the positions of values, not of keys nor the source of
         numbers (for checks that point at values only: a smaller cache)."""
         data = {key: value for key, value in document.data.items() if key in keys}
+        whole = data.keys() == document.data.keys()
         for spec in keys:
             name, _, field = spec.partition("[].")
             items = document.data.get(name)
             if field and name not in keys and isinstance(items, list):
+                whole = False
                 data[name] = [{field: item[field]} if isinstance(item, dict) and field in item
                               else {} for item in items]
-        values: dict[JsonPath, tuple[int, int]] = {(): document.values[()]}
-        found_keys: dict[JsonPath, tuple[int, int]] = {}
-        numbers: dict[JsonPath, str] = {}
-        todo: list[tuple[JsonPath, Any]] = [((key,), value) for key, value in data.items()]
-        while todo:  # walk the extracted values: far fewer than the document's positions
-            path, value = todo.pop()
-            if path in document.values:
-                values[path] = document.values[path]
-            if not values_only and path in document.keys:
-                found_keys[path] = document.keys[path]
-            if not values_only and path in document.numbers:
-                numbers[path] = document.numbers[path]
-            if isinstance(value, dict):
-                todo.extend(((*path, key), item) for key, item in value.items())
-            elif isinstance(value, list):
-                todo.extend(((*path, index), item) for index, item in enumerate(value))
-        positions = marshal.dumps((values, found_keys, numbers))
+        if whole:  # the whole document (a training file): no walk
+            positions = marshal.dumps((
+                dict(document.values), {} if values_only else dict(document.keys),
+                {} if values_only else dict(document.numbers)))
+        else:
+            positions = _positions(document, data, values_only)
         packed = marshal.dumps((data, positions))
         return cls(content_digest(packed), packed, data, positions)
 
@@ -88,6 +79,27 @@ class Extract:
         positions = _Positions(self._positions)
         return Document(file=file, data=self._data, values=PackedMap(positions, 0),
                         keys=PackedMap(positions, 1), numbers=PackedMap(positions, 2))
+
+
+def _positions(document: Document, data: dict[str, Any], values_only: bool) -> bytes:
+    """The positions of ``document`` inside ``data``, part of it, packed."""
+    values: dict[JsonPath, tuple[int, int]] = {(): document.values[()]}
+    found_keys: dict[JsonPath, tuple[int, int]] = {}
+    numbers: dict[JsonPath, str] = {}
+    todo: list[tuple[JsonPath, Any]] = [((key,), value) for key, value in data.items()]
+    while todo:  # walk the extracted values: far fewer than the document's positions
+        path, value = todo.pop()
+        if path in document.values:
+            values[path] = document.values[path]
+        if not values_only and path in document.keys:
+            found_keys[path] = document.keys[path]
+        if not values_only and path in document.numbers:
+            numbers[path] = document.numbers[path]
+        if isinstance(value, dict):
+            todo.extend(((*path, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            todo.extend(((*path, index), item) for index, item in enumerate(value))
+    return marshal.dumps((values, found_keys, numbers))
 
 
 class _Positions:
