@@ -18,8 +18,10 @@ from sopkit.model.training import (
 )
 from sopkit.rules.registry import HandbookView
 
-EXTRACT = ("id", "title", "status", "version", "history", "steps[].role", "training")
-"""The keys of each procedure the training rules read (of the steps, only their role)."""
+EXTRACT = ("id", "title", "status", "version", "history[].version", "steps[].role",
+           "training[].audience", "training[].frequency")
+"""The keys of each procedure the training rules read: of the lists, only these fields (a
+small extract for every procedure, read at every run)."""
 
 _LAST: list[tuple[HandbookView, list[TrainingStatus]]] = []
 """The statuses of the last view asked about: three rules ask in turn."""

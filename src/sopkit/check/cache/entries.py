@@ -48,24 +48,30 @@ class Extract:
     def of(cls, document: Document, keys: Collection[str], *, values_only: bool = False
            ) -> Extract:
         """The part of ``document`` under ``keys``, with the positions in it. A key
-        ``name[].field`` takes, of the list under ``name``, only each item's ``field``.
+        ``name[].field`` takes, of the list under ``name``, only each item's ``field`` (and
+        the other fields named so), without positions inside the list: the checks that
+        read such fields point elsewhere (a small extract, read at every run).
         ``values_only``: only the positions of values, not of keys nor the source of
         numbers (for checks that point at values only: a smaller cache)."""
         data = {key: value for key, value in document.data.items() if key in keys}
         whole = data.keys() == document.data.keys()
-        for spec in keys:
+        fields: dict[str, list[str]] = {}
+        for spec in sorted(keys):
             name, _, field = spec.partition("[].")
+            if field and name not in keys:
+                fields.setdefault(name, []).append(field)
+        for name, wanted in fields.items():
             items = document.data.get(name)
-            if field and name not in keys and isinstance(items, list):
+            if isinstance(items, list):
                 whole = False
-                data[name] = [{field: item[field]} if isinstance(item, dict) and field in item
-                              else {} for item in items]
+                data[name] = [{field: item[field] for field in wanted if field in item}
+                              if isinstance(item, dict) else {} for item in items]
         if whole:  # the whole document (a training file): no walk
             positions = marshal.dumps((
                 dict(document.values), {} if values_only else dict(document.keys),
                 {} if values_only else dict(document.numbers)))
         else:
-            positions = _positions(document, data, values_only)
+            positions = _positions(document, data, values_only, frozenset(fields))
         packed = marshal.dumps((data, positions))
         return cls(content_digest(packed), packed, data, positions)
 
@@ -81,12 +87,15 @@ class Extract:
                         keys=PackedMap(positions, 1), numbers=PackedMap(positions, 2))
 
 
-def _positions(document: Document, data: dict[str, Any], values_only: bool) -> bytes:
-    """The positions of ``document`` inside ``data``, part of it, packed."""
+def _positions(document: Document, data: dict[str, Any], values_only: bool,
+               shallow: frozenset[str]) -> bytes:
+    """The positions of ``document`` inside ``data``, part of it, packed; under the keys
+    ``shallow``, only the position of the value itself."""
     values: dict[JsonPath, tuple[int, int]] = {(): document.values[()]}
     found_keys: dict[JsonPath, tuple[int, int]] = {}
     numbers: dict[JsonPath, str] = {}
-    todo: list[tuple[JsonPath, Any]] = [((key,), value) for key, value in data.items()]
+    todo: list[tuple[JsonPath, Any]] = [((key,), None if key in shallow else value)
+                                        for key, value in data.items()]
     while todo:  # walk the extracted values: far fewer than the document's positions
         path, value = todo.pop()
         if path in document.values:
