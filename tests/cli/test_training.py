@@ -156,9 +156,12 @@ def test_a_path_that_covers_the_training_folder_reports_on_it(book: Path) -> Non
     with (book / "training" / "2026.yml").open("a", encoding="utf-8") as stream:
         stream.write("  - person: nobody\n    procedure: HR-001\n    version: 1.2.0\n"
                      "    date: 2026-01-11\n")
+    (book.parent / "elsewhere").mkdir()
+    (book / "training" / "linked").symlink_to(book.parent / "elsewhere")
     whole = sopkit_process("validate", "--today", "2026-03-01", cwd=book)
     assert whole.returncode == 1
     assert "training/2026.yml:8:13: error training-unknown-person" in whole.stdout
+    assert whole.stdout.count("training/linked: error link-outside-handbook") == 1
     for covering in (".", str(book), "training"):
         named = sopkit_process("validate", "--today", "2026-03-01", covering, cwd=book)
         assert "training/2026.yml:8:13: error training-unknown-person" in named.stdout

@@ -135,6 +135,7 @@ def check_handbook(
     selection = _select(config, paths, boundary, training.resolved)
     if not paths:
         selection.reported.update(training.names)
+        selection.reported.update(diagnostic.file for diagnostic in training.diagnostics)
     organization = _read_organization(config, boundary)
     store, note = None, None
     if cache:
@@ -159,7 +160,8 @@ def check_handbook(
                    *(diagnostic for result in checked for diagnostic in result.diagnostics),
                    *findings.diagnostics(found, levels)]
     return CheckResult(
-        diagnostics=tuple(sorted(d for d in diagnostics if d.file in selection.reported)),
+        diagnostics=tuple(sorted(dict.fromkeys(  # a link found both ways: reported once
+            d for d in diagnostics if d.file in selection.reported))),
         procedures=procedures,
         organization=organization.document,
         files=selection.files + (0 if paths else len(training.names)),

@@ -53,6 +53,10 @@ def find_training_files(config: Config, boundary: Boundary) -> tuple[list[tuple[
         return [], empty
     paths = Paths(boundary.inside)
     found = discover_names(os.fspath(folder), paths)
+    for linked in dict.fromkeys(paths.linked_folders):  # as a path argument reports them
+        if boundary.leaves(linked):
+            empty.diagnostics.append(outside_link(paths.display(linked),
+                                                  boundary.describe(linked)))
     read: list[tuple[str, str]] = []
     for path in found:
         name = paths.display(path)
