@@ -169,7 +169,8 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         self._pages = frozenset(self._site.paths)  # inside the `section` folder already
         self._nav = safe_nav(self._site.nav)
         self._user_nav = config.nav is not None
-        self._watch = [handbook.procedures, handbook.organization, handbook.templates]
+        self._watch = [handbook.procedures, handbook.organization, handbook.templates,
+                       handbook.training()]
         add_markdown_extensions(config)
         return config
 
