@@ -178,7 +178,7 @@ def test_training_matrix_and_person_pages_show_the_statuses(page: tuple[Any, Wat
         assert browser_page.locator("article table").first.is_visible()
         seen += browser_page.locator("article").inner_text()
     screenshot(browser_page, built, "training-matrix.png", full_page=True)
-    for status in ("✓ current", "↻ outdated", "⌛ expired", "✗ missing", "· not required"):
+    for status in ("✓ current", "↻ outdated", "◷ expired", "✗ missing", "· not required"):
         assert status in seen, status
     browser_page.goto(built.base + "people/sun-hao/", wait_until="networkidle")
     person = browser_page.locator("article").inner_text()

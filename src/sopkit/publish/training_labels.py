@@ -31,7 +31,7 @@ TRAINING_EN: Mapping[str, str] = {
     "training_never": "never",
     "training_status_current": "✓ current",
     "training_status_outdated": "↻ outdated",
-    "training_status_expired": "⌛ expired",
+    "training_status_expired": "◷ expired",
     "training_status_missing": "✗ missing",
     "training_status_not_required": "· not required",
 }
@@ -57,7 +57,7 @@ TRAINING_ZH: Mapping[str, str] = {
     "training_never": "长期有效",
     "training_status_current": "✓ 有效",
     "training_status_outdated": "↻ 版本过时",
-    "training_status_expired": "⌛ 已过期",
+    "training_status_expired": "◷ 已过期",
     "training_status_missing": "✗ 未培训",
     "training_status_not_required": "· 无需培训",
 }
