@@ -20,6 +20,7 @@ import argparse
 import random
 import sys
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,11 @@ class Plan:
     pid: str
     status: str
     related: list[str] = field(default_factory=list)
+    version: str = ""
+    history: list[tuple[str, str]] = field(default_factory=list)
+    """(version, date) of each history entry, newest first."""
+    trained_roles: set[str] = field(default_factory=set)
+    """The roles that perform a step or are in a training audience."""
 
 
 def quote(text: str) -> str:
@@ -203,20 +209,6 @@ def write_organization(rng: random.Random) -> str:
             w.add(6, f"- {rng.choice(EN['verbs'])}s {rng.choice(EN['objects'])} for the "
                      f"{english} department")
             w.add(6, f"- {rng.choice(ZH['verbs'])}{rng.choice(ZH['objects'])}")
-    w.add(0, "")
-    w.add(0, "people:")
-    used: set[str] = set()
-    for number in range(60):
-        surname, given = rng.choice(SURNAMES), rng.choice(GIVEN)
-        person = f"{given.lower()}-{surname.lower()}-{number}"
-        if person in used:
-            continue
-        used.add(person)
-        dept = rng.choice(DEPARTMENTS)[0]
-        w.add(2, f"- id: {person}")
-        w.add(4, f"name: {given} {surname}")
-        w.add(4, f"github: {given.lower()}{surname.lower()}{number}")
-        w.add(4, f"roles: [{rng.choice(role_ids(dept))}]")
     return w.text()
 
 
@@ -247,6 +239,7 @@ def write_procedure(rng: random.Random, plan: Plan, today: tuple[int, int, int])
     major = rng.randint(1, 4)
     minor = rng.randint(0, 9)
     version = f"{major}.{minor}.0"
+    plan.version = version
     year, month, day = today
     reviewed = (year - (1 if month <= 3 else 0), ((month - 4) % 12) + 1, min(day, 28))
     reviewed_text = f"{reviewed[0]:04d}-{reviewed[1]:02d}-{reviewed[2]:02d}"
@@ -350,7 +343,9 @@ def write_procedure(rng: random.Random, plan: Plan, today: tuple[int, int, int])
         w.add(2, f"- id: {step_id}")
         verb, obj = pick("verbs"), pick("objects")
         w.add(4, f"title: {quote(verb + obj if zh else f'{verb} {obj}')}")
-        w.add(4, f"role: {rng.choice([*roles, local_role])}")
+        role = rng.choice([*roles, local_role])
+        plan.trained_roles.add(role)
+        w.add(4, f"role: {role}")
         if kind in ("decision", "exit-decision"):
             w.add(4, "decision:")
             w.add(6, f"question: {quote(pick('questions'))}")
@@ -414,7 +409,9 @@ def write_procedure(rng: random.Random, plan: Plan, today: tuple[int, int, int])
         w.add(4, f"owner: {rng.choice(roles)}")
     w.add(0, "training:")
     for _ in range(2):
-        w.add(2, f"- audience: [{', '.join(rng.sample(roles, k=2))}]")
+        audience = rng.sample(roles, k=2)
+        plan.trained_roles.update(audience)
+        w.add(2, f"- audience: [{', '.join(audience)}]")
         w.add(4, f"topic: {quote(pick('topics'))}")
         w.add(4, f"method: {rng.choice(['e-learning', 'workshop', 'hands-on exercise'])}")
         w.add(4, f"frequency: {rng.choice(['yearly', 'once', 'quarterly'])}")
@@ -447,9 +444,116 @@ def write_procedure(rng: random.Random, plan: Plan, today: tuple[int, int, int])
         author = rng.choice(ZH_NAMES) if zh else f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)}"
         w.add(2, f"- version: {item}")
         w.add(4, f"date: {hy:04d}-{hm:02d}-{min(hd, 28):02d}")
+        plan.history.append((item, f"{hy:04d}-{hm:02d}-{min(hd, 28):02d}"))
         w.add(4, f"author: {author}")
         w.add(4, f"summary: {quote(words(rng, lang, 1))}")
     return w.text()
+
+
+# -- people and training records (format 1.1) -----------------------------------------------------
+
+PEOPLE_PER_PROCEDURE = 300 / 2000
+RECORDS_PER_PROCEDURE = 20_000 / 2000
+
+
+def plan_people(rng: random.Random, plans: list[Plan], count: int,
+                budget: int) -> list[tuple[str, str, str]]:
+    """``count`` people as (id, name, role). Some hold a department role, and so must be
+    trained on the approved procedures of their department; the rest are line managers,
+    who perform no step. As many perform as three quarters of the record ``budget`` can
+    train, so that the handbook validates clean."""
+    approved = [plan for plan in plans if plan.status == "approved"]
+    need = max(1.0, len(approved) / len(DEPARTMENTS))
+    performing = min(count, max(1, int(0.75 * budget / need)))
+    people = []
+    for number in range(count):
+        surname, given = rng.choice(SURNAMES), rng.choice(GIVEN)
+        person = f"{given.lower()}-{surname.lower()}-{number}"
+        if number < performing:
+            dept = DEPARTMENTS[number % len(DEPARTMENTS)][0]
+            role = rng.choice(role_ids(dept))
+        else:
+            role = "line-manager"
+        name = rng.choice(ZH_NAMES) if number % 2 else f"{given} {surname}"
+        people.append((person, name, role))
+    return people
+
+
+def write_people(people: list[tuple[str, str, str]]) -> str:
+    w = Writer()
+    w.add(0, "")
+    w.add(0, "people:")
+    for person, name, role in people:
+        w.add(2, f"- id: {person}")
+        w.add(4, f"name: {quote(name)}")
+        w.add(4, f"github: {person.replace('-', '')}")
+        w.add(4, f"roles: [{role}]")
+    return w.text()
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def plan_records(rng: random.Random, plans: list[Plan], people: list[tuple[str, str, str]],
+                 budget: int, today: str) -> list[dict[str, str]]:
+    """``budget`` valid records: first a current one (the procedure's version, in the last
+    80 days) for every person who must be trained, as far as the budget goes; then
+    earlier versions and failed attempts of the same pairs, as a real history has."""
+    end = _day(today)
+    pairs = [(person, plan) for plan in plans if plan.status == "approved"
+             for person, _, role in people if role in plan.trained_roles]
+    records: list[dict[str, str]] = []
+    seen: set[tuple[str, str, str, str]] = set()
+
+    def add(person: str, plan: Plan, version: str, day: date, failed: bool = False) -> None:
+        key = (person, plan.pid, version, day.isoformat())
+        if len(records) < budget and key not in seen and day <= end:
+            seen.add(key)
+            record = {"person": person, "procedure": plan.pid, "version": version,
+                      "date": day.isoformat()}
+            if failed:
+                record["result"] = "failed"
+            records.append(record)
+
+    for person, plan in pairs:
+        add(person, plan, plan.version, end - timedelta(days=rng.randint(1, 80)))
+    if not pairs:
+        return records
+    for _ in range(budget * 3):
+        if len(records) >= budget:
+            break
+        person, plan = rng.choice(pairs)
+        version, when = rng.choice(plan.history)
+        failed = version == plan.version
+        add(person, plan, version, _day(when) + timedelta(days=rng.randint(0, 20)), failed)
+    return records
+
+
+def write_training(records: list[dict[str, str]], plans: list[Plan]) -> dict[str, str]:
+    """The records as files ``training/YEAR/DEPARTMENT.yml``, by the date and the
+    procedure's department, in date order."""
+    department = {plan.pid: plan.department for plan in plans}
+    files: dict[str, list[dict[str, str]]] = {}
+    for record in sorted(records, key=lambda r: (r["date"], r["procedure"], r["person"])):
+        name = f"{record['date'][:4]}/{department[record['procedure']]}.yml"
+        files.setdefault(name, []).append(record)
+    texts = {}
+    methods = ["classroom", "e-learning", "on the job", "workshop"]
+    for name, items in sorted(files.items()):
+        w = Writer()
+        w.add(0, "# yaml-language-server: $schema=../../schemas/training.schema.json")
+        w.add(0, "records:")
+        for number, record in enumerate(items):
+            w.add(2, f"- person: {record['person']}")
+            w.add(4, f"procedure: {record['procedure']}")
+            w.add(4, f"version: {record['version']}")
+            w.add(4, f"date: {record['date']}")
+            if "result" in record:
+                w.add(4, f"result: {record['result']}")
+            w.add(4, f"method: {methods[number % len(methods)]}")
+        texts[name] = w.text()
+    return texts
 
 
 MKDOCS_YML = """\
@@ -499,7 +603,7 @@ def generate(count: int, out: Path, seed: int = 1, invalid: float = 0.0,
     (out / "docs").mkdir(exist_ok=True)
     (out / "docs" / "about.md").write_text("# About this handbook\n\nGenerated for benchmarks.\n",
                                          encoding="utf-8")
-    (out / "organization.yml").write_text(write_organization(rng), encoding="utf-8")
+    organization = write_organization(rng)
     width = max(3, len(str(count)))
     plans: list[Plan] = []
     for number in range(count):
@@ -522,6 +626,17 @@ def generate(count: int, out: Path, seed: int = 1, invalid: float = 0.0,
         path = folder / f"{plan.pid}.yml"
         path.write_text(text, encoding="utf-8")
         written.append(path)
+    # People and records come from their own generator, after the procedures they train on.
+    people_rng = random.Random(f"people-{seed}")
+    people = plan_people(people_rng, plans, max(1, round(count * PEOPLE_PER_PROCEDURE)),
+                         round(count * RECORDS_PER_PROCEDURE))
+    (out / "organization.yml").write_text(organization + write_people(people), encoding="utf-8")
+    records = plan_records(people_rng, plans, people, round(count * RECORDS_PER_PROCEDURE),
+                           today)
+    for name, text in write_training(records, plans).items():
+        path = out / "training" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     return written
 
 

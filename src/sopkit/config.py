@@ -26,6 +26,8 @@ CONFIG_FILE = "mkdocs.yml"
 
 OPTIONS: Mapping[str, str] = {
     "procedures": "folder holding the procedures, relative to mkdocs.yml (default: procedures)",
+    "training": "folder holding the training records, relative to mkdocs.yml (default: "
+                "training)",
     "organization": "the organization file, relative to mkdocs.yml (default: organization.yml)",
     "templates": "folder of templates that override sopkit's own (default: templates)",
     "rules": "rule severities, e.g. {review-overdue: error, unused-output: off}",
@@ -67,6 +69,13 @@ class Config(NamedTuple):
     """Roles whose people review the handbook's own files (sopkit codeowners)."""
     print_notice: str | None = None
     """The line printouts carry (``{date}``: the day printed); None: the site language's."""
+    training_option: Path | None = None
+    """The training records folder mkdocs.yml names, if any (see :meth:`training`)."""
+
+    def training(self) -> Path:
+        """The folder of the training records (format 1.1): ``training`` by default."""
+        return self.training_option if self.training_option is not None else (
+            self.root / "training")
 
     def __repr__(self) -> str:  # without the whole of mkdocs.yml
         return f"Config(root={self.root!r}, procedures={self.procedures!r})"
@@ -205,13 +214,14 @@ def build_config(
     section = str(options.get("section") or "").strip("/")
     procedures = root / str(options.get("procedures") or "procedures")
     templates = root / str(options.get("templates") or "templates")
+    training = root / str(options.get("training") or "training")
     organization = root / str(options.get("organization") or "organization.yml")
     if organization.is_dir():
         raise ConfigError(f"{where}: sopkit option 'organization' names the folder "
                           f"{organization.name}/: name the organization file, like "
                           "organization.yml")
     cache_dir = _cache_dir(options.get("cache_dir"), root, where,
-                           watched=(procedures, templates, root / str(
+                           watched=(procedures, templates, training, root / str(
                                (mkdocs or {}).get("docs_dir") or "docs")))
     return Config(
         root=root,
@@ -229,6 +239,7 @@ def build_config(
         mkdocs=mkdocs or {},
         handbook_owners=_roles(options.get("handbook_owners"), "handbook_owners", where),
         print_notice=_print_notice(options.get("print_notice"), where),
+        training_option=training,
     )
 
 

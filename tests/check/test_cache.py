@@ -31,13 +31,14 @@ from rules.helpers import compose, examples
 
 import sopkit.check.cache
 import sopkit.check.files
+import sopkit.check.training_groups
 import sopkit.format.schema
 from sopkit.check.cache import Cache, decode, default_cache_dir, encode
 from sopkit.check.cache.entries import Extract
 from sopkit.check.diagnostics import Diagnostic, Severity
 from sopkit.check.discover import discover, display_name
 from sopkit.check.handbook import CheckResult, FileChangedError, check_handbook
-from sopkit.check.runner import extract_keys, file_checks, handbook_checks
+from sopkit.check.runner import extract_keys, file_checks, handbook_checks, training_checks
 from sopkit.check.runner import problems as check_problems
 from sopkit.cli.validate import show_notes
 from sopkit.config import Config, build_config, load_config
@@ -79,7 +80,19 @@ def reference(config: Config, today: date = TODAY) -> list[Diagnostic]:
             procedures.append(loaded)
         elif isinstance(loaded.data.get("id"), str):
             invalid.add(loaded.data["id"])
-    book = whole_handbook(procedures, organization, today)._replace(invalid_ids=frozenset(invalid))
+    training: list[Document] = []
+    if config.training().is_dir():
+        for path in discover(config.training()):
+            loaded = load_file(path, display_name(path))
+            if isinstance(loaded, Diagnostic):
+                found.append(loaded)
+                continue
+            problems = check_schema(loaded, "training")
+            found.extend(problems)
+            if not problems:
+                training.append(loaded)
+    book = whole_handbook(procedures, organization, today)._replace(
+        invalid_ids=frozenset(invalid), training_records=tuple(training))
     broken = config.organization.is_file() and organization is None
     for rule in all_rules():
         if rule.takes == "change" or (broken and reads_organization(rule)):
@@ -255,6 +268,51 @@ def test_after_one_file_changes_only_that_file_is_checked_again(
     assert seen == []
 
 
+def test_training_findings_are_kept_per_procedure(tmp_path: Path, cache_dir: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding a record re-runs the training rules for the procedure it names only; what
+    is reported stays what the plain way reports, whatever changes (a record, the lines
+    above the records, a procedure's version, a record naming no procedure)."""
+    root, config = opened("generated", tmp_path, monkeypatch)
+    assert_same(config, cache_dir)
+    files = sorted((root / "training").rglob("*.yml"))
+    first = files[0].read_text(encoding="utf-8")
+    procedure = first.split("procedure: ", 1)[1].split("\n", 1)[0]
+    ran: list[str] = []
+    original = sopkit.check.training_groups.group_findings
+
+    def counting(procedures: list[Document], *args: object, **kwargs: object) -> object:
+        ran.append(procedures[0].data["id"] if procedures else "?")
+        return original(procedures, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sopkit.check.training_groups, "group_findings", counting)
+    files[0].write_text(first + f"  - person: nobody\n    procedure: {procedure}\n"
+                        "    version: 9.9.9\n    date: 2026-05-01\n", encoding="utf-8")
+    checked(config, cache_dir)
+    assert ran == [procedure]
+    assert_same(config, cache_dir)
+    ran.clear()
+    files[0].write_text("# moved down\n" + files[0].read_text(encoding="utf-8"),
+                        encoding="utf-8")
+    assert_same(config, cache_dir)  # the positions of every record of the file changed
+    files[-1].write_text(files[-1].read_text(encoding="utf-8")
+                         + "  - person: nobody\n    procedure: NOPE-001\n"
+                         "    version: 1.0.0\n    date: 2026-05-01\n", encoding="utf-8")
+    assert_same(config, cache_dir)
+    victim = next(path for path in discover(config.procedures)
+                  if f"id: {procedure}\n" in path.read_text(encoding="utf-8"))
+    text = victim.read_text(encoding="utf-8")
+    version = text.split("\nversion: ", 1)[1].split("\n", 1)[0]
+    major, minor, _ = version.split(".")
+    raised = f"{major}.{int(minor) + 1}.0"
+    victim.write_text(text.replace(f"\nversion: {version}\n", f"\nversion: {raised}\n")
+                      .replace("history:\n", f"history:\n  - version: {raised}\n"
+                               "    date: 2026-05-30\n    author: x\n    summary: y\n", 1),
+                      encoding="utf-8")
+    ran.clear()
+    assert any(d.rule == "training-outdated" for d in assert_same(config, cache_dir))
+
+
 def test_after_organization_yml_changes(tmp_path: Path, cache_dir: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     root, config = opened("generated", tmp_path, monkeypatch)
@@ -362,10 +420,12 @@ def test_a_malformed_entry_is_ignored(tmp_path: Path, cache_dir: Path,
     # Rewrite every entry with a well-formed file but nonsense answers.
     decoded = decode(stored.read_bytes())
     assert decoded is not None
-    (fmt, context, entries, (key, _)), _, packed = decoded
+    (fmt, context, entries, (key, _), _), _, packed = decoded
     answer = 40 + 20  # after the stat and the content's digest
     broken = {name: kept[:answer] + b"nonsense" for name, kept in entries.items()}
-    stored.write_bytes(encode((fmt, context, broken, (key, (("nonsense",), 1))), packed))
+    stored.write_bytes(encode((fmt, context, broken, (key, (("nonsense",), 1)),
+                               {"training": (b"", "nonsense", {b"x": 1}, {b"y": (1,)})}),
+                              packed))
     assert list(checked(config, cache_dir).diagnostics) == expected
     assert list(checked(config, cache_dir).diagnostics) == expected
 
@@ -380,7 +440,7 @@ def test_an_answer_whose_extract_is_missing_is_checked_again(
     assert decoded is not None
     answers, extracts, _ = decoded
     assert extracts  # the clean files' extracts are kept apart from their answers
-    stored.write_bytes(encode((*answers[:3], (b"", ())), marshal.dumps({})))
+    stored.write_bytes(encode((*answers[:3], (b"", ()), {}), marshal.dumps({})))
     assert list(checked(config, cache_dir).diagnostics) == expected
     again = decode(stored.read_bytes())
     assert again is not None and again[1] == extracts  # written anew
@@ -626,7 +686,7 @@ def test_every_rule_declares_what_it_reads() -> None:
     A check the runner does not place (in neither file_checks() nor handbook_checks())
     would never run.
     """
-    placed = set(file_checks()) | set(handbook_checks())
+    placed = set(file_checks()) | set(handbook_checks()) | set(training_checks())
     unplaced = [rule.name for rule in all_rules() if rule.takes != "change"
                 and not set(rule.checks) <= placed]
     assert not unplaced, f"{unplaced}: declare depends_on= when registering them"
@@ -659,12 +719,13 @@ def test_context_rules_read_only_their_keys(tmp_path: Path) -> None:
         # As the cache gives them back: packed, unpacked when read.
         extracts = [Extract(extract.digest, extract.packed).document(file)
                     for file, extract in packed]
-        assert all(set(e.data) <= extract_keys() for e in extracts)
+        names = {spec.partition("[].")[0] for spec in extract_keys()}
+        assert all(set(e.data) <= names for e in extracts)
         for today in (TODAY, date(2035, 1, 1)):
             book = whole_handbook(procedures, organization, today)
             small = whole_handbook(extracts, organization, today)
             for rule in all_rules():
-                if any(check.depends_on == "extracts" for check in rule.checks):
+                if any(check.depends_on in ("extracts", "training") for check in rule.checks):
                     assert findings(rule, small) == findings(rule, book), rule.name
 
 
@@ -690,13 +751,13 @@ def forge_clean_answer(cache_dir: Path, root: Path) -> None:
     [stored] = cache_dir.glob("*.sopkit-cache")
     decoded = decode(stored.read_bytes())
     assert decoded is not None
-    (fmt, context, entries, findings), _, packed = decoded
+    (fmt, context, entries, findings, aside), _, packed = decoded
     path = root / GOOD
     path.write_text(path.read_text(encoding="utf-8") + "secret-token: forged\n",
                     encoding="utf-8")
     clean_answer = entries[GOOD][40 + 20:]
     entries[GOOD] = bytes(40) + sopkit.check.cache.content_digest(path.read_bytes()) + clean_answer
-    stored.write_bytes(encode((fmt, context, entries, findings), packed))
+    stored.write_bytes(encode((fmt, context, entries, findings, aside), packed))
 
 
 def test_a_cache_folder_others_can_write_is_not_trusted(

@@ -75,6 +75,7 @@ INIT_FILES = {
     "procedures/operations/OPS-001-example.yml",
     "schemas/organization.schema.json",
     "schemas/procedure.schema.json",
+    "schemas/training.schema.json",
     "templates/README.md",
 }
 
@@ -199,7 +200,7 @@ def test_the_languages_differ_only_where_they_should() -> None:
     assert set(en) == set(zh)
     same = {".github/workflows/sopkit.yml", ".gitignore", ".pre-commit-config.yaml",
             "templates/README.md", "schemas/organization.schema.json",
-            "schemas/procedure.schema.json"}
+            "schemas/procedure.schema.json", "schemas/training.schema.json"}
     for name in same:
         assert en[name] == zh[name], name
     assert "%%" not in "".join(en.values()) + "".join(zh.values())

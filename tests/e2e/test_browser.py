@@ -92,7 +92,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's Chromium; "
                     "install it with `apt-get install chromium fonts-noto-cjk`")
     root = tmp_path_factory.mktemp("handbook")
-    for name in ("procedures", "docs", "templates"):
+    for name in ("procedures", "docs", "templates", "training"):
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, root / name)
     for name in ("organization.yml", "mkdocs.yml"):
@@ -164,6 +164,31 @@ def test_home_page_loads_offline(page: tuple[Any, Watch], built: Built) -> None:
     assert browser_page.locator(".md-header").is_visible()
     assert browser_page.locator("article h1").first.is_visible()
     screenshot(browser_page, built, "home.png", full_page=True)
+    watch.assert_clean()
+
+
+def test_training_matrix_and_person_pages_show_the_statuses(page: tuple[Any, Watch],
+                                                             built: Built) -> None:
+    """The demo's training records (training/), on 2026-06-01: every status shows, as a
+    symbol and a word, in a department's matrix, on a person's page and on a procedure's."""
+    browser_page, watch = page
+    seen = ""
+    for department in ("it", "customer-service", "warehouse"):
+        browser_page.goto(f"{built.base}training/{department}/", wait_until="networkidle")
+        assert browser_page.locator("article table").first.is_visible()
+        seen += browser_page.locator("article").inner_text()
+    screenshot(browser_page, built, "training-matrix.png", full_page=True)
+    for status in ("✓ current", "↻ outdated", "◷ expired", "✗ missing", "· not required"):
+        assert status in seen, status
+    browser_page.goto(built.base + "people/sun-hao/", wait_until="networkidle")
+    person = browser_page.locator("article").inner_text()
+    assert "孙浩" in browser_page.locator("article h1").inner_text()
+    assert "✗ missing" in person and "↻ outdated" in person and "1.3.0" in person
+    assert "2025-10-20" in person
+    screenshot(browser_page, built, "person.png", full_page=True)
+    browser_page.goto(page_url(built, "HR-001"), wait_until="networkidle")
+    assert "1 of 3 trained on the current version (2.1.0)." in (
+        browser_page.locator("article").inner_text())
     watch.assert_clean()
 
 

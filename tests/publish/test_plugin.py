@@ -166,6 +166,7 @@ def test_serve_watches_the_handbook(tmp_path: Path) -> None:
     root = write_handbook(tmp_path, mkdocs_yml=MKDOCS_YML)
     (root / "templates").mkdir()
     (root / "docs").mkdir()
+    (root / "training").mkdir()
     config = load_config(str(root / "mkdocs.yml"))
     config = config.plugins.on_config(config)
     watched: list[str] = []
@@ -178,7 +179,7 @@ def test_serve_watches_the_handbook(tmp_path: Path) -> None:
     assert isinstance(plugin, SopkitPlugin)
     plugin.on_serve(Server(), config=config, builder=lambda: None)  # type: ignore[arg-type]
     assert set(watched) == {str(root / "procedures"), str(root / "organization.yml"),
-                            str(root / "templates")}
+                            str(root / "templates"), str(root / "training")}
 
 
 # -- the second wall --------------------------------------------------------------------------

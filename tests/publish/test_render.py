@@ -21,6 +21,7 @@ from sopkit.format.load import Document, load_file
 from sopkit.publish.labels import EN, ZH, labels_for
 from sopkit.publish.markdown import md_block, md_inline, md_link, safe_url, yaml_str
 from sopkit.publish.render import RenderedSite, flowchart, render_handbook, write_tree
+from sopkit.publish.training_labels import TRAINING_EN, TRAINING_ZH
 
 REPO = TESTS.parent
 DATA = TESTS / "data" / "render"
@@ -316,13 +317,16 @@ def test_missing_label_is_a_problem_of_the_template(tmp_path: Path,
 def test_labels_exist_in_both_languages() -> None:
     assert set(EN) == set(ZH)
     assert all(EN[key].count("{") == ZH[key].count("{") for key in EN)
+    assert set(TRAINING_EN) == set(TRAINING_ZH) and not set(TRAINING_EN) & set(EN)
+    assert all(TRAINING_EN[key].count("{") == TRAINING_ZH[key].count("{")
+               for key in TRAINING_EN)
     used = set()
     for template in (REPO / "templates").glob("*.j2"):
         text = template.read_text(encoding="utf-8")
         used |= set(re.findall(r"labels\.([a-z_]+)", text))
         used |= set(re.findall(r'labels\["([a-z_-]+)"\]', text))
         used |= set(re.findall(r'm\.field\("([a-z_]+)"\)', text))
-    assert used <= set(EN), used - set(EN)
+    assert used <= set(labels_for("en")), used - set(labels_for("en"))
 
 
 # --- hostile text -------------------------------------------------------------------

@@ -4,8 +4,9 @@ A snippet is the part of a procedure a test cares about; the keys it lacks
 are taken from :data:`BASE`, appended after it, so line numbers in the
 snippet are line numbers in the checked file. A first line ``# some/path.yml``
 names the file; a snippet named ``organization.yml`` is the organization file
-and is used as written. Rule docs are written the same way, so their examples
-run unchanged: see :func:`examples`.
+and one under ``training/`` a training records file, both used as written.
+Rule docs are written the same way, so their examples run unchanged: see
+:func:`examples`.
 """
 
 from __future__ import annotations
@@ -66,13 +67,18 @@ def _load(text: str, file: str) -> Document:
     return document
 
 
+def is_training(file: str) -> bool:
+    """A snippet named ``training/...`` is a training records file."""
+    return file.startswith("training/")
+
+
 def compose(snippet: str, default_file: str = "p.yml") -> tuple[str, str]:
     """(file name, full text) of a snippet completed with the base procedure's keys."""
     text = snippet if snippet.endswith("\n") else snippet + "\n"
     first = text.split("\n", 1)[0]
     match = _FILE_COMMENT.match(first)
     file = match.group(1) if match else default_file
-    if file.rsplit("/", 1)[-1] == "organization.yml":
+    if file.rsplit("/", 1)[-1] == "organization.yml" or is_training(file):
         return file, text
     present = _load(text, file).data.keys()
     return file, text + "".join(block for key, block in BASE_BLOCKS.items()
@@ -83,17 +89,20 @@ def handbook(*snippets: str, today: date = TODAY) -> HandbookView:
     """A handbook of the snippets (organization.yml among them, if named so)."""
     procedures: list[Document] = []
     organization: Document | None = None
+    training: list[Document] = []
     for number, snippet in enumerate(snippets):
         file, text = compose(snippet, "p.yml" if number == 0 else f"p{number + 1}.yml")
         document = _load(text, file)
         if file.rsplit("/", 1)[-1] == "organization.yml":
             organization = document
+        elif is_training(file):
+            training.append(document)
         else:
             procedures.append(document)
     by_id: dict[str, list[Document]] = {}
     for document in procedures:
         by_id.setdefault(document.data["id"], []).append(document)
-    return HandbookView(procedures, organization, today, by_id)
+    return HandbookView(procedures, organization, today, by_id, training_records=training)
 
 
 def rule(name: str) -> Rule:

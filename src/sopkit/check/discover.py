@@ -122,7 +122,8 @@ def expand_paths(paths: Sequence[Path], handbook: HandbookPaths | None = None) -
     return [Path(path) for path in expand_names(paths, handbook=handbook)]
 
 
-HandbookPaths = tuple[Path, Path]
+HandbookPaths = tuple[Path, ...]
+"""The handbook's procedures folder, organization file and, optionally, training folder."""
 """A handbook's procedures folder and organization file."""
 
 
@@ -130,16 +131,19 @@ def expand_names(paths: Sequence[Path], known: Paths | None = None, *,
                  handbook: HandbookPaths | None = None) -> list[str]:
     """Files and folders from the command line, as a list of files: a file as given, a
     folder as the procedure files under it. A folder that holds the ``handbook``'s
-    procedures folder (``.``, say) means the handbook: its procedures and organization
-    file, not every YAML file under it (mkdocs.yml, templates, workflows)."""
+    procedures folder (``.``, say) means the handbook: its procedures, organization file
+    and training records, not every YAML file under it (mkdocs.yml, templates,
+    workflows)."""
     files: list[str] = []
     for path in paths:
         if path.is_dir():
             if handbook is not None and handbook[0].is_dir() and _holds(path, handbook[0]):
-                procedures, organization = handbook
+                procedures, organization, *training = handbook
                 files.extend(discover_names(os.fspath(procedures), known))
                 if organization.is_file() and _holds(path, organization.parent):
                     files.append(os.fspath(organization))
+                files.extend(name for folder in training if covers([path], folder)
+                             for name in discover_names(os.fspath(folder), known))
             else:
                 files.extend(discover_names(os.fspath(path), known))
         elif path.is_file() or path.exists():
@@ -149,6 +153,11 @@ def expand_names(paths: Sequence[Path], known: Paths | None = None, *,
         else:
             raise PathError(f"{visible(os.fspath(path))}: no such file or folder")
     return files
+
+
+def covers(paths: Sequence[Path], folder: Path) -> bool:
+    """One of ``paths`` is a folder that holds ``folder``, which exists."""
+    return folder.is_dir() and any(path.is_dir() and _holds(path, folder) for path in paths)
 
 
 def _holds(folder: Path, inner: Path) -> bool:

@@ -6,12 +6,14 @@
 2. each procedure on its own (:mod:`sopkit.check.files`): load, schema, and the checks
    whose findings depend on that file alone (:func:`sopkit.check.runner.file_checks`);
 3. the handbook-wide checks, once, over an extract of each procedure and organization.yml
-   (:func:`sopkit.check.runner.handbook_findings`);
+   (:func:`sopkit.check.runner.handbook_findings`), and the training rules, once per
+   procedure id (:mod:`sopkit.check.training_groups`);
 4. the findings given the severities of the handbook's settings
    (:mod:`sopkit.check.findings`).
 
 The cache (:mod:`sopkit.check.cache`) wraps steps 2 and 3: it has the answer of each
-file that did not change, and the handbook-wide findings when no extract changed. The
+file that did not change, the handbook-wide findings when no extract changed, and the
+training rules' findings about each procedure whose records and extract did not change. The
 result is the same, to the last message, whichever way it was reached:
 tests/check/test_cache.py compares it with running every rule over the whole handbook.
 """
@@ -19,7 +21,7 @@ tests/check/test_cache.py compares it with running every rule over the whole han
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -37,6 +39,7 @@ from sopkit.check.diagnostics import (
 from sopkit.check.discover import (
     Boundary,
     Paths,
+    covers,
     discover_names,
     display_name,
     expand_names,
@@ -48,6 +51,12 @@ from sopkit.check.file_check import validate_document
 from sopkit.check.file_result import FileResult
 from sopkit.check.files import ProcedureFile, Progress, check_files
 from sopkit.check.runner import file_checks, handbook_findings
+from sopkit.check.training_files import (
+    check_training_files,
+    find_training_files,
+    record_documents,
+)
+from sopkit.check.training_groups import training_findings
 from sopkit.config import Config
 from sopkit.format.load import Document, load_bytes, read_file
 from sopkit.rules import all_rules
@@ -70,6 +79,9 @@ class CheckResult(NamedTuple):
     notes: tuple[str, ...] = ()
     """Warnings about the check itself, not the handbook (a cache folder that cannot be
     trusted), for the caller to show: on stderr for the command line."""
+    training: tuple[Document, ...] = ()
+    """The training records files that passed the schema (their records only), in file
+    order."""
 
     @property
     def errors(self) -> int:
@@ -119,7 +131,11 @@ def check_handbook(
     nor published.
     """
     boundary = Boundary(config.root, config.procedures)
-    selection = _select(config, paths, boundary)
+    training_paths, training = find_training_files(config, boundary)
+    selection = _select(config, paths, boundary, training.resolved)
+    if not paths:
+        selection.reported.update(training.names)
+        selection.reported.update(diagnostic.file for diagnostic in training.diagnostics)
     organization = _read_organization(config, boundary)
     store, note = None, None
     if cache:
@@ -129,41 +145,48 @@ def check_handbook(
 
     checked, procedures = check_files(selection.procedures, organization.document,
                                       file_checks(organization.broken), store, progress, jobs)
+    training = check_training_files(training_paths, training, store)
     found = [finding for result in checked for finding in result.findings]
-    found += _across_files(checked, organization.document,
+    found += _across_files(checked, training.results, organization.document,
                            today or config.today or date.today(), store)
     if store is not None:
         store.save()
 
     levels = findings.severities(config, (rule for rule in all_rules()
                                           if rule.takes != "change"))  # review/diff.py
-    diagnostics = [*selection.diagnostics,
+    diagnostics = [*selection.diagnostics, *training.diagnostics,
+                   *(d for result in training.results for d in result.diagnostics),
                    *(organization.diagnostics if selection.organization else ()),
                    *(diagnostic for result in checked for diagnostic in result.diagnostics),
                    *findings.diagnostics(found, levels)]
     return CheckResult(
-        diagnostics=tuple(sorted(d for d in diagnostics if d.file in selection.reported)),
+        diagnostics=tuple(sorted(dict.fromkeys(  # a link found both ways: reported once
+            d for d in diagnostics if d.file in selection.reported))),
         procedures=procedures,
         organization=organization.document,
-        files=selection.files,
+        files=selection.files + (0 if paths else len(training.names)),
         notes=(note,) if note is not None else (),
+        training=tuple(record_documents(training.results)),
     )
 
 
-def _across_files(checked: Sequence[FileResult], organization: Document | None, today: date,
+def _across_files(checked: Sequence[FileResult], training: Sequence[FileResult],
+                  organization: Document | None, today: date,
                   store: CheckCache | None) -> Sequence[findings.Finding]:
-    """What the handbook-wide checks find (from the cache when no extract changed)."""
+    """What the handbook-wide checks find (from the cache when no extract changed), and the
+    training rules (from the cache for each procedure whose records did not change)."""
     invalid = frozenset(result.invalid_id for result in checked
                         if result.invalid_id is not None)
+    trained = training_findings(checked, training, organization, today, invalid, store)
     kept = store.handbook_findings(checked, today, invalid) if store is not None else None
     if kept is not None:
-        return kept
+        return [*kept, *trained]
     extracts = [extract for result in checked
                 if (extract := result.extract_document()) is not None]
     found = handbook_findings(extracts, organization, today, invalid)
     if store is not None:
         store.keep_handbook_findings(found)
-    return found
+    return [*found, *trained]
 
 
 # -- which files --------------------------------------------------------------------------------
@@ -184,8 +207,10 @@ class Selection(NamedTuple):
     diagnostics: list[Diagnostic]
 
 
-def _select(config: Config, paths: Sequence[Path], boundary: Boundary) -> Selection:
-    """The files to check and to report on: the handbook's, or ``paths``."""
+def _select(config: Config, paths: Sequence[Path], boundary: Boundary,
+            training: Container[str] = ()) -> Selection:
+    """The files to check and to report on: the handbook's, or ``paths``; not the
+    ``training`` files (real paths), which are checked as training records."""
     files = Paths(boundary.inside)
     organization_path = os.path.normcase(os.path.realpath(config.organization))
     diagnostics: list[Diagnostic] = []
@@ -200,7 +225,8 @@ def _select(config: Config, paths: Sequence[Path], boundary: Boundary) -> Select
         else:
             handbook_files = discover_names(folder, files)
     handbook_folders = len(files.linked_folders)
-    selected = (expand_names(paths, files, handbook=(config.procedures, config.organization))
+    selected = (expand_names(paths, files, handbook=(config.procedures, config.organization,
+                                                     config.training()))
                 if paths else handbook_files)
     report_on = {files.resolve(path) for path in selected}
     wants_organization = not paths or organization_path in report_on
@@ -210,7 +236,8 @@ def _select(config: Config, paths: Sequence[Path], boundary: Boundary) -> Select
     # Links are judged before files named twice are counted once: two links out of the
     # handbook to one file are two errors.
     candidates, refused = _refused(
-        [path for path in selected if files.resolve(path) != organization_path]
+        [path for path in selected if files.resolve(path) != organization_path
+         and files.resolve(path) not in training]
         + [path for path in handbook_files if files.resolve(path) not in report_on],
         linked_folders, files, boundary)
     diagnostics.extend(refused)
@@ -219,6 +246,8 @@ def _select(config: Config, paths: Sequence[Path], boundary: Boundary) -> Select
     reported.update(files.display(folder) for folder in linked_folders)
     if not paths:
         reported.add(display_name(config.procedures))
+    if not paths or covers(paths, config.training()):  # a path never changes a verdict
+        reported.add(display_name(config.training()))
     if wants_organization:
         reported.add(display_name(config.organization))
     return Selection(

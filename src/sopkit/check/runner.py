@@ -10,7 +10,10 @@ check of a handbook runs each check where it depends on no more than it is given
   kept with the file's answer in the cache;
 - :func:`handbook_checks` (``extracts``, ``organization``) once per check of the
   handbook, on a view of the extracts of every procedure (:func:`extract_keys`) and on
-  organization.yml; their findings are kept under a key of all the extracts.
+  organization.yml; their findings are kept under a key of all the extracts;
+- :func:`training_checks` (``training``) once per procedure id (:func:`group_findings`),
+  on the training records that name it and the extracts of the procedures with that id
+  (sopkit.check.training_groups); their findings are kept per id.
 
 Every check runs once: tests/check/test_cache.py compares the result with running every rule
 over the whole handbook.
@@ -58,13 +61,28 @@ def problems(check: Check, view: HandbookView) -> Iterator[Problem]:
 
 
 def view_of(procedures: Sequence[Document], organization: Document | None, today: date,
-            invalid_ids: frozenset[str] = frozenset()) -> HandbookView:
+            invalid_ids: frozenset[str] = frozenset(),
+            training_records: Sequence[Document] = ()) -> HandbookView:
     """The view of ``procedures`` (with their index by id) the rules are given."""
     by_id: dict[str, list[Document]] = defaultdict(list)
     for document in procedures:
         by_id[document.data["id"]].append(document)
     return HandbookView(procedures=tuple(procedures), organization=organization, today=today,
-                        by_id=dict(by_id), invalid_ids=invalid_ids)
+                        by_id=dict(by_id), invalid_ids=invalid_ids,
+                        training_records=tuple(training_records))
+
+
+def group_findings(procedures: Sequence[Document], organization: Document | None,
+                   today: date, *, by_id: dict[str, Sequence[Document]],
+                   invalid_ids: frozenset[str],
+                   training_records: Sequence[Document]) -> list[Finding]:
+    """What the :func:`training_checks` find about one procedure id: ``procedures`` (those
+    with the id), the ``training_records`` files cut down to the records that name it, in a
+    handbook that has training records."""
+    view = HandbookView(procedures=tuple(procedures), organization=organization, today=today,
+                        by_id=by_id, invalid_ids=invalid_ids,
+                        training_records=tuple(training_records), has_training_records=True)
+    return list(run(training_checks(), view))
 
 
 @cache
@@ -86,9 +104,19 @@ def handbook_checks() -> tuple[Check, ...]:
 
 
 @cache
+def training_checks() -> tuple[Check, ...]:
+    """The checks run per procedure id, over the training records that name it (see
+    sopkit.check.training_groups)."""
+    return tuple(check for check in all_checks() if check.depends_on == "training")
+
+
+@cache
 def extract_keys() -> frozenset[str]:
-    """The keys of a procedure the ``extracts`` checks read (``id`` for ``by_id``)."""
-    return frozenset({"id"}).union(*(check.extract for check in handbook_checks()))
+    """The keys of a procedure the ``extracts`` and ``training`` checks read (``id`` for
+    ``by_id``; ``name[].field`` for one field of each item of a list, see
+    :meth:`sopkit.check.cache.entries.Extract.of`)."""
+    return frozenset({"id"}).union(*(check.extract
+                                     for check in (*handbook_checks(), *training_checks())))
 
 
 def file_findings(document: Document, organization: Document | None,

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -29,6 +29,7 @@ from sopkit.cli.history_commands import history, show
 from sopkit.cli.pdf_commands import pdf
 from sopkit.cli.review_commands import codeowners, diff
 from sopkit.cli.setup_commands import init, new
+from sopkit.cli.training_commands import training
 from sopkit.cli.usage import fail
 
 if TYPE_CHECKING:
@@ -175,9 +176,11 @@ def rules(name: str | None) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["procedure", "organization"]), default="procedure")
-def schema(kind: str) -> None:
-    """Print the JSON Schema of a procedure file or of organization.yml.
+@click.argument("kind", type=click.Choice(["procedure", "organization", "training"]),
+                default="procedure")
+def schema(kind: Literal["procedure", "organization", "training"]) -> None:
+    """Print the JSON Schema of a procedure file, of organization.yml or of a training
+    records file (training/*.yml).
 
     Editors use it for completion and hover help; add this first line to a
     procedure file (the path relative to the file):
@@ -187,7 +190,7 @@ def schema(kind: str) -> None:
     """
     from sopkit.format.schema import schema_text
 
-    click.echo(schema_text("procedure" if kind == "procedure" else "organization"), nl=False)
+    click.echo(schema_text(kind), nl=False)
 
 
 # -- publishing: render, build, serve ---------------------------------------------------------
@@ -283,7 +286,8 @@ def render(out: Path, force: bool, strict: bool, today: date | None,
     config, result = _checked_for_publishing(config_file, strict, today)
     with (_publishing_reported(f"; run sopkit render again to finish {out}"),
           sigterm_stops_cleanly()):  # the render process's folder is removed on the way out
-        model = build_model(config, result.contents(), result.organization)
+        model = build_model(config, result.contents(), result.organization,
+                            result.training)
         rendered = render_site(config, model)  # pages rendered ahead in a second process
         written = write_render(rendered, out, force=force)
     click.echo(f"Wrote {len(written)} files to {out}")
@@ -344,5 +348,5 @@ def serve(dev_addr: str | None, strict: bool, today: date | None,
 
 # -- the commands defined in their own modules -----------------------------------------------
 
-for command in (diff, codeowners, init, new, export, show, history, pdf):
+for command in (diff, codeowners, init, new, export, show, history, pdf, training):
     main.add_command(command)

@@ -138,7 +138,8 @@ def _covered(config: Config, paths: Sequence[Path],
     from sopkit.check.discover import Paths, expand_names
 
     files = Paths()
-    selected = expand_names(paths, files, handbook=(config.procedures, config.organization))
+    selected = expand_names(paths, files, handbook=(config.procedures, config.organization,
+                                                    config.training()))
     covered = {files.resolve(path): files.display(path) for path in selected}
     return [diagnostic._replace(file=covered[key]) for diagnostic in found
             if (key := files.resolve(diagnostic.file)) in covered]

@@ -32,8 +32,8 @@ from sopkit.format.words import did_you_mean
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-SchemaKind = Literal["procedure", "organization"]
-SCHEMA_KINDS: tuple[SchemaKind, ...] = ("procedure", "organization")
+SchemaKind = Literal["procedure", "organization", "training"]
+SCHEMA_KINDS: tuple[SchemaKind, ...] = ("procedure", "organization", "training")
 
 # Singular names for list items in messages: ("steps", 2) reads "step 3".
 _ITEM_NAMES = {
@@ -348,7 +348,8 @@ def describe(path: JsonPath, data: Any, kind: SchemaKind = "procedure") -> str:
         else:
             parts.append(f"'{part}'")
     if not parts:
-        return "the procedure" if kind == "procedure" else "organization.yml"
+        return {"procedure": "the procedure", "organization": "organization.yml",
+                "training": "the training file"}[kind]
     return " > ".join(parts)
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from functools import cached_property
 
 from sopkit.model.roles import role_title
+from sopkit.model.training_view import TrainingView
 from sopkit.model.types import (
     Department,
     HistoryEntry,
@@ -94,6 +95,9 @@ class Handbook:
     """Sorted by id."""
     organization: Organization | None
     today: date
+    training: TrainingView | None = None
+    """Who must be trained on what, and their status (None while the handbook has no
+    training record)."""
 
     def procedure(self, procedure_id: str) -> Procedure | None:
         return self._by_id.get(procedure_id)

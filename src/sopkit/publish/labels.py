@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from sopkit.publish import labels_print
+from sopkit.publish.training_labels import TRAINING_EN, TRAINING_ZH
 
 EN: Mapping[str, str] = {
     # pages
@@ -345,7 +346,8 @@ ZH: Mapping[str, str] = {
     **labels_print.ZH,
 }
 
-LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": EN, "zh": ZH}
+LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": {**EN, **TRAINING_EN},
+                                              "zh": {**ZH, **TRAINING_ZH}}
 
 
 class Labels(Mapping[str, str]):

@@ -26,7 +26,12 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["MAX_NAME", "PagePaths", "flowchart_path", "page_paths", "run_sheet_path"]
+__all__ = ["MAX_NAME", "TRAINING_PAGE", "PagePaths", "flowchart_path", "page_paths",
+           "run_sheet_path", "training_paths"]
+
+TRAINING_PAGE = "training.md"
+"""The training overview (format 1.1); the matrices are under ``training/``, the people
+under ``people/``."""
 
 MAX_NAME = 100
 """The longest file or folder name of a page, without ``.md`` or ``.svg``: well under the
@@ -111,6 +116,20 @@ def page_paths(fixed: Iterable[str], departments: Iterable[str], roles: Iterable
         departments={d: f"departments/{name}.md" for d, name in department_names.items()},
         roles={r: f"roles/{name}.md" for r, name in role_names.items()},
     )
+
+
+def training_paths(departments: Iterable[str],
+                   people: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The training matrix page of each department (``training/hr.md``) and the page of
+    each person (``people/li-na.md``), none sharing a file or URL with another or with
+    :data:`TRAINING_PAGE`."""
+    taken = _keys(TRAINING_PAGE)
+    matrices = _assign({d: _lowercase_name(d, _RESERVED_ROLES) for d in sorted(set(departments))},
+                       lambda name, _id: [f"training/{name}.md"], taken, lower=True)
+    persons = _assign({p: _lowercase_name(p, _RESERVED_ROLES) for p in sorted(set(people))},
+                      lambda name, _id: [f"people/{name}.md"], taken, lower=True)
+    return ({d: f"training/{name}.md" for d, name in matrices.items()},
+            {p: f"people/{name}.md" for p, name in persons.items()})
 
 
 def _lowercase_name(value: str, reserved: tuple[str, ...] = ()) -> tuple[str, bool]:

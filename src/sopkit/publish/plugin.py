@@ -112,6 +112,8 @@ class SopkitPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     """Roles whose people review the handbook's own files in CODEOWNERS."""
     print_notice = c.Optional(c.Type(str))
     """The line printed procedures carry; ``{date}`` is the day printed."""
+    training = c.Optional(c.Type(str))
+    """Folder holding the training records, relative to mkdocs.yml (default: training)."""
 
 
 class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-call]
@@ -160,7 +162,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             if line:
                 log.warning(line)
 
-        model = build_model(handbook, result.contents(), result.organization)
+        model = build_model(handbook, result.contents(), result.organization, result.training)
         # The pages are rendered when MkDocs reads them; when building (not serving),
         # a second process renders them ahead while MkDocs converts the ones before.
         self._site = LazySite(handbook, model, clean_flowcharts=True)
@@ -169,7 +171,8 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         self._pages = frozenset(self._site.paths)  # inside the `section` folder already
         self._nav = safe_nav(self._site.nav)
         self._user_nav = config.nav is not None
-        self._watch = [handbook.procedures, handbook.organization, handbook.templates]
+        self._watch = [handbook.procedures, handbook.organization, handbook.templates,
+                       handbook.training()]
         add_markdown_extensions(config)
         add_print_assets(config, self.config.section)
         return config

@@ -39,10 +39,18 @@ from sopkit.model import (
     build_handbook,
 )
 from sopkit.model.durations import largest_unit, split_duration, written_duration
+from sopkit.model.training import records_of
 from sopkit.publish.flowchart import Flow, Lane, Node, render_flowchart
 from sopkit.publish.labels import Labels, labels_for
 from sopkit.publish.markdown import page_title
-from sopkit.publish.pages import PagePaths, flowchart_path, page_paths, run_sheet_path
+from sopkit.publish.pages import (
+    TRAINING_PAGE,
+    PagePaths,
+    flowchart_path,
+    page_paths,
+    run_sheet_path,
+    training_paths,
+)
 from sopkit.publish.printing import (
     PRINT_CSS,
     PRINT_JS,
@@ -94,13 +102,15 @@ class RenderedSite:
 
 
 def render_handbook(config: Config, procedures: Sequence[Document],
-                    organization: Document | None) -> RenderedSite:
-    """Every page of the handbook from schema-valid documents."""
-    return render_model(config, build_model(config, procedures, organization))
+                    organization: Document | None,
+                    training: Sequence[Document] = ()) -> RenderedSite:
+    """Every page of the handbook from schema-valid documents (``training``: the training
+    records files)."""
+    return render_model(config, build_model(config, procedures, organization, training))
 
 
 def build_model(config: Config, procedures: Sequence[Document],
-                organization: Document | None) -> Handbook:
+                organization: Document | None, training: Sequence[Document] = ()) -> Handbook:
     """The :class:`Handbook` of schema-valid documents, on the configuration's date.
 
     The cyclic garbage collector is paused meanwhile: building creates no garbage
@@ -110,7 +120,9 @@ def build_model(config: Config, procedures: Sequence[Document],
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return build_handbook(procedures, organization, today)
+        records = [record for number, document in enumerate(training)
+                   for record in records_of(document.data, number)]
+        return build_handbook(procedures, organization, today, records)
     finally:
         if enabled:
             gc.enable()
@@ -208,6 +220,10 @@ class Renderer:
         notice = config.print_notice or self.labels["print_notice"]
         self.print_notice = notice_html(notice, handbook.today)
         """The notice printouts carry, as HTML (the handbook's words, escaped)."""
+        training = handbook.training
+        self.matrix_paths, self.person_paths = training_paths(
+            (matrix.department.id for matrix in training.matrices) if training else (),
+            (entry.person.id for entry in training.people) if training else ())
 
     # -- helpers given to templates ---------------------------------------------------
 
@@ -253,6 +269,14 @@ class Renderer:
     def role_path(self, role: Role | RoleEntry | str) -> str:
         return self.paths.role(role if isinstance(role, str) else role.id)
 
+    def person_path(self, person_id: str) -> str | None:
+        """The page of a person (training records: format 1.1), if they have one."""
+        return self.person_paths.get(person_id)
+
+    def matrix_path(self, department_id: str) -> str | None:
+        """The training matrix page of a department, if it has one."""
+        return self.matrix_paths.get(department_id)
+
     def context(self, page: str, **extra: Any) -> dict[str, Any]:
         def href(target: str, anchor: str = "") -> str:
             return _relative(target, page, anchor)
@@ -269,6 +293,9 @@ class Renderer:
             "print_notice": self.print_notice,
             "department_path": self.department_path,
             "role_path": self.role_path,
+            "training": self.handbook.training,
+            "person_path": self.person_path,
+            "matrix_path": self.matrix_path,
             "duration": self.duration,
             "review_window": REVIEW_WINDOW_DAYS,
             "changes_limit": CHANGES_LIMIT,
@@ -319,7 +346,26 @@ class Renderer:
             sheet = run_sheet_path(path)
             jobs.append(RenderJob((sheet,), functools.partial(
                 self._simple, sheet, "run_sheet.md.j2", procedure=procedure)))
+        jobs.extend(self._training_jobs())
         jobs.sort(key=lambda job: job.outputs[0])
+        return jobs
+
+    def _training_jobs(self) -> list[RenderJob]:
+        """The training overview, a matrix per department and a page per person, once the
+        handbook has a training record."""
+        training = self.handbook.training
+        if training is None:
+            return []
+        jobs = [RenderJob((TRAINING_PAGE,), functools.partial(
+            self._simple, TRAINING_PAGE, "training.md.j2"))]
+        for matrix in training.matrices:
+            path = self.matrix_paths[matrix.department.id]
+            jobs.append(RenderJob((path,), functools.partial(
+                self._simple, path, "training_matrix.md.j2", matrix=matrix)))
+        for entry in training.people:
+            path = self.person_paths[entry.person.id]
+            jobs.append(RenderJob((path,), functools.partial(
+                self._simple, path, "person.md.j2", entry=entry)))
         return jobs
 
     def _simple(self, path: str, template: str, **extra: Any) -> JobOutput:
@@ -362,6 +408,11 @@ class Renderer:
         for key, path in (("raci_page", "raci.md"), ("reviews_page", "reviews.md"),
                           ("changes_page", "changes.md"), ("tags_page", "tags.md")):
             nav.append({labels[key]: prefix + path})
+        if self.handbook.training is not None:
+            nav.append({labels["training_page"]: [
+                prefix + TRAINING_PAGE, *(prefix + path for path in self.matrix_paths.values()),
+                {labels["training_people"]: [prefix + path
+                                             for path in self.person_paths.values()]}]})
         return nav
 
 

@@ -23,9 +23,11 @@ from typing import Any
 
 from sopkit.check.diagnostics import Diagnostic
 from sopkit.format.terminal import json_escaped, valid_unicode, visible
+from sopkit.model.training import Record
 from sopkit.report.validation import counts, plural
 from sopkit.review.compare import FieldChange
 from sopkit.review.diff import HandbookDiff, ProcedureDiff
+from sopkit.review.training_diff import Retraining
 
 FORMATS = ("markdown", "json", "text")
 
@@ -270,6 +272,7 @@ def _markdown(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
         lines += ["", f"No procedure changed ({plural(len(diff.unchanged), 'procedure')} "
                       "compared)."]
         lines += _md_organization(diff)
+        lines += _md_training(diff)
         return "\n".join(lines) + "\n"
     errors, warnings = counts(diagnostics)
     summary = f"{plural(len(changed), 'procedure')} changed, {len(diff.unchanged)} unchanged"
@@ -286,12 +289,73 @@ def _markdown(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
             continue
         lines += _md_procedure(p, found)
     lines += _md_organization(diff)
+    lines += _md_training(diff)
     rest = [d for d in diagnostics if d not in shown]
     if rest:
         lines += ["", "### Other findings", ""]
         lines += [f"- **{d.severity}** `{d.rule}` {md_code(_where(d))}: {md_text(d.message)}"
                   for d in rest]
     return "\n".join(lines) + "\n"
+
+
+def _trained(record: Record) -> str:
+    """``li-na trained on HR-001 1.2.0 (2026-02-01)``, plain (escaped by the caller)."""
+    failed = ", failed" if not record.passed else ""
+    return (f"{record.person} trained on {record.procedure} {record.version} "
+            f"({record.date.isoformat()}{failed})")
+
+
+def _retrain(item: Retraining) -> tuple[str, str]:
+    """What changed and who must be trained again, plain (escaped by the caller)."""
+    people = ", ".join(f"{name} ({person})" if name != person else person
+                       for person, name in item.people)
+    return f"{item.procedure} {item.base_version} → {item.head_version}", people
+
+
+def _md_training(diff: HandbookDiff) -> list[str]:
+    training = diff.training
+    if training is None or training.empty:
+        return []
+    lines = ["", "### Training", ""]
+    if training.retraining:
+        lines += ["Needs training on the new version once this merges (a minor or major "
+                  "raise):", ""]
+        for item in training.retraining:
+            change, people = _retrain(item)
+            lines.append(f"- {md_text(change)} {md_text(_shorten(item.title))}: "
+                         f"{md_text(people)}")
+        lines.append("")
+    if training.added:
+        lines += [f"Training records added ({len(training.added)}):", ""]
+        lines += [f"- {md_text(_trained(record))}" for record in training.added]
+    return lines
+
+
+def _text_training(diff: HandbookDiff) -> list[str]:
+    training = diff.training
+    if training is None or training.empty:
+        return []
+    lines = [""]
+    for item in training.retraining:
+        change, people = _retrain(item)
+        lines.append(f"needs training on {visible(change)}: {visible(people)}")
+    lines += [f"record added: {visible(_trained(record))}" for record in training.added]
+    return lines
+
+
+def _json_training(diff: HandbookDiff) -> dict[str, Any] | None:
+    training = diff.training
+    if training is None:
+        return None
+    return {
+        "retraining": [{"procedure": item.procedure, "title": item.title,
+                        "version": {"before": item.base_version, "after": item.head_version},
+                        "people": [person for person, _ in item.people]}
+                       for item in training.retraining],
+        "records_added": [{"person": r.person, "procedure": r.procedure, "version": r.version,
+                           "date": r.date.isoformat(), "passed": r.passed}
+                          for r in training.added],
+    }
 
 
 # -- json --------------------------------------------------------------------------------------
@@ -334,6 +398,7 @@ def _json(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
             "problems": {"base": [_json_diagnostic(d) for d in diff.organization.base_problems],
                          "head": [_json_diagnostic(d) for d in diff.organization.head_problems]},
         },
+        "training": _json_training(diff),
         "diagnostics": [_json_diagnostic(d) for d in diagnostics],
         "summary": {"changed": len(diff.changed), "unchanged": len(diff.unchanged),
                     "material": sum(1 for p in diff.changed if p.is_material),
@@ -384,6 +449,7 @@ def _text(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
             lines += [f"  {side}: {visible(_where(d))}: {visible(d.message)}"
                       for d in problems]
         lines += [f"  {_text_change(c)}" for c in org.changes]
+    lines += _text_training(diff)
     if diagnostics:
         lines.append("")
         lines += [f"{visible(_where(d))}: {d.severity} {d.rule}: {visible(d.message)}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -35,6 +36,7 @@ from sopkit.review.revisions import (
     read_revision,
     read_worktree,
 )
+from sopkit.review.training_diff import TrainingDiff, training_diff
 from sopkit.rules import ChangeCheck, Problem, ProcedureChange, all_rules
 
 ChangeKind = Literal["added", "removed", "modified", "unchanged", "invalid"]
@@ -111,6 +113,9 @@ class HandbookDiff:
     """Every procedure found at either revision, by id (files without one last)."""
     organization: OrganizationDiff | None = None
     """organization.yml, when it is in the repository at either revision."""
+    training: TrainingDiff | None = None
+    """Who will need retraining once this merges, and the training records added (format
+    1.1); None when the training folder is outside the repository."""
 
     @property
     def organization_changed(self) -> bool:
@@ -246,10 +251,23 @@ def diff_handbook(config: Config, base: str | None = None,
            else read_worktree(root, config))
     procedures = [_procedure(a, b) for a, b in _match(old, new)]
     procedures.sort(key=lambda p: (p.id is None, p.id or "", p.head_file or p.base_file or ""))
+    training = training_diff(root, config, base_commit, head_commit, procedures,
+                             _head_organization(root, config, head_commit, within),
+                             config.today or date.today())
     return HandbookDiff(base=base_name, base_commit=base_commit, head=head,
                         head_commit=head_commit, procedures=tuple(procedures),
                         organization=_organization(root, config, base_commit, head_commit,
-                                                   within))
+                                                   within), training=training)
+
+
+def _head_organization(root: Path, config: Config, head_commit: str | None,
+                       within: Sequence[str]) -> dict[str, Any] | None:
+    """organization.yml's data at HEAD, when it is there and passes the schema."""
+    relative = organization_path(root, config)
+    if relative is None:
+        return None
+    new = read_organization(root, config, relative, head_commit, within)
+    return new.valid.data if new is not None and new.valid is not None else None
 
 
 def _organization(root: Path, config: Config, base_commit: str, head_commit: str | None,

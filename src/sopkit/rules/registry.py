@@ -9,7 +9,8 @@ from typing import Literal, NamedTuple
 from sopkit.check.diagnostics import RuleInfo, Severity
 from sopkit.format.load import Document, JsonPath
 
-DependsOn = Literal["file", "file-and-organization", "organization", "extracts", "change"]
+DependsOn = Literal["file", "file-and-organization", "organization", "extracts", "training",
+                    "change"]
 """What a check's findings depend on, which is what the cache may keep them with:
 
 - ``file``: the procedure's file alone (kept with that file's answer);
@@ -19,6 +20,10 @@ DependsOn = Literal["file", "file-and-organization", "organization", "extracts",
   (:func:`organization_check`), run once;
 - ``extracts``: the date and the keys named in ``extract`` of every procedure (run over a
   small extract of each file, again whenever an extract or the date changes);
+- ``training``: the training records that name one procedure id, the keys named in
+  ``extract`` of the procedures with that id, organization.yml and the date (run once
+  per procedure id, again when one of these changes: sopkit.check.training_groups; for
+  an id no procedure has, the ids of all procedures too);
 - ``change``: one procedure at a base revision and now (review only: sopkit.review.diff).
 """
 
@@ -27,7 +32,7 @@ Takes = Literal["procedure", "handbook", "organization", "change"]
 with the handbook's view, the view once, organization.yml, or one change."""
 
 DEPENDS_ON: tuple[DependsOn, ...] = ("file", "file-and-organization", "organization",
-                                     "extracts", "change")
+                                     "extracts", "training", "change")
 
 
 class Problem(NamedTuple):
@@ -56,6 +61,13 @@ class HandbookView(NamedTuple):
     invalid_ids: frozenset[str] = frozenset()
     """The ids of the procedures that are in the handbook but break the format: they are
     not in ``procedures`` (their own errors say what is wrong), yet they exist."""
+    training_records: Sequence[Document] = ()
+    """The training records files (format 1.1) that passed the schema, in file order: read
+    by the ``training`` checks, which the check runs per procedure id (see
+    sopkit.check.training_groups): then each file holds only the records that name it."""
+    has_training_records: bool | None = None
+    """Whether the handbook has at least one training record (the training rules are
+    opt-in by writing records); None: whether ``training_records`` hold one."""
 
 
 class ProcedureChange(NamedTuple):
@@ -84,7 +96,8 @@ class Check(NamedTuple):
     takes: Takes
     depends_on: DependsOn
     extract: frozenset[str] = frozenset()
-    """With ``depends_on="extracts"``: the keys of each procedure the check reads."""
+    """With ``depends_on="extracts"`` or ``"training"``: the keys of each procedure the check
+    reads (``steps[].role``: of each step, only its ``role``)."""
 
 
 class Rule(NamedTuple):

@@ -45,26 +45,33 @@ class Extract:
         self._positions = positions
 
     @classmethod
-    def of(cls, document: Document, keys: Collection[str]) -> Extract:
-        """The part of ``document`` under ``keys``, with the positions in it."""
+    def of(cls, document: Document, keys: Collection[str], *, values_only: bool = False
+           ) -> Extract:
+        """The part of ``document`` under ``keys``, with the positions in it. A key
+        ``name[].field`` takes, of the list under ``name``, only each item's ``field`` (and
+        the other fields named so), without positions inside the list: the checks that
+        read such fields point elsewhere (a small extract, read at every run).
+        ``values_only``: only the positions of values, not of keys nor the source of
+        numbers (for checks that point at values only: a smaller cache)."""
         data = {key: value for key, value in document.data.items() if key in keys}
-        values: dict[JsonPath, tuple[int, int]] = {(): document.values[()]}
-        found_keys: dict[JsonPath, tuple[int, int]] = {}
-        numbers: dict[JsonPath, str] = {}
-        todo: list[tuple[JsonPath, Any]] = [((key,), value) for key, value in data.items()]
-        while todo:  # walk the extracted values: far fewer than the document's positions
-            path, value = todo.pop()
-            if path in document.values:
-                values[path] = document.values[path]
-            if path in document.keys:
-                found_keys[path] = document.keys[path]
-            if path in document.numbers:
-                numbers[path] = document.numbers[path]
-            if isinstance(value, dict):
-                todo.extend(((*path, key), item) for key, item in value.items())
-            elif isinstance(value, list):
-                todo.extend(((*path, index), item) for index, item in enumerate(value))
-        positions = marshal.dumps((values, found_keys, numbers))
+        whole = data.keys() == document.data.keys()
+        fields: dict[str, list[str]] = {}
+        for spec in sorted(keys):
+            name, _, field = spec.partition("[].")
+            if field and name not in keys:
+                fields.setdefault(name, []).append(field)
+        for name, wanted in fields.items():
+            items = document.data.get(name)
+            if isinstance(items, list):
+                whole = False
+                data[name] = [{field: item[field] for field in wanted if field in item}
+                              if isinstance(item, dict) else {} for item in items]
+        if whole:  # the whole document (a training file): no walk
+            positions = marshal.dumps((
+                dict(document.values), {} if values_only else dict(document.keys),
+                {} if values_only else dict(document.numbers)))
+        else:
+            positions = _positions(document, data, values_only, frozenset(fields))
         packed = marshal.dumps((data, positions))
         return cls(content_digest(packed), packed, data, positions)
 
@@ -76,8 +83,32 @@ class Extract:
         if self._data is None or self._positions is None:
             self._data, self._positions = marshal.loads(self.packed)
         positions = _Positions(self._positions)
-        return Document(file=file, data=self._data, values=_Packed(positions, 0),
-                        keys=_Packed(positions, 1), numbers=_Packed(positions, 2))
+        return Document(file=file, data=self._data, values=PackedMap(positions, 0),
+                        keys=PackedMap(positions, 1), numbers=PackedMap(positions, 2))
+
+
+def _positions(document: Document, data: dict[str, Any], values_only: bool,
+               shallow: frozenset[str]) -> bytes:
+    """The positions of ``document`` inside ``data``, part of it, packed; under the keys
+    ``shallow``, only the position of the value itself."""
+    values: dict[JsonPath, tuple[int, int]] = {(): document.values[()]}
+    found_keys: dict[JsonPath, tuple[int, int]] = {}
+    numbers: dict[JsonPath, str] = {}
+    todo: list[tuple[JsonPath, Any]] = [((key,), None if key in shallow else value)
+                                        for key, value in data.items()]
+    while todo:  # walk the extracted values: far fewer than the document's positions
+        path, value = todo.pop()
+        if path in document.values:
+            values[path] = document.values[path]
+        if not values_only and path in document.keys:
+            found_keys[path] = document.keys[path]
+        if not values_only and path in document.numbers:
+            numbers[path] = document.numbers[path]
+        if isinstance(value, dict):
+            todo.extend(((*path, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            todo.extend(((*path, index), item) for index, item in enumerate(value))
+    return marshal.dumps((values, found_keys, numbers))
 
 
 class _Positions:
@@ -98,7 +129,7 @@ class _Positions:
         return self._maps[number]
 
 
-class _Packed(Mapping[Any, Any]):
+class PackedMap(Mapping[Any, Any]):
     """One of the mappings of :class:`_Positions`; most are never read."""
 
     __slots__ = ("_number", "_positions")
@@ -118,6 +149,10 @@ class _Packed(Mapping[Any, Any]):
 
     def __len__(self) -> int:
         return len(self._positions.map(self._number))
+
+    def as_dict(self) -> dict[Any, Any]:
+        """The mapping itself (do not change it), for a walk over all of it."""
+        return self._positions.map(self._number)
 
 
 def entry_of(result: FileResult) -> bytes:

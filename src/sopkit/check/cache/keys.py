@@ -15,7 +15,7 @@ try:  # hashlib would also load OpenSSL, a few milliseconds of a run that has li
 except ImportError:  # pragma: no cover - not CPython
     from hashlib import blake2b
 
-FORMAT = 3
+FORMAT = 4
 """Bump when the layout of the cache file or of an entry changes (a file of another format
 is ignored, not misread)."""
 
@@ -57,7 +57,7 @@ def code_fingerprint() -> bytes:
                     "utf-8", "surrogateescape"))
     from sopkit.format.schema import schema_path
 
-    for kind in ("procedure", "organization"):
+    for kind in ("procedure", "organization", "training"):
         digest.update(schema_path(kind).read_bytes())
     for module in ("yaml", "yaml._yaml", "jsonschema", "jsonschema_rs"):
         origin = _origin(module)

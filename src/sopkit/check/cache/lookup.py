@@ -106,6 +106,14 @@ class CheckCache:
         """Keep ``findings`` under the key :meth:`handbook_findings` last looked up."""
         self.store.keep_handbook_findings(self._key, packed_findings(findings))
 
+    def aside(self, name: str) -> object:
+        """What a step of the check kept under ``name`` (unchecked: the step checks it)."""
+        return self.store.aside(name)
+
+    def keep_aside(self, name: str, value: object) -> None:
+        """Keep ``value`` (marshallable) under ``name`` for the next check."""
+        self.store.keep_aside(name, value)
+
     def save(self) -> None:
         self.store.save()
 

@@ -2,9 +2,10 @@
 
 The layout: MAGIC, a checksum of the rest, the length of the answers, the answers
 (marshalled: the format version, the context, file name -> packed stat + content digest +
-entry, and the handbook-wide findings), then the extracts (marshalled: digest -> packed
-extract). What an entry holds is :mod:`sopkit.check.cache.entries`' business; this module
-only reads which extract an entry refers to, to drop the others.
+entry, the handbook-wide findings and what is kept aside by name), then the extracts
+(marshalled: digest -> packed extract). What an entry holds is
+:mod:`sopkit.check.cache.entries`' business; this module only reads which extract an entry
+refers to, to drop the others.
 """
 
 from __future__ import annotations
@@ -115,6 +116,9 @@ class Cache:
         """The extracts as they were read, to write back when none was added."""
         self._added = False
         self._findings: tuple[bytes, Any] = (b"", ())
+        self._aside: dict[str, Any] = {}
+        """Name -> what a step of the check keeps for itself (marshallable, unchecked: see
+        :meth:`aside`)."""
         self._changed = False
         self._read()
 
@@ -126,13 +130,13 @@ class Cache:
         if decoded is None:
             return  # another format, truncated or corrupt: start afresh
         data, extracts, packed = decoded
-        if (isinstance(data, tuple) and len(data) == 4 and data[0] == FORMAT
+        if (isinstance(data, tuple) and len(data) == 5 and data[0] == FORMAT
                 and data[1] == self.context and isinstance(data[2], dict)
                 and all(isinstance(kept, bytes) and len(kept) >= _ANSWER
                         for kept in data[2].values())
                 and isinstance(data[3], tuple) and len(data[3]) == 2
-                and isinstance(extracts, dict)):
-            self._old, self._findings = data[2], data[3]
+                and isinstance(data[4], dict) and isinstance(extracts, dict)):
+            self._old, self._findings, self._aside = data[2], data[3], data[4]
             self._extracts, self._packed = extracts, packed
 
     def unchanged(self, file: str, stat: os.stat_result) -> tuple[bytes, Entry] | None:
@@ -187,6 +191,17 @@ class Cache:
             self._findings = (key, findings)
             self._changed = True
 
+    def aside(self, name: str) -> Any | None:
+        """What was kept under ``name`` (see :meth:`keep_aside`), if anything: unchecked,
+        as the caller wrote it."""
+        return self._aside.get(name)
+
+    def keep_aside(self, name: str, value: Any) -> None:
+        """Keep ``value`` (marshallable) under ``name``, in place of what was there."""
+        if self._aside.get(name) != value:
+            self._aside[name] = value
+            self._changed = True
+
     def forget(self, file: str) -> None:
         """Drop an answer that turned out to be unusable, so that it is written anew."""
         self._new.pop(file, None)
@@ -208,7 +223,8 @@ class Cache:
                 self.folder.mkdir(mode=0o700)  # the user's only
             if folder_problem(self.folder) is not None:  # made by someone else meanwhile
                 return
-            data = encode((FORMAT, self.context, self._new, self._findings), self._pack())
+            data = encode((FORMAT, self.context, self._new, self._findings, self._aside),
+                          self._pack())
             temporary = self.folder / f".tmp-{os.getpid()}-{os.urandom(6).hex()}"
             flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
                      | getattr(os, "O_BINARY", 0))

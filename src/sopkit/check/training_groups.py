@@ -1,0 +1,199 @@
+"""The training rules (``depends_on="training"``), run per procedure id, their findings kept
+per id: adding a training record re-runs them for the one procedure it names.
+
+Each rule looks at the records that name one procedure, at that procedure and at
+organization.yml (an id that no procedure has also needs the ids of all of them, for the
+suggestion). So the check groups the records of every training file by the procedure they
+name, and for each procedure id runs the rules on a view of that id alone
+(:func:`sopkit.check.runner.group_findings`), once the handbook has a record at all.
+
+What a group's findings depend on is its key: the date, the id, the extracts of the
+procedures with that id (file name and digest), whether a procedure with that id breaks
+the format, and, for each training file with records naming it, the file's name and a
+digest of those records with their positions. The cache keeps, beside the files' answers
+(sopkit.check.cache.store's ``aside``), the findings per key, the digests of each training
+file's groups (under the file's extract digest: computed once per content) and which
+procedure files have which id (under a digest of all the extracts). A warm run reads these
+small tables and unpacks only what a changed group needs.
+"""
+
+from __future__ import annotations
+
+import marshal
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sopkit.check.cache.entries import PackedMap, findings_from, packed_findings
+from sopkit.check.cache.keys import content_digest, context_digest
+from sopkit.check.file_result import FileResult
+from sopkit.check.findings import Finding
+from sopkit.check.runner import group_findings, training_checks
+from sopkit.format.load import Document
+from sopkit.model.training import INDEXES, indexed_records
+
+if TYPE_CHECKING:
+    from sopkit.check.cache import CheckCache
+
+ASIDE = "training"
+"""The name the cache keeps this step's tables under."""
+
+Groups = dict[str, bytes]
+"""Procedure id -> the digest of a training file's records naming it, with positions."""
+
+
+class _Tables:
+    """What the cache keeps for this step, checked on the way in (a malformed part is
+    made anew)."""
+
+    def __init__(self, kept: object) -> None:
+        parts = kept if isinstance(kept, tuple) and len(kept) == 4 else (b"", {}, {}, {})
+        self.ids_key: object = parts[0]
+        self.ids: object = parts[1]
+        self.groups: dict[Any, Any] = parts[2] if isinstance(parts[2], dict) else {}
+        self.findings: dict[Any, Any] = parts[3] if isinstance(parts[3], dict) else {}
+
+
+def training_findings(checked: Sequence[FileResult], training: Sequence[FileResult],
+                      organization: Document | None, today: date, invalid: frozenset[str],
+                      store: CheckCache | None) -> list[Finding]:
+    """What the training checks find, from the cache for each procedure id whose key is
+    kept."""
+    if not training_checks():
+        return []
+    files = [result for result in training if result.extract is not None]
+    tables = _Tables(store.aside(ASIDE) if store is not None else None)
+    with_extract = [result for result in checked if result.extract is not None]
+    ids_key = context_digest(
+        "\0".join(result.file for result in with_extract).encode("utf-8", "surrogateescape"),
+        b"".join(result.extract.digest for result in with_extract if result.extract))
+    ids = _ids(with_extract, tables, ids_key)
+    groups = {result.file: _groups(result, tables) for result in files}
+    found: list[Finding] = []
+    kept_findings: dict[bytes, tuple[Any, ...]] = {}
+    by_procedure: dict[str, list[bytes]] = defaultdict(list)
+    for file, digests in groups.items():
+        for procedure, digest in digests.items():
+            by_procedure[procedure] += [file.encode("utf-8", "surrogateescape"), digest]
+    if by_procedure:  # opt-in: no record, no training finding
+        work = _Work(with_extract, files, organization, today, invalid, ids, groups)
+        every_id = "\0".join(sorted(ids)).encode("utf-8", "surrogateescape")
+        for procedure in sorted(set(ids).union(by_procedure)):
+            key = _key(procedure, today, ids, invalid, by_procedure.get(procedure, ()),
+                       every_id)
+            kept = tables.findings.get(key)
+            result = findings_from(kept) if kept is not None else None
+            if result is None:
+                result = tuple(work.run(procedure))
+            kept_findings[key] = packed_findings(result)
+            found.extend(result)
+    if store is not None:
+        store.keep_aside(ASIDE, (ids_key, ids,
+                                 {result.extract.digest: groups[result.file]
+                                  for result in files if result.extract is not None},
+                                 kept_findings))
+    return found
+
+
+def _ids(checked: Sequence[FileResult], tables: _Tables,
+         key: bytes) -> dict[str, list[tuple[str, bytes]]]:
+    """Procedure id -> (file, extract digest) of each procedure with it, in file order."""
+    if tables.ids_key == key and isinstance(tables.ids, dict):
+        return tables.ids
+    found: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
+    for result in checked:
+        document = result.extract_document()
+        if document is not None and result.extract is not None:
+            found[str(document.data.get("id"))].append((result.file, result.extract.digest))
+    return dict(found)
+
+
+def _groups(result: FileResult, tables: _Tables) -> Groups:
+    """The digests of the groups of one training file's records (kept per content)."""
+    assert result.extract is not None
+    kept = tables.groups.get(result.extract.digest)
+    if isinstance(kept, dict) and all(isinstance(value, bytes) for value in kept.values()):
+        return kept
+    document = result.extract_document()
+    return record_digests(document) if document is not None else {}
+
+
+def record_digests(document: Document) -> Groups:
+    """Procedure id -> the digest of the records of ``document`` that name it, with every
+    position inside them (a finding points at one)."""
+    positions: dict[Any, list[Any]] = defaultdict(list)
+    for kind, mapping in enumerate((document.values, document.keys, document.numbers)):
+        whole = mapping.as_dict() if isinstance(mapping, PackedMap) else mapping
+        for path, where in whole.items():
+            if len(path) > 1 and path[0] == "records":
+                positions[path[1]].append((kind, path[2:], where))
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for index, item in indexed_records(document.data):
+        if isinstance(item, Mapping):
+            grouped[str(item.get("procedure"))].append((index, item, positions[index]))
+    return {procedure: content_digest(marshal.dumps(items))
+            for procedure, items in grouped.items()}
+
+
+def _key(procedure: str, today: date, ids: Mapping[str, list[tuple[str, bytes]]],
+         invalid: frozenset[str], records: Sequence[bytes], every_id: bytes) -> bytes:
+    """What the findings about ``procedure`` depend on (see the module's docstring):
+    ``records`` the name and group digest of each training file with records naming it,
+    ``every_id`` the ids of all procedures."""
+    parts = [today.isoformat().encode(), procedure.encode("utf-8", "surrogateescape"),
+             b"invalid" if procedure in invalid else b""]
+    for file, digest in ids.get(procedure, ()):
+        parts += [file.encode("utf-8", "surrogateescape"), digest]
+    if procedure not in ids and procedure not in invalid:
+        parts.append(every_id)
+    return context_digest(*parts, *records)
+
+
+class _Work:
+    """What running the checks of one procedure id needs, unpacked when first needed."""
+
+    def __init__(self, checked: Sequence[FileResult], training: Sequence[FileResult],
+                 organization: Document | None, today: date, invalid: frozenset[str],
+                 ids: Mapping[str, list[tuple[str, bytes]]],
+                 groups: Mapping[str, Groups]) -> None:
+        self.checked = {result.file: result for result in checked}
+        self.training = training
+        self.organization = organization
+        self.today = today
+        self.invalid = invalid
+        self.ids = ids
+        self.groups = groups
+        self._split: dict[str, tuple[Document, dict[str, list[tuple[int, Any]]]] | None] = {}
+
+    def split(self, result: FileResult) -> tuple[Document, dict[str, list[tuple[int, Any]]]] | None:
+        """A training file with its records by the procedure they name (unpacked only for
+        a file that has records naming a procedure whose findings are not kept)."""
+        if result.file not in self._split:
+            document = result.extract_document()
+            by_procedure: dict[str, list[tuple[int, Any]]] = defaultdict(list)
+            for index, item in indexed_records(document.data if document else {}):
+                if isinstance(item, Mapping):
+                    by_procedure[str(item.get("procedure"))].append((index, item))
+            self._split[result.file] = (document, by_procedure) if document else None
+        return self._split[result.file]
+
+    def run(self, procedure: str) -> list[Finding]:
+        procedures = [document for file, _ in self.ids.get(procedure, ())
+                      if (document := self.checked[file].extract_document()) is not None]
+        records = []
+        for result in self.training:
+            if procedure in self.groups.get(result.file, {}):
+                split = self.split(result)
+                if split is not None and (items := split[1].get(procedure)):
+                    records.append(split[0]._replace(data={
+                        "records": [item for _, item in items],
+                        INDEXES: [index for index, _ in items]}))
+        by_id: dict[str, Sequence[Document]]
+        if procedures:
+            by_id = {procedure: procedures}
+        else:  # unknown: the other ids, for a suggestion
+            by_id = {} if procedure in self.invalid else {other: () for other in self.ids}
+        return group_findings(procedures, self.organization, self.today, by_id=by_id,
+                              invalid_ids=self.invalid & {procedure},
+                              training_records=records)
