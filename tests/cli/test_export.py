@@ -75,7 +75,11 @@ def test_the_bundle_of_the_demo_handbook(golden: Golden,
     document = json.loads(out)
     errors = sorted(_schema_validator().iter_errors(document), key=str)
     assert errors == []
-    assert document["format"] == "sopkit-bundle" and document["format_version"] == "1.0"
+    assert document["format"] == "sopkit-bundle" and document["format_version"] == "1.1"
+    # 1.1: the training records, a file at a time, as written
+    assert [entry["file"] for entry in document["training_records"]] == [
+        "training/2025.yml", "training/2026.yml"]
+    assert all(entry["records"] for entry in document["training_records"])
     assert len(document["procedures"]) == len(list((REPO / "procedures").rglob("*.yml")))
 
 

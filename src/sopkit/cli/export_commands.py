@@ -112,4 +112,4 @@ def bundle(today: date | None, config_file: Path | None) -> None:
     name = str(config.mkdocs.get("site_name") or "")
     _emit(format_bundle(make_bundle(handbook, result.contents(), result.organization,
                                     root=config.root, name=name, language=config.language,
-                                    today=day)))
+                                    today=day, training=result.training)))

@@ -8,7 +8,8 @@ The bundle has a format name and version of its own and a published JSON Schema
      "handbook": {"name": ..., "language": "en"},
      "organization": {...organization.yml, or null...},
      "procedures": [{"file": ..., "register": {...one row of the register...},
-                     "procedure": {...the procedure file's data...}}]}
+                     "procedure": {...the procedure file's data...}}],
+     "training_records": [{"file": ..., "records": [...the file's records...]}]}
 
 ``procedure`` is the procedure exactly as its file says it (``x-`` keys included), valid
 against ``procedure.schema.json``; ``register`` adds what sopkit works out (role titles,
@@ -29,14 +30,16 @@ from sopkit.report.register import dumped, register_rows, relative_file, row_jso
 
 __all__ = ["FORMAT_VERSION", "bundle", "format_bundle"]
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"
 """The bundle format's version: a minor raise adds optional keys, a major one changes
 or removes keys."""
 
 
 def bundle(handbook: Handbook, procedures: Sequence[Document], organization: Document | None,
-           *, root: Path, name: str, language: str, today: date) -> dict[str, Any]:
-    """The bundle of a checked handbook (``procedures``: its schema-valid documents)."""
+           *, root: Path, name: str, language: str, today: date,
+           training: Sequence[Document] = ()) -> dict[str, Any]:
+    """The bundle of a checked handbook (``procedures``: its schema-valid documents;
+    ``training``: its schema-valid training record files)."""
     data_by_file = {relative_file(document.file, root): document.data
                     for document in procedures}
     entries = []
@@ -53,6 +56,10 @@ def bundle(handbook: Handbook, procedures: Sequence[Document], organization: Doc
         "handbook": {"name": name, "language": language},
         "organization": _plain(organization.data) if organization is not None else None,
         "procedures": entries,
+        "training_records": [
+            {"file": relative_file(document.file, root),
+             "records": _plain(document.data.get("records") or [])}
+            for document in sorted(training, key=lambda document: document.file)],
     }
 
 
