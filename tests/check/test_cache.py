@@ -424,7 +424,8 @@ def test_a_malformed_entry_is_ignored(tmp_path: Path, cache_dir: Path,
     answer = 40 + 20  # after the stat and the content's digest
     broken = {name: kept[:answer] + b"nonsense" for name, kept in entries.items()}
     stored.write_bytes(encode((fmt, context, broken, (key, (("nonsense",), 1)),
-                               {"training": (b"", "nonsense", {b"x": 1}, {b"y": (1,)})}),
+                               {"training": (b"", "nonsense", {b"x": 1}, {b"y": (1,)}),
+                                "organization": b"nonsense"}),
                               packed))
     assert list(checked(config, cache_dir).diagnostics) == expected
     assert list(checked(config, cache_dir).diagnostics) == expected

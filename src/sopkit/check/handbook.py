@@ -20,6 +20,7 @@ tests/check/test_cache.py compares it with running every rule over the whole han
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Container, Sequence
 from datetime import date
@@ -136,12 +137,13 @@ def check_handbook(
     if not paths:
         selection.reported.update(training.names)
         selection.reported.update(diagnostic.file for diagnostic in training.diagnostics)
-    organization = _read_organization(config, boundary)
+    raw = _organization_bytes(config, boundary)
     store, note = None, None
     if cache:
         from sopkit.check.cache import open_cache
 
-        store, note = open_cache(config, cache_dir, organization.cache_key)
+        store, note = open_cache(config, cache_dir, _organization_key(raw))
+    organization = _read_organization(config, raw, store)
 
     checked, procedures = check_files(selection.procedures, organization.document,
                                       file_checks(organization.broken), store, progress, jobs)
@@ -303,17 +305,48 @@ class OrganizationFile(NamedTuple):
     """It is there but could not be used: the checks that read it are left out."""
 
 
-def _read_organization(config: Config, boundary: Boundary) -> OrganizationFile:
+def _organization_bytes(config: Config, boundary: Boundary) -> bytes | Diagnostic | None:
+    """organization.yml's bytes; None without one, or why it cannot be read."""
     if not config.organization.is_file():
-        return OrganizationFile(None, [], b"-", broken=False)
+        return None
     name = display_name(config.organization)
     real = os.path.normcase(os.path.realpath(config.organization))
     if boundary.leaves(os.fspath(config.organization), real):
-        raw: bytes | Diagnostic = outside_link(name, boundary.describe(
-            os.fspath(config.organization)))
-    else:
-        raw = read_file(config.organization, name)
+        return outside_link(name, boundary.describe(os.fspath(config.organization)))
+    return read_file(config.organization, name)
+
+
+def _organization_key(raw: bytes | Diagnostic | None) -> bytes:
+    """What the cache's answers depend on: ``-`` (no file), ``+`` and its bytes, or ``!``
+    (it could not be read)."""
+    return b"-" if raw is None else b"+" + raw if isinstance(raw, bytes) else b"!"
+
+
+ORGANIZATION_ASIDE = "organization"
+"""Under this name, the cache keeps organization.yml loaded (data and positions), when it
+passed the schema: the cache is for these bytes only, so a warm run need not load it."""
+
+
+def _read_organization(config: Config, raw: bytes | Diagnostic | None,
+                       store: CheckCache | None) -> OrganizationFile:
+    if raw is None:
+        return OrganizationFile(None, [], b"-", broken=False)
     if not isinstance(raw, bytes):
         return OrganizationFile(None, [raw], b"!", broken=True)
+    name = display_name(config.organization)
+    from sopkit.check.cache.entries import Extract, PackedMap
+    from sopkit.check.cache.keys import content_digest
+
+    kept = store.aside(ORGANIZATION_ASIDE) if store is not None else None
+    if isinstance(kept, bytes):
+        with contextlib.suppress(ValueError, TypeError, EOFError):
+            loaded = Extract(content_digest(kept), kept).document(name)
+            values, keys, numbers = (part.as_dict() if isinstance(part, PackedMap) else {}
+                                     for part in (loaded.values, loaded.keys, loaded.numbers))
+            if isinstance(loaded.data, dict) and values:
+                return OrganizationFile(Document(name, loaded.data, values, keys, numbers), [],
+                                        b"+" + raw, broken=False)
     document, found = validate_document(load_bytes(raw, name), "organization")
+    if document is not None and store is not None:
+        store.keep_aside(ORGANIZATION_ASIDE, Extract.of(document, document.data.keys()).packed)
     return OrganizationFile(document, found, b"+" + raw, broken=document is None)
