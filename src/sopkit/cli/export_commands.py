@@ -16,23 +16,16 @@ from typing import TYPE_CHECKING
 
 import click
 
+from sopkit.cli.usage import parse_date
+
 if TYPE_CHECKING:
     from sopkit.check.handbook import CheckResult
     from sopkit.config import Config
     from sopkit.model import Handbook
 
 
-def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date: write it as YYYY-MM-DD") from None
-
-
 _today_option = click.option(
-    "--today", callback=_parse_today, metavar="YYYY-MM-DD",
+    "--today", callback=parse_date, metavar="YYYY-MM-DD",
     help="The date of the export (next reviews count from it); default: the real date.")
 _config_option = click.option(
     "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),

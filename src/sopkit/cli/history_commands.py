@@ -15,19 +15,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sopkit.cli.exit_codes import ExitCode
-from sopkit.cli.usage import fail
+from sopkit.cli.usage import fail, parse_date
 
 if TYPE_CHECKING:
     from sopkit.review.effective import History, Revision
-
-
-def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date: write it as YYYY-MM-DD") from None
 
 
 def _history(config_file: Path | None, procedure_id: str) -> History:
@@ -58,7 +49,7 @@ _config_option = click.option(
 
 @click.command()
 @click.argument("procedure_id", metavar="ID")
-@click.option("--at", "day", callback=_parse_day, metavar="YYYY-MM-DD",
+@click.option("--at", "day", callback=parse_date, metavar="YYYY-MM-DD",
               help="The day to ask about (default: today).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "markdown", "json", "pdf"]),
               default="text", show_default=True,

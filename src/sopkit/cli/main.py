@@ -30,7 +30,7 @@ from sopkit.cli.pdf_commands import pdf
 from sopkit.cli.review_commands import codeowners, diff
 from sopkit.cli.setup_commands import init, new
 from sopkit.cli.training_commands import training
-from sopkit.cli.usage import fail
+from sopkit.cli.usage import fail, parse_date
 
 if TYPE_CHECKING:
     from sopkit.check.handbook import CheckResult
@@ -61,15 +61,6 @@ def _publishing_reported(afterwards: str = "") -> Iterator[None]:
         sys.exit(ExitCode.PROBLEMS)
 
 
-def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date: write it as YYYY-MM-DD") from None
-
-
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="sopkit")
 def main() -> None:
@@ -94,7 +85,7 @@ def main() -> None:
               type=click.Choice(["text", "json", "github", "sarif", "gitlab"]), default=None,
               help="Output format. Default: github inside GitHub Actions, else text.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-@click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
+@click.option("--today", callback=parse_date, metavar="YYYY-MM-DD",
               help="Count review dates from this day instead of the real date.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
               help="The mkdocs.yml whose sopkit plugin options to use.")
@@ -239,7 +230,7 @@ def _refuse_empty(config: Config) -> None:
 
 _publish_options = [
     click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too."),
-    click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
+    click.option("--today", callback=parse_date, metavar="YYYY-MM-DD",
                  help="Count review dates from this day instead of the real date."),
     click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
                  help="The handbook's mkdocs.yml (default: ./mkdocs.yml, if there is one)."),

@@ -12,20 +12,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sopkit.cli.usage import fail
+from sopkit.cli.usage import fail, parse_date
 
 if TYPE_CHECKING:
     from sopkit.config import Config
     from sopkit.review.effective import Revision
-
-
-def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date: write it as YYYY-MM-DD") from None
 
 
 def require_weasyprint() -> None:
@@ -50,7 +41,7 @@ def require_weasyprint() -> None:
 @click.option("--force", is_flag=True,
               help="Replace PDFs in DIR that sopkit pdf did not write.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-@click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
+@click.option("--today", callback=parse_date, metavar="YYYY-MM-DD",
               help="The date the PDFs show and count review dates from (default: today).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
               help="The handbook's mkdocs.yml (default: ./mkdocs.yml, if there is one).")
