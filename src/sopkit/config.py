@@ -40,6 +40,9 @@ OPTIONS: Mapping[str, str] = {
                        "handbook's own files in CODEOWNERS, e.g. [operations-manager]",
     "print_notice": "the line printed procedures carry, {date} for the day printed (default: "
                     "'Printed {date}: uncontrolled when printed...' in the site language)",
+    "versions_from": "where a procedure page's versions in effect come from: git (default; "
+                     "the procedure's revision history when the handbook has no whole git "
+                     "history) or history (always the revision history)",
 }
 
 
@@ -71,6 +74,8 @@ class Config(NamedTuple):
     """The line printouts carry (``{date}``: the day printed); None: the site language's."""
     training_option: Path | None = None
     """The training records folder mkdocs.yml names, if any (see :meth:`training`)."""
+    versions_from: str = "git"
+    """Where the versions in effect on procedure pages come from: "git" or "history"."""
 
     def training(self) -> Path:
         """The folder of the training records (format 1.1): ``training`` by default."""
@@ -240,7 +245,17 @@ def build_config(
         handbook_owners=_roles(options.get("handbook_owners"), "handbook_owners", where),
         print_notice=_print_notice(options.get("print_notice"), where),
         training_option=training,
+        versions_from=_versions_from(options.get("versions_from"), where),
     )
+
+
+def _versions_from(value: Any, where: str) -> str:
+    if value is None:
+        return "git"
+    if value not in ("git", "history"):
+        raise ConfigError(f"{where}: sopkit option 'versions_from' must be git or history, "
+                          f"not '{printable(str(value))}'")
+    return str(value)
 
 
 def _print_notice(value: Any, where: str) -> str | None:

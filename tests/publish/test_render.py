@@ -50,7 +50,10 @@ def _load(root: Path) -> tuple[list[Document], Document | None]:
 
 
 def _config(root: Path, language: str = "en", **options: object) -> Config:
-    return build_config(root, {"today": TODAY, **options}, language=language)
+    # The versions in effect come from the revision history, not from git: tests/data is
+    # in sopkit's own repository, whose commits would change the golden pages.
+    return build_config(root, {"today": TODAY, "versions_from": "history", **options},
+                        language=language)
 
 
 def _render(root: Path, language: str = "en", **options: object) -> RenderedSite:

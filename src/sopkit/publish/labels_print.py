@@ -49,6 +49,21 @@ EN: Mapping[str, str] = {
     "pdf_procedures": "Approved procedures",
     "pdf_role_directory": "Role directory",
     "pdf_cover_date": "As of {date}",
+    # the versions in effect (procedure page)
+    "versions_in_effect": "Versions in effect",
+    "in_effect_from": "In effect from",
+    "in_effect_until": "Until",
+    "commit": "Commit",
+    "not_replaced": "not replaced",
+    "versions_from_git": "From git: each version as first committed with status approved and "
+                         "an effective date, until the next one took effect or the procedure "
+                         "was retired.",
+    "versions_from_history": "From the revision history above (this build had no whole git "
+                             "history to read): each version from the date of its entry, or "
+                             "its effective date, until the next one; a version in draft or "
+                             "review is not in effect.",
+    "versions_none": "No version of this procedure has been in effect yet: none has been "
+                     "approved with an effective date.",
 }
 
 ZH: Mapping[str, str] = {
@@ -86,4 +101,14 @@ ZH: Mapping[str, str] = {
     "pdf_procedures": "已批准的流程",
     "pdf_role_directory": "角色目录",
     "pdf_cover_date": "截至 {date}",
+    "versions_in_effect": "生效版本",
+    "in_effect_from": "生效日期",
+    "in_effect_until": "失效日期",
+    "commit": "提交",
+    "not_replaced": "尚未被替代",
+    "versions_from_git": "来自 git：每个版本以首次以已批准状态和生效日期提交的那次提交为准，"
+                         "直到下一个版本生效或流程废止。",
+    "versions_from_history": "来自上方的修订历史（本次构建没有完整的 git 历史可读）：每个版本从"
+                             "其条目日期或生效日期起，到下一个版本止；草稿或审核中的版本尚未生效。",
+    "versions_none": "本流程尚无生效版本：尚未有版本以生效日期获得批准。",
 }

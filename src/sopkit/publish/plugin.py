@@ -114,6 +114,8 @@ class SopkitPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     """The line printed procedures carry; ``{date}`` is the day printed."""
     training = c.Optional(c.Type(str))
     """Folder holding the training records, relative to mkdocs.yml (default: training)."""
+    versions_from = c.Optional(c.Choice(("git", "history")))
+    """Where the versions in effect on procedure pages come from (default: git)."""
 
 
 class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-call]

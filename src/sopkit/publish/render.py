@@ -60,6 +60,7 @@ from sopkit.publish.printing import (
     print_js,
 )
 from sopkit.publish.templating import environment, template_problem
+from sopkit.publish.versions import version_periods
 
 __all__ = [
     "PAGE_TEMPLATES",
@@ -220,6 +221,7 @@ class Renderer:
         notice = config.print_notice or self.labels["print_notice"]
         self.print_notice = notice_html(notice, handbook.today)
         """The notice printouts carry, as HTML (the handbook's words, escaped)."""
+        self.versions = version_periods(config)
         training = handbook.training
         self.matrix_paths, self.person_paths = training_paths(
             (matrix.department.id for matrix in training.matrices) if training else (),
@@ -376,7 +378,9 @@ class Renderer:
         inline = _inline_svg(svg)
         files = {
             path: self.page(path, "procedure.md.j2", procedure=procedure,
-                            svg=inline, svg_file=posixpath.basename(svg_path)),
+                            svg=inline, svg_file=posixpath.basename(svg_path),
+                            versions=self.versions.of(procedure),
+                            versions_source=self.versions.source),
             svg_path: svg.strip() + "\n",
         }
         if not self.clean_flowcharts:

@@ -30,7 +30,8 @@ from sopkit.format.load import Document, load_bytes
 from sopkit.review import git
 from sopkit.review.revisions import handbook_folders, procedures_folder, read_revision
 
-__all__ = ["History", "Release", "Revision", "in_effect", "procedure_history", "releases"]
+__all__ = ["History", "Release", "Revision", "history_of", "in_effect", "procedure_history",
+           "releases"]
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,13 @@ def procedure_history(config: Config, procedure_id: str) -> History:
 
 def _history(root: Path, procedure_id: str, path: str) -> History:
     changes = git.file_history(root, path)
-    contents = git.read_at(root, changes)
+    return history_of(procedure_id, changes, git.read_at(root, changes))
+
+
+def history_of(procedure_id: str, changes: Sequence[git.FileRevision],
+               contents: Mapping[git.FileRevision, bytes]) -> History:
+    """The history of ``procedure_id`` from the commits that changed its file (newest
+    first) and the file's content in each."""
     revisions: list[Revision] = []
     for change in changes:
         raw = contents.get(change)

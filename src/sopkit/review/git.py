@@ -342,6 +342,17 @@ def file_history(root: Path, path: str) -> list[FileRevision]:
     return revisions
 
 
+def folder_log(root: Path, folder: str) -> bytes:
+    """``git log -z -M --name-status`` of the current branch over ``folder`` (relative to
+    the root): every commit that changed a file in it, newest first, each record starting
+    with U+001E, the commit id and its ISO date (parsed by sopkit.review.handbook_history)."""
+    args = ["--literal-pathspecs", "log", "-z", "-M", "--name-status", "--format=%x1e%H %cI",
+            "HEAD"]
+    if folder not in ("", "."):
+        args += ["--", folder]
+    return _run(args, root).stdout
+
+
 def read_at(root: Path, revisions: Sequence[FileRevision]) -> dict[FileRevision, bytes]:
     """The file of each revision as it was in that commit (one ``git cat-file`` process)."""
     names = {revision: f"{revision.commit}:{revision.path}" for revision in revisions
