@@ -463,39 +463,7 @@ def test_extensions_set_in_mkdocs_yml_keep_their_options(tmp_path: Path) -> None
 
 
 # -- serve: every rebuild loads the settings again (issue 9) ----------------------------------
-
-
-def test_serve_rebuilds_a_handbook_made_by_init(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """`sopkit serve` in a fresh handbook survives rebuilds after edits (MkDocs loads the
-    plugin options again each time)."""
-    from click.testing import CliRunner
-    from mkdocs.livereload import LiveReloadServer
-
-    from sopkit.cli.main import main
-
-    root = tmp_path / "handbook"
-    assert sopkit(tmp_path, "init", "handbook").returncode == 0
-    example = next((root / "procedures").rglob("*.yml"))
-    built: list[str] = []
-
-    def serve(self: LiveReloadServer, *, open_in_browser: bool = False) -> None:
-        # What the server does on two edits: load the settings again and build.
-        for edit in ("First edit", "Second edit"):
-            text = example.read_text(encoding="utf-8")
-            example.write_text(re.sub(r"(?m)^title: .*$", f"title: {edit}", text),
-                               encoding="utf-8")
-            self.builder()
-            built.append(" ".join(path.read_text(encoding="utf-8")
-                                  for path in Path(self.root).rglob("index.html")))
-
-    monkeypatch.setattr(LiveReloadServer, "serve", serve)
-    monkeypatch.chdir(root)
-    result = CliRunner().invoke(main, ["serve", "--dev-addr", "127.0.0.1:8765"],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert len(built) == 2
-    assert "First edit" in built[0] and "Second edit" in built[1]
+# (rebuilds of a handbook made by `sopkit init` over HTTP: tests/publish/test_preview.py)
 
 
 @pytest.mark.parametrize("form", ["list", "mapping"])

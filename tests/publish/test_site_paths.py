@@ -430,10 +430,10 @@ def test_a_stopped_preview_leaves_nothing_behind(
     temp = tmp_path / "tmp"
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp), "NO_COLOR": "1"}
-    # Stopped once MkDocs has built into a temporary folder of its own, and serves it.
+    # Stopped once the preview has laid out its site in a temporary folder of its own.
     code, stderr = stopped_by_sigterm(
         ["serve", "--dev-addr", "127.0.0.1:0"], root, env,
-        lambda: any(path.name.startswith("mkdocs_") and (path / "index.html").exists()
+        lambda: any(path.name.startswith("sopkit-serve-") and (path / "assets").exists()
                     for path in temp.iterdir()),
         seconds=120, signum=signum)
     assert code == returncode, stderr

@@ -82,17 +82,34 @@ class Documents(Sequence[Document]):
         return f"Documents({len(self)} procedures)"
 
 
+_KEPT: dict[tuple[str, bytes], Document] = {}
+"""Contents loaded before in this process, by file name and content digest: `sopkit
+serve` loads the handbook again after every save, and only the saved file changed."""
+KEPT_MAX = 20_000
+
+
 def _load_all(sources: Sequence[Source], *, positions: bool) -> tuple[Document, ...]:
     """The documents of ``sources`` (without their positions unless asked), loading those
     not at hand: on every idle core when there are many (a large handbook whose answers
-    came from the cache)."""
+    came from the cache). Contents (no positions) loaded before are kept (:data:`_KEPT`)."""
     load = _documents_of if positions else _contents_of
-    pending = [source for source in sources if not isinstance(source.content, Document)]
+    kept = {} if positions else {index: _KEPT.get((source.name, source.digest))
+                                 for index, source in enumerate(sources)
+                                 if source.digest is not None}
+    pending = [source for index, source in enumerate(sources)
+               if not isinstance(source.content, Document) and kept.get(index) is None]
     workers = workers_for(len(pending), None)
     loaded = iter(map_in_processes(load, pending, workers) if workers > 1 else load(pending))
-    return tuple(next(loaded) if not isinstance(source.content, Document)
-                 else source.content if positions else _content(source.content)
-                 for source in sources)
+    documents: list[Document] = []
+    for index, source in enumerate(sources):
+        document = kept.get(index)
+        if document is None:
+            document = (next(loaded) if not isinstance(source.content, Document)
+                        else source.content if positions else _content(source.content))
+            if not positions and source.digest is not None and len(_KEPT) < KEPT_MAX:
+                _KEPT[(source.name, source.digest)] = document
+        documents.append(document)
+    return tuple(documents)
 
 
 def _documents_of(sources: list[Source]) -> list[Document]:

@@ -324,17 +324,22 @@ def build(force: bool, no_directory_urls: bool, strict: bool, today: date | None
 @_with_publish_options
 def serve(dev_addr: str | None, strict: bool, today: date | None,
           config_file: Path | None) -> None:
-    """Serve the handbook's website and rebuild it when a procedure changes.
+    """Preview the handbook's website while you edit it.
 
-    Watches the procedures folder, organization.yml, the handbook's templates
-    and the docs folder. Stop with Ctrl+C.
+    Each page is built when the browser opens it, so the first page shows in
+    seconds however large the handbook. Saving a procedure, organization.yml,
+    a template or a page in the docs folder checks the handbook again and
+    reloads the browser; only the pages you open are built again. An edit with
+    errors keeps the last good pages, with the errors in a banner on each page
+    and in the terminal, until you save a fix. Search finds the pages opened
+    since the last change (`sopkit build` indexes every page). Stop with Ctrl+C.
     """
     from sopkit.publish.output import sigterm_stops_cleanly
     from sopkit.publish.site import serve_site
 
-    config, _result = _checked_for_publishing(config_file, strict, today)
-    with _publishing_reported(), sigterm_stops_cleanly():  # MkDocs removes its temporary site
-        serve_site(config, dev_addr=dev_addr, strict=strict)
+    config, result = _checked_for_publishing(config_file, strict, today)
+    with _publishing_reported(), sigterm_stops_cleanly():  # the temporary site is removed
+        serve_site(config, result, dev_addr=dev_addr, strict=strict)
 
 
 # -- the commands defined in their own modules -----------------------------------------------

@@ -56,12 +56,39 @@ def build_handbook(procedures: Sequence[Document], organization: Document | None
     """The handbook from schema-valid procedure documents and organization.yml (if any),
     with the training ``records`` (format 1.1)."""
     org = build_organization(organization.data) if organization is not None else None
-    built = [build_procedure(doc.data, org, today, doc.file) for doc in procedures]
+    built = [_kept.procedure(doc.data, org, today, doc.file) for doc in procedures]
     built.sort(key=lambda p: (p.id, p.file))
     training = build_training([doc.data for doc in procedures], org,
                               organization.data if organization is not None else {},
                               records, today)
     return Handbook(tuple(built), org, today, training)
+
+
+class _Kept:
+    """Procedures built before in this process, for the same data (the same object: the
+    loader keeps unchanged files' documents), organization and date. `sopkit serve`
+    builds the handbook again after every save, and only the saved file changed."""
+
+    def __init__(self) -> None:
+        self._built: dict[int, tuple[Mapping[str, Any], str, Procedure]] = {}
+        self._context: tuple[Organization | None, date] | None = None
+
+    def procedure(self, data: Mapping[str, Any], organization: Organization | None,
+                  today: date, file: str) -> Procedure:
+        if self._context != (organization, today):
+            self._built.clear()  # everything depends on the organization and the date
+            self._context = (organization, today)
+        kept = self._built.get(id(data))
+        if kept is not None and kept[0] is data and kept[1] == file:
+            return kept[2]
+        if len(self._built) > 50_000:
+            self._built.clear()
+        built = build_procedure(data, organization, today, file)
+        self._built[id(data)] = (data, file, built)
+        return built
+
+
+_kept = _Kept()
 
 
 def build_organization(data: Mapping[str, Any]) -> Organization:

@@ -74,6 +74,7 @@ class LazySite:
         """Every file of the site, with the section folder, sorted."""
         self.nav: list[Any] = renderer.nav(self.prefix)
         self.footers: Mapping[str, str] = renderer.footers(self.prefix)
+        self._renderer = renderer
         """The running footer of each printed procedure page and run sheet, by path."""
         self._texts: dict[str, str] = {}
         self._cleaned: dict[str, tuple[str, str]] = {}
@@ -98,6 +99,13 @@ class LazySite:
         del self._texts[path]
         self._done.discard(self._job_of[path])  # rendered again if asked for again
         return text
+
+    def titles(self) -> dict[str, str]:
+        """The title of each page the nav lists by its path alone, before it is rendered
+        (sopkit.publish.nav_titles)."""
+        from sopkit.publish.nav_titles import page_titles
+
+        return page_titles(self._renderer, self.prefix)
 
     def take_for_mkdocs(self, path: str) -> str:
         """Like :meth:`take`, for MkDocs, which says an error of a page in a line of its

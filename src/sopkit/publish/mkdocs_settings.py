@@ -137,6 +137,8 @@ class Prepared:
 
     config_file: str
     overrides: dict[str, Any]
+    temporary: bool = False
+    """The settings are sopkit's own, in a temporary folder (the handbook has no mkdocs.yml)."""
 
 
 @contextlib.contextmanager
@@ -173,7 +175,7 @@ def mkdocs_settings(config: Config, *, strict: bool) -> Iterator[Prepared]:
         path = Path(temp) / "mkdocs.yml"
         path.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
                         encoding="utf-8")
-        yield Prepared(str(path), overrides)
+        yield Prepared(str(path), overrides, temporary=True)
 
 
 class _FreshPlugins(list[Any]):

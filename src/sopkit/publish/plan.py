@@ -59,6 +59,18 @@ def full_nav(handbook_nav: Sequence[Any], handwritten: Sequence[str],
     return [*handbook_nav, *others]
 
 
+def nav_paths(nav: Iterable[Any]) -> set[str]:
+    """Every page path a nav (as MkDocs' ``nav:`` setting has it) lists."""
+    found: set[str] = set()
+    for item in nav:
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, Mapping):
+            for value in item.values():
+                found |= nav_paths([value]) if isinstance(value, str) else nav_paths(value)
+    return found
+
+
 def page_order(src_uri: str) -> tuple[Any, ...]:
     """MkDocs' own order: index pages first in their folder, then by name."""
     # Folders as one tuple, as mkdocs.structure.files.file_sort_key has it: spread out,

@@ -49,11 +49,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from sopkit.config import OPTIONS, Config, ConfigError, build_config
-from sopkit.publish.plan import SiteFile, full_nav, taken_place
+from sopkit.publish.plan import SiteFile, full_nav, nav_paths, taken_place
 from sopkit.publish.sanitize import sanitize_html
 from sopkit.publish.titles import safe_meta, safe_nav, safe_title
 
@@ -62,6 +62,7 @@ if TYPE_CHECKING:
 
     from sopkit.check.handbook import CheckResult
     from sopkit.publish.lookahead import LazySite
+    from sopkit.publish.templating import TemplateProblem
 
 log = get_plugin_logger(__name__)
 
@@ -139,6 +140,18 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         template problem is raised as it is, for `sopkit build` to say."""
         self._given = GivenCheck.of(config, result)
 
+    def template_problem(self) -> TemplateProblem | None:
+        """The first template that failed on a page read so far (the page was left empty)."""
+        return self._site.problem if self._site is not None else None
+
+    def page_titles(self) -> dict[str, str]:
+        """The titles of the pages of sopkit's nav that are listed by their path alone,
+        known before the pages are rendered (for `sopkit serve`, which builds a page
+        only when it is asked for)."""
+        if self._site is None:
+            return {}
+        return {path: safe_title(title) for path, title in self._site.titles().items()}
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command = command
 
@@ -151,6 +164,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         self._close()
         handbook = self._handbook(config)
         given = self._given.result_for(handbook) if self._given is not None else None
+        self._given = None  # for this build only: MkDocs keeps the plugin for the next one
         self._sopkit_build = given is not None
         result = given or check_handbook(handbook)
         if given is None:  # `sopkit build` showed the notes of the check it gave
@@ -203,7 +217,10 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         if problem is not None:
             raise PluginError(problem)
         handwritten = [file.src_uri for file in files.documentation_pages()]
+        listed = nav_paths(self._nav)
         for file in generated:
+            if file.is_documentation_page() and file.src_uri not in listed:
+                file.inclusion = InclusionLevel.NOT_IN_NAV  # run sheets: linked, not listed
             files.append(file)
         if not self._user_nav:
             config.nav = full_nav(self._nav, handwritten, self.config.section)

@@ -148,15 +148,11 @@ def build_site(config: Config, result: CheckResult, *, force: bool = False,
     return site_dir
 
 
-def serve_site(config: Config, *, dev_addr: str | None = None, strict: bool = False) -> None:
-    """Serve the handbook with MkDocs' development server until interrupted."""
-    from mkdocs.commands.serve import serve
-    from mkdocs.exceptions import Abort, ConfigurationError
+def serve_site(config: Config, result: CheckResult, *, dev_addr: str | None = None,
+               strict: bool = False) -> None:
+    """Serve the handbook ``config``, already checked as ``result``, until interrupted:
+    each page built when it is asked for (:mod:`sopkit.publish.preview`)."""
+    from sopkit.publish.preview import serve_preview
 
     with _mkdocs_logging(logging.INFO), mkdocs_settings(config, strict=strict) as prep:
-        try:
-            serve(config_file=prep.config_file, dev_addr=dev_addr, **prep.overrides)
-        except Abort as error:
-            raise BuildFailed(str(error)) from None
-        except ConfigurationError as error:
-            raise SiteError(str(error)) from None
+        serve_preview(prep, (config, result), dev_addr=dev_addr, load=_load_mkdocs)
