@@ -271,7 +271,10 @@ def _repository_inside(folder: Path) -> Path | None:
 
 @contextlib.contextmanager
 def build_folder(site_dir: Path) -> Iterator[Path]:
-    """A new folder beside ``site_dir`` to build into, removed on the way out if still there."""
+    """A new folder beside ``site_dir`` to build into, removed on the way out if still there.
+    Folders that builds killed before they could clean up (SIGKILL, a power cut) are
+    removed first."""
+    remove_abandoned(site_dir)
     temp = _new_folder(site_dir.parent, f".{site_dir.name}.sopkit-")
     try:
         yield temp
@@ -280,8 +283,14 @@ def build_folder(site_dir: Path) -> Iterator[Path]:
             shutil.rmtree(temp, ignore_errors=True)
 
 
+OWNER_FILE = ".sopkit-pid"
+"""In a folder sopkit builds in: the id of the process that made it, so that a later build
+knows the folder is abandoned once that process is gone (:func:`remove_abandoned`)."""
+
+
 def _new_folder(parent: Path, prefix: str) -> Path:
-    """A new empty folder in ``parent``, with the mode a plain mkdir gives under the umask.
+    """A new folder in ``parent``, with the mode a plain mkdir gives under the umask, and
+    this process's id in :data:`OWNER_FILE`.
 
     Not ``tempfile.mkdtemp``: its mode 0700 would become the site's, and a web server
     running as another user would answer 403."""
@@ -291,13 +300,47 @@ def _new_folder(parent: Path, prefix: str) -> Path:
             folder.mkdir()
         except FileExistsError:
             continue
+        (folder / OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="ascii")
         return folder
     raise SiteError(f"cannot create a folder to build in, in {parent}: too many folders named "
                     f"{prefix}*; remove them")
 
 
+def remove_abandoned(site_dir: Path) -> None:
+    """Remove the folders beside ``site_dir`` that a build of it made (``.site.sopkit-*``)
+    and could not remove: their :data:`OWNER_FILE` names a process that is gone. A
+    folder of a build still running, a link, or one without the file is left alone."""
+    parent, prefix = site_dir.parent, f".{site_dir.name}.sopkit-"
+    try:
+        names = [name for name in os.listdir(parent) if name.startswith(prefix)]
+    except OSError:
+        return
+    for name in names:
+        folder = parent / name
+        status = _lstat(folder)
+        if status is None or not stat.S_ISDIR(status.st_mode):
+            continue  # never through a link
+        try:
+            owner = int((folder / OWNER_FILE).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            continue
+        if owner != os.getpid() and not _alive(owner):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, as another user's
+    return True
+
+
 def publish(new: Path, site_dir: Path) -> None:
     """Mark ``new`` as a site sopkit built, put it in the place of ``site_dir``, delete the old."""
+    (new / OWNER_FILE).unlink(missing_ok=True)
     (new / SITE_MARKER).write_text(
         "This folder was built by sopkit; `sopkit build` replaces it as a whole.\n",
         encoding="utf-8",

@@ -35,6 +35,7 @@ from sopkit.format.load import (
     too_large,
 )
 from sopkit.format.schema import check_schema
+from sopkit.format.terminal import visible
 from sopkit.review import git
 
 
@@ -186,8 +187,8 @@ def procedures_folder(root: Path, procedures: Path) -> str:
     try:
         relative = procedures.resolve().relative_to(root.resolve())
     except ValueError:
-        raise git.GitError(f"the procedures folder {procedures} is outside the git repository "
-                           f"at {root}") from None
+        raise git.GitError(f"the procedures folder {visible(str(procedures))} is outside the "
+                           f"git repository at {visible(str(root))}") from None
     text = relative.as_posix()
     return "" if text == "." else text
 
