@@ -309,6 +309,22 @@ def test_the_roles_directory_prefers_the_organizations_title() -> None:
     assert titles == {"lead": "Team Lead", "clerk": "Clerk"}  # organization.yml first
 
 
+def test_the_roles_directory_takes_a_procedures_title_when_no_one_else_writes_one() -> None:
+    """organization.yml lists the role without a title, and the first procedure declares
+    it without one too: the title a later procedure writes is the directory's."""
+    organization = {"roles": [{"id": "lead"}, {"id": "clerk", "title": ""}]}
+    untitled = _procedure(roles=[{"id": "lead"}, {"id": "clerk"}])
+    titled = _procedure(id="T-002", roles=[{"id": "lead", "title": "Shift Lead"},
+                                           {"id": "clerk", "title": "Clerk"}])
+    docs = [Document(file=f"{d['id']}.yml", data=d, values={}, keys={}, numbers={})
+            for d in (untitled, titled)]
+    org = Document(file="organization.yml", data=organization, values={}, keys={},
+                   numbers={})
+    handbook = build_handbook(docs, org, TODAY)
+    assert {role.id: role.title for role in handbook.roles} == {
+        "lead": "Shift Lead", "clerk": "Clerk"}
+
+
 def test_the_package_names_its_public_types_and_builders() -> None:
     import sopkit.model
 

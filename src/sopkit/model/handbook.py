@@ -198,7 +198,8 @@ def _role_uses(procedures: Iterable[Procedure]) -> _RoleUses:
     for p in procedures:
         for role in p.roles:
             uses.ids.add(role.id)
-            uses.titles.setdefault(role.id, role.title)
+            if role.title != role.id:  # the id is what a role without a title shows
+                uses.titles.setdefault(role.id, role.title)
             uses.responsibilities.setdefault(role.id, []).extend(
                 RoleDuty(t, p) for t in role.responsibilities)
             uses.authority.setdefault(role.id, []).extend(RoleDuty(t, p) for t in role.authority)
@@ -227,8 +228,9 @@ def _role_entry(role_id: str, org: Organization, uses: _RoleUses) -> RoleEntry:
                       or Department(org_role.department, org_role.department))
     return RoleEntry(
         id=role_id,
-        title=role_title(role_id, org_role.title if org_role else None,
-                         uses.titles.get(role_id)),
+        # organization.yml's title, unless it wrote none (its role then shows its id).
+        title=role_title(role_id, org_role.title if org_role and org_role.title != role_id
+                         else None, uses.titles.get(role_id)),
         department=department,
         responsibilities=(*(RoleDuty(t, None) for t in (org_role.responsibilities
                                                          if org_role else ())),
