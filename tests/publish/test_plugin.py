@@ -286,6 +286,7 @@ def test_safe_title_leaves_nothing_a_theme_could_make_markup_of() -> None:
     assert safe_title("R&amp;D &amp; P&amp;L, &amp;&amp;") == "R&amp;D &amp; P&amp;L, &amp;&amp;"
     assert safe_title('Say "yes" or ("no")') == "Say \u201cyes\u201d or (\u201cno\u201d)"
     assert safe_title("  two\n lines ") == "two lines"
+    assert safe_title("evil\u202egnp.exe \u2066x\u2069 &#x202e;") == "evilgnp.exe x"
     for title in ('"><img src=x onerror=alert(1)>', TITLE_BREAKOUT, "&amp;#60;b&amp;gt;",
                   "R&amp;D", "&amp;&amp;lt;", "&amp;ampx"):
         safe = safe_title(title)

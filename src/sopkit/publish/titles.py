@@ -25,6 +25,10 @@ __all__ = ["safe_meta", "safe_nav", "safe_title"]
 # stays as it is, escaped once. `"` becomes a curly quote, since some themes (MkDocs'
 # readthedocs) print titles into attributes unescaped.
 _LOOKALIKES = str.maketrans({"<": "\uff1c", ">": "\uff1e"})
+# Bidirectional controls reorder the text around them (the browser's tab, the nav) and
+# show nothing themselves: a title drops them.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                        "\u2066\u2067\u2068\u2069"))
 # What may be a character reference, as `html.unescape` looks for them.
 _REFERENCE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
 # A straight quote at the start or after a space or an opening bracket opens a quotation.
@@ -34,11 +38,12 @@ _OPENING_QUOTE = re.compile(r'(?<![^\s(\[{])"')
 def safe_title(title: str) -> str:
     """The text of ``title`` (HTML, as MkDocs takes it from a heading) as a title for MkDocs
     and the theme: HTML on one line with no ``<``, ``>`` or ``"`` and no character
-    reference but ``&amp;``, which unescaped is a plain ``&``.
+    reference but ``&amp;``, which unescaped is a plain ``&``, and no bidirectional
+    control character.
 
     Unchanged by a second call.
     """
-    text = html.unescape(title).translate(_LOOKALIKES)
+    text = html.unescape(title).translate(_LOOKALIKES).translate(_BIDI_CONTROLS)
     text = _REFERENCE.sub(_not_a_reference, text)
     text = _OPENING_QUOTE.sub("\u201c", text).replace('"', "\u201d")
     return html.escape(" ".join(text.split()), quote=False)
