@@ -171,3 +171,11 @@ def test_a_path_that_covers_the_training_folder_reports_on_it(book: Path) -> Non
     procedures = sopkit_process("validate", "--today", "2026-03-01", "procedures", cwd=book)
     assert "training/" not in procedures.stdout
     assert "procedures/a.yml" in procedures.stdout  # the fixture's procedure has errors
+
+
+@pytest.mark.parametrize("args", [["training", "--today", "2026-13-01"],
+                                  ["training", "record", "li-na", "HR-001", "--date", "soon"]])
+def test_a_date_that_is_not_one_is_said_as_everywhere_else(book: Path, args: list[str]) -> None:
+    code, _, err = run(*args)
+    assert code == 2
+    assert "is not a date: write it as YYYY-MM-DD" in err

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sopkit.cli.exit_codes import ExitCode
-from sopkit.cli.usage import fail
+from sopkit.cli.usage import fail, parse_date
 
 if TYPE_CHECKING:
     from sopkit.config import Config
@@ -65,7 +65,7 @@ def _in_department(organization: dict[str, Any] | None, department: str) -> set[
 @click.option("--procedure", help="Only this procedure (an id, like HR-001).")
 @click.option("--department", help="Only the people holding a role of this department.")
 @click.option("--due", is_flag=True, help="Only what is missing, outdated or expired.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]),
+@click.option("--today", callback=parse_date, metavar="YYYY-MM-DD",
               help="Count from this date, YYYY-MM-DD (default: the today option, else the "
                    "real date).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "csv"]),
@@ -74,7 +74,7 @@ def _in_department(organization: dict[str, Any] | None, department: str) -> set[
 @_CONFIG
 @click.pass_context
 def training(context: click.Context, person: str | None, procedure: str | None,
-             department: str | None, due: bool, today: Any, fmt: str,
+             department: str | None, due: bool, today: date | None, fmt: str,
              config_file: Path | None) -> None:
     """Who must be trained on which procedure, and where each stands.
 
@@ -96,7 +96,7 @@ def training(context: click.Context, person: str | None, procedure: str | None,
     from sopkit.report.training import format_training
 
     config = _config(config_file)
-    day = today.date() if today is not None else (config.today or date.today())
+    day = today or config.today or date.today()
     found, organization = statuses_for(config, day)
     members = _in_department(organization, department) if department else None
     found = [s for s in found
@@ -111,7 +111,7 @@ def training(context: click.Context, person: str | None, procedure: str | None,
 @training.command("record")
 @click.argument("person")
 @click.argument("procedure")
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]),
+@click.option("--date", "day", callback=parse_date, metavar="YYYY-MM-DD",
               help="The day of the training, YYYY-MM-DD (default: today).")
 @click.option("--result", type=click.Choice(["passed", "failed"]), default="passed",
               help="The result (default: passed).")
@@ -120,7 +120,7 @@ def training(context: click.Context, person: str | None, procedure: str | None,
               help="The training file to add to (default: training/YEAR.yml, the year of "
                    "the training).")
 @_CONFIG
-def record(person: str, procedure: str, day: Any, result: str, method: str | None,
+def record(person: str, procedure: str, day: date | None, result: str, method: str | None,
            file: Path | None, config_file: Path | None) -> None:
     """Record that PERSON was trained on the current version of PROCEDURE.
 
@@ -139,7 +139,7 @@ def record(person: str, procedure: str, day: Any, result: str, method: str | Non
     if len(current) != 1:
         fail(f"'{procedure}' is not the id of one valid procedure of this handbook "
              "(sopkit validate says more)")
-    trained_on = day.date() if day is not None else (config.today or date.today())
+    trained_on = day or config.today or date.today()
     folder = config.training()
     target = file if file is not None else folder / f"{trained_on.year}.yml"
     new = NewRecord(person, procedure, str(current[0]["version"]), trained_on, result, method)
