@@ -217,8 +217,8 @@ def _served(file: File) -> bool:
 
 def _title_unread_pages(nav: Navigation, config: MkDocsConfig,
                         plugin: SopkitPlugin | None) -> None:
-    """Give every page of the nav its title before it is read: sopkit's pages from the
-    handbook (as their front matter will say), hand-written ones from their own text."""
+    """Give every page of the nav its title before it is built: sopkit's pages from the
+    handbook (as their front matter will say), others from their own text."""
     titles = plugin.page_titles() if plugin is not None else {}
     for page in nav.pages:
         if page.title is not None:
@@ -226,7 +226,7 @@ def _title_unread_pages(nav: Navigation, config: MkDocsConfig,
         title = titles.get(page.file.src_uri)
         if title is not None:
             page.title = title
-        elif not page.file.generated_by:
+        else:  # a hand-written page, or one sopkit cannot title unread: read it
             page.read_source(config)
 
 
