@@ -48,6 +48,12 @@ def test_an_edit_shows_a_broken_edit_keeps_the_last_good_page_and_a_fix_recovers
                      lambda text: retitled("Fixed again")(text[: text.rindex("steps: []")]))
         text = preview.wait_for(page, lambda text: "sopkit-preview-problem" not in text)
         assert "OPS-001 Fixed again" in text
+    log = (handbook.parent / "serve.log").read_text(encoding="utf-8")
+    assert "key 'steps' appears twice" in log  # the terminal says it too
+    # The log names what the writer knows: no temporary folder of sopkit's or MkDocs'.
+    assert "Watching paths for changes: 'mkdocs.yml', 'procedures'" in log
+    for internal in ("sopkit-serve-", "sopkit-docs-", "mkdocs_", "Traceback"):
+        assert internal not in log, log
 
 
 def test_new_and_deleted_procedures_come_and_go_in_the_nav(handbook: Path) -> None:
