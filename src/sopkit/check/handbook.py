@@ -53,9 +53,9 @@ from sopkit.check.file_result import FileResult
 from sopkit.check.files import ProcedureFile, Progress, check_files
 from sopkit.check.runner import file_checks, handbook_findings
 from sopkit.check.training_files import (
+    RecordDocuments,
     check_training_files,
     find_training_files,
-    record_documents,
 )
 from sopkit.check.training_groups import training_findings
 from sopkit.config import Config
@@ -80,9 +80,9 @@ class CheckResult(NamedTuple):
     notes: tuple[str, ...] = ()
     """Warnings about the check itself, not the handbook (a cache folder that cannot be
     trusted), for the caller to show: on stderr for the command line."""
-    training: tuple[Document, ...] = ()
+    training: Sequence[Document] = ()
     """The training records files that passed the schema (their records only), in file
-    order."""
+    order (unpacked when first asked for: see :class:`RecordDocuments`)."""
 
     @property
     def errors(self) -> int:
@@ -168,7 +168,7 @@ def check_handbook(
         organization=organization.document,
         files=selection.files + (0 if paths else len(training.names)),
         notes=(note,) if note is not None else (),
-        training=tuple(record_documents(training.results)),
+        training=RecordDocuments(training.results),
     )
 
 
