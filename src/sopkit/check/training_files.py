@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, overload
 
 from sopkit.check.cache.entries import Extract
+from sopkit.check.cache.keys import content_digest
+from sopkit.check.cache.records import pack_records
 from sopkit.check.diagnostics import Diagnostic
 from sopkit.check.discover import Boundary, Paths, discover_names, display_name, outside_link
 from sopkit.check.file_check import validate_document
@@ -22,7 +24,8 @@ from sopkit.model.training import Record, records_of
 if TYPE_CHECKING:
     from sopkit.check.cache import CheckCache
 
-RECORD_KEYS = frozenset({"records"})
+RECORDS = "records"
+"""The key of a training file's list of records."""
 
 
 class TrainingFiles(NamedTuple):
@@ -74,8 +77,10 @@ def check_training_file(name: str, raw: bytes) -> FileResult:
     document, diagnostics = validate_document(load_bytes(raw, name), "training")
     if document is None:
         return FileResult(name, tuple(diagnostics))
-    # The training rules point at values only: the positions of keys are left out.
-    return FileResult(name, (), (), Extract.of(document, RECORD_KEYS, values_only=True))
+    # In the cache's compact form for records: the training rules read the records only,
+    # and point at their values only.
+    packed = pack_records(document, RECORDS)
+    return FileResult(name, (), (), Extract(content_digest(packed), packed))
 
 
 def check_training_files(files: Sequence[tuple[str, str]], found: TrainingFiles,

@@ -19,14 +19,14 @@ small tables and unpacks only what a changed group needs.
 
 from __future__ import annotations
 
-import marshal
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sopkit.check.cache.entries import PackedMap, findings_from, packed_findings
-from sopkit.check.cache.keys import content_digest, context_digest
+from sopkit.check.cache.entries import findings_from, packed_findings
+from sopkit.check.cache.keys import context_digest
+from sopkit.check.cache.records import record_groups
 from sopkit.check.file_result import FileResult
 from sopkit.check.findings import Finding
 from sopkit.check.runner import group_findings, training_checks
@@ -115,25 +115,10 @@ def _groups(result: FileResult, tables: _Tables) -> Groups:
     kept = tables.groups.get(result.extract.digest)
     if isinstance(kept, dict) and all(isinstance(value, bytes) for value in kept.values()):
         return kept
-    document = result.extract_document()
-    return record_digests(document) if document is not None else {}
-
-
-def record_digests(document: Document) -> Groups:
-    """Procedure id -> the digest of the records of ``document`` that name it, with every
-    position inside them (a finding points at one)."""
-    positions: dict[Any, list[Any]] = defaultdict(list)
-    for kind, mapping in enumerate((document.values, document.keys, document.numbers)):
-        whole = mapping.as_dict() if isinstance(mapping, PackedMap) else mapping
-        for path, where in whole.items():
-            if len(path) > 1 and path[0] == "records":
-                positions[path[1]].append((kind, path[2:], where))
-    grouped: dict[str, list[Any]] = defaultdict(list)
-    for index, item in indexed_records(document.data):
-        if isinstance(item, Mapping):
-            grouped[str(item.get("procedure"))].append((index, item, positions[index]))
-    return {procedure: content_digest(marshal.dumps(items))
-            for procedure, items in grouped.items()}
+    try:
+        return record_groups(result.extract.packed, "procedure")
+    except (ValueError, TypeError, EOFError, IndexError):  # not a packed file of records
+        return {}
 
 
 def _key(procedure: str, today: date, ids: Mapping[str, list[tuple[str, bytes]]],
