@@ -238,9 +238,8 @@ def _select(config: Config, paths: Sequence[Path], boundary: Boundary,
     # Links are judged before files named twice are counted once: two links out of the
     # handbook to one file are two errors.
     candidates, refused = _refused(
-        [path for path in selected if files.resolve(path) != organization_path
-         and files.resolve(path) not in training]
-        + [path for path in handbook_files if files.resolve(path) not in report_on],
+        _in_handbook_order([path for path in selected if files.resolve(path) != organization_path
+                            and files.resolve(path) not in training], handbook_files, files),
         linked_folders, files, boundary)
     diagnostics.extend(refused)
 
@@ -261,6 +260,26 @@ def _select(config: Config, paths: Sequence[Path], boundary: Boundary,
         organization=wants_organization,
         diagnostics=diagnostics,
     )
+
+
+def _in_handbook_order(named: list[str], handbook_files: list[str], files: Paths) -> list[str]:
+    """The files to read: those ``named`` that are not the handbook's, then the handbook's
+    in its own order, each named one as it was named. The order of a check with paths is
+    then the order of one without (so its cross-file findings and the cache's keys over
+    every extract are the same, and a pre-commit run and a CI run share the cache)."""
+    spellings: dict[str, list[str]] = {}
+    for path in named:
+        spellings.setdefault(files.resolve(path), []).append(path)
+    ordered: list[str] = []
+    placed: set[str] = set()
+    for path in handbook_files:
+        key = files.resolve(path)
+        if key not in spellings:
+            ordered.append(path)
+        elif key not in placed:
+            ordered.extend(spellings[key])
+            placed.add(key)
+    return [path for path in named if files.resolve(path) not in placed] + ordered
 
 
 def _refused(procedure_files: list[str], linked_folders: Sequence[str], files: Paths,
