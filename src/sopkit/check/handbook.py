@@ -237,9 +237,11 @@ def _select(config: Config, paths: Sequence[Path], boundary: Boundary,
                       else files.linked_folders[:handbook_folders])
     # Links are judged before files named twice are counted once: two links out of the
     # handbook to one file are two errors.
+    named = [path for path in selected
+             if files.resolve(path) != organization_path and files.resolve(path) not in training]
+    # Without paths the handbook's files are named, in its order already.
     candidates, refused = _refused(
-        _in_handbook_order([path for path in selected if files.resolve(path) != organization_path
-                            and files.resolve(path) not in training], handbook_files, files),
+        _in_handbook_order(named, handbook_files, files) if paths else named,
         linked_folders, files, boundary)
     diagnostics.extend(refused)
 
