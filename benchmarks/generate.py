@@ -565,7 +565,7 @@ theme:
   name: material
   language: en
   font: false
-  features: [navigation.sections, navigation.indexes, search.suggest]
+  features: [navigation.prune, navigation.indexes, search.suggest]
 plugins:
   - search:
       separator: '[\\s\\u200b\\u3000\\-、。，．？！；]+'
