@@ -565,7 +565,7 @@ theme:
   name: material
   language: en
   font: false
-  features: [navigation.sections, navigation.indexes, search.suggest]
+  features: [navigation.prune, navigation.indexes, search.suggest]
 plugins:
   - search:
       separator: '[\\s\\u200b\\u3000\\-、。，．？！；]+'
@@ -595,7 +595,14 @@ BREAKAGES = [
 
 
 def generate(count: int, out: Path, seed: int = 1, invalid: float = 0.0,
-             today: str = "2026-06-01") -> list[Path]:
+             today: str = "2026-06-01", *, people_per_100: float | None = None,
+             records_per_100: float | None = None) -> list[Path]:
+    """Write the handbook (see the module's docstring); the procedures written. People and
+    training records per 100 procedures: by default 15 and 1,000 (the issue's 300 people and
+    20,000 records at 2,000 procedures)."""
+    people_share = (PEOPLE_PER_PROCEDURE if people_per_100 is None else people_per_100 / 100)
+    records_share = (RECORDS_PER_PROCEDURE if records_per_100 is None
+                     else records_per_100 / 100)
     rng = random.Random(seed)
     year, month, day = (int(part) for part in today.split("-"))
     out.mkdir(parents=True, exist_ok=True)
@@ -628,11 +635,10 @@ def generate(count: int, out: Path, seed: int = 1, invalid: float = 0.0,
         written.append(path)
     # People and records come from their own generator, after the procedures they train on.
     people_rng = random.Random(f"people-{seed}")
-    people = plan_people(people_rng, plans, max(1, round(count * PEOPLE_PER_PROCEDURE)),
-                         round(count * RECORDS_PER_PROCEDURE))
+    people = plan_people(people_rng, plans, max(1, round(count * people_share)),
+                         round(count * records_share))
     (out / "organization.yml").write_text(organization + write_people(people), encoding="utf-8")
-    records = plan_records(people_rng, plans, people, round(count * RECORDS_PER_PROCEDURE),
-                           today)
+    records = plan_records(people_rng, plans, people, round(count * records_share), today)
     for name, text in write_training(records, plans).items():
         path = out / "training" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -649,8 +655,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="fraction of procedures to break (default 0)")
     parser.add_argument("--today", default="2026-06-01",
                         help="the date the handbook is checked on (written to mkdocs.yml)")
+    parser.add_argument("--people-per-100", type=float, default=None, metavar="N",
+                        help="people in organization.yml per 100 procedures (default 15: "
+                             "300 at 2,000)")
+    parser.add_argument("--records-per-100", type=float, default=None, metavar="N",
+                        help="training records per 100 procedures (default 1,000: 20,000 at "
+                             "2,000; 0 for none)")
     args = parser.parse_args(argv)
-    files = generate(args.count, args.out, args.seed, args.invalid, args.today)
+    files = generate(args.count, args.out, args.seed, args.invalid, args.today,
+                     people_per_100=args.people_per_100,
+                     records_per_100=args.records_per_100)
     size = sum(path.stat().st_size for path in files)
     print(f"wrote {len(files)} procedures ({size / 1024 / 1024:.1f} MB, "
           f"{size / max(1, len(files)) / 1024:.1f} KB each) to {args.out}", file=sys.stderr)

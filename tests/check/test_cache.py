@@ -31,6 +31,7 @@ from rules.helpers import compose, examples
 
 import sopkit.check.cache
 import sopkit.check.files
+import sopkit.check.handbook
 import sopkit.check.training_groups
 import sopkit.format.schema
 from sopkit.check.cache import Cache, decode, default_cache_dir, encode
@@ -902,3 +903,118 @@ def test_read_private_reads_only_the_users_small_regular_files(tmp_path: Path) -
     assert read_private(link) is None
     assert read_private(tmp_path) is None  # a folder
     assert read_private(tmp_path / "missing") is None
+
+
+# -- warm runs after each kind of change to training records and their context (issue 13) -------
+
+
+def _last_record(text: str) -> tuple[int, str]:
+    """Where the last record of a training file starts, and the record."""
+    start = text.rindex("\n  - person: ") + 1
+    return start, text[start:]
+
+
+def test_a_warm_run_after_each_change_to_training_records_reports_what_a_cold_run_does(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root, config = opened("generated", tmp_path, monkeypatch)
+    assert_same(config, cache_dir)
+    files = sorted((root / "training").rglob("*.yml"))
+    assert files, "the generated handbook has training records"
+    target = files[len(files) // 2]
+    text = target.read_text(encoding="utf-8")
+    start, last = _last_record(text)
+    # A record added: a copy of the last one with a date never used, then an exact copy
+    # (training-duplicate).
+    target.write_text(text + last.replace("date: 20", "date: 19", 1), encoding="utf-8")
+    assert_same(config, cache_dir)
+    target.write_text(text + last, encoding="utf-8")
+    assert any(d.rule == "training-duplicate" for d in assert_same(config, cache_dir))
+    # A record edited: a version its procedure never had, then a person nobody knows.
+    version = last.split("version: ", 1)[1].split("\n", 1)[0]
+    target.write_text(text[:start] + last.replace(f"version: {version}", "version: 77.0.0"),
+                      encoding="utf-8")
+    assert any(d.rule == "training-unknown-version" for d in assert_same(config, cache_dir))
+    person = last.split("person: ", 1)[1].split("\n", 1)[0]
+    target.write_text(text[:start] + last.replace(f"person: {person}", "person: no-one-x"),
+                      encoding="utf-8")
+    assert any(d.rule == "training-unknown-person" for d in assert_same(config, cache_dir))
+    # A record deleted, then the whole file.
+    target.write_text(text[:start], encoding="utf-8")
+    assert_same(config, cache_dir)
+    target.unlink()
+    assert_same(config, cache_dir)
+    target.write_text(text, encoding="utf-8")
+    assert_same(config, cache_dir)
+    # A person who has records removed from organization.yml.
+    organization = root / "organization.yml"
+    people = organization.read_text(encoding="utf-8")
+    assert f"- id: {person}\n" in people
+    organization.write_text(people.replace(f"- id: {person}\n", "- id: someone-else-x\n"),
+                            encoding="utf-8")
+    assert any(d.rule == "training-unknown-person" for d in assert_same(config, cache_dir))
+    # Another day: expiry counts from it.
+    assert_same(config, cache_dir, date(2031, 1, 1))
+
+
+def test_a_run_with_paths_shares_the_plain_runs_cross_file_findings(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The files named first or not, a check with paths reads the procedures in the
+    handbook's order: the same cross-file findings, and the same keys in the cache, as a
+    check without (pre-commit names files, CI does not)."""
+    _root, config = opened("generated", tmp_path, monkeypatch)
+    files = discover(config.procedures)
+    named = [files[-1], files[0], files[len(files) // 2]]
+    plain = checked(config, cache_dir)
+    expected = check_handbook(config, named, today=TODAY, cache=False)
+    assert set(expected.diagnostics) == {d for d in plain.diagnostics
+                                         if d.file in {display_name(p) for p in named}}
+    ran: list[int] = []
+    original = sopkit.check.handbook.handbook_findings
+
+    def counting(extracts: list[Document], *args: object, **kwargs: object) -> object:
+        ran.append(len(extracts))
+        return original(extracts, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sopkit.check.handbook, "handbook_findings", counting)
+    warm = check_handbook(config, named, today=TODAY, cache_dir=cache_dir)
+    assert warm.diagnostics == expected.diagnostics
+    assert ran == []  # the plain run's findings, from the cache
+    assert checked(config, cache_dir).diagnostics == plain.diagnostics
+    assert ran == []
+
+
+@pytest.mark.parametrize("options", [
+    ["--format", "github"],
+    ["--format", "json", "--today", "2031-01-01"],
+    ["--strict", "--format", "sarif"],
+    ["--format", "github", "FILE"],
+])
+def test_the_command_lines_option_path_warm_reports_what_it_reports_cold(
+    options: list[str], tmp_path: Path, cache_dir: Path,
+) -> None:
+    root = make_handbook("generated", tmp_path / "hb")
+    files = discover(root / "procedures")
+    options = [os.fspath(files[3].relative_to(root)) if option == "FILE" else option
+               for option in options]
+    environment = {**os.environ, "NO_COLOR": "1", "SOPKIT_CACHE_DIR": os.fspath(cache_dir)}
+    environment.pop("GITHUB_ACTIONS", None)
+
+    def run(*arguments: str) -> tuple[int, str, str]:
+        done = subprocess.run([sys.executable, "-m", "sopkit", "validate", *arguments],
+                              cwd=root, env=environment, capture_output=True, text=True,
+                              timeout=300, check=False)
+        return done.returncode, done.stdout, done.stderr
+
+    cold = run("--no-cache", *options)
+    assert cold[0] == 1 and cold[1], cold  # the generated handbook has problems
+    run()  # the plain way fills the cache
+    records = sorted((root / "training").rglob("*.yml"))[0]
+    text = records.read_text(encoding="utf-8")
+    records.write_text(text + _last_record(text)[1].replace("date: 20", "date: 19", 1),
+                       encoding="utf-8")
+    files[3].write_text(files[3].read_text(encoding="utf-8") + "\n# edited\n",
+                        encoding="utf-8")
+    assert run(*options) == run("--no-cache", *options)
+    assert run(*options) == run("--no-cache", *options)  # and again, all from the cache

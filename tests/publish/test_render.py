@@ -145,7 +145,8 @@ def test_flowchart_inline_and_as_file() -> None:
     page = site.files["procedures/hr/HR-001.md"]
     svg = site.files["procedures/hr/HR-001.svg"]
     assert svg.startswith("<svg ") and svg.endswith("</svg>\n")
-    inline = re.search(r'<div class="sopkit-flowchart">\n(<svg .*?</svg>)\n</div>', page, re.S)
+    inline = re.search(
+        r'<div class="sopkit-flowchart" data-search-exclude>\n(<svg .*?</svg>)\n</div>', page, re.S)
     assert inline is not None
     assert "\n\n" not in inline.group(1)
     assert [line for line in svg.splitlines() if line.strip()] == inline.group(1).splitlines()

@@ -53,9 +53,9 @@ from sopkit.check.file_result import FileResult
 from sopkit.check.files import ProcedureFile, Progress, check_files
 from sopkit.check.runner import file_checks, handbook_findings
 from sopkit.check.training_files import (
+    RecordDocuments,
     check_training_files,
     find_training_files,
-    record_documents,
 )
 from sopkit.check.training_groups import training_findings
 from sopkit.config import Config
@@ -80,9 +80,9 @@ class CheckResult(NamedTuple):
     notes: tuple[str, ...] = ()
     """Warnings about the check itself, not the handbook (a cache folder that cannot be
     trusted), for the caller to show: on stderr for the command line."""
-    training: tuple[Document, ...] = ()
+    training: Sequence[Document] = ()
     """The training records files that passed the schema (their records only), in file
-    order."""
+    order (unpacked when first asked for: see :class:`RecordDocuments`)."""
 
     @property
     def errors(self) -> int:
@@ -168,7 +168,7 @@ def check_handbook(
         organization=organization.document,
         files=selection.files + (0 if paths else len(training.names)),
         notes=(note,) if note is not None else (),
-        training=tuple(record_documents(training.results)),
+        training=RecordDocuments(training.results),
     )
 
 
@@ -237,10 +237,11 @@ def _select(config: Config, paths: Sequence[Path], boundary: Boundary,
                       else files.linked_folders[:handbook_folders])
     # Links are judged before files named twice are counted once: two links out of the
     # handbook to one file are two errors.
+    named = [path for path in selected
+             if files.resolve(path) != organization_path and files.resolve(path) not in training]
+    # Without paths the handbook's files are named, in its order already.
     candidates, refused = _refused(
-        [path for path in selected if files.resolve(path) != organization_path
-         and files.resolve(path) not in training]
-        + [path for path in handbook_files if files.resolve(path) not in report_on],
+        _in_handbook_order(named, handbook_files, files) if paths else named,
         linked_folders, files, boundary)
     diagnostics.extend(refused)
 
@@ -261,6 +262,26 @@ def _select(config: Config, paths: Sequence[Path], boundary: Boundary,
         organization=wants_organization,
         diagnostics=diagnostics,
     )
+
+
+def _in_handbook_order(named: list[str], handbook_files: list[str], files: Paths) -> list[str]:
+    """The files to read: those ``named`` that are not the handbook's, then the handbook's
+    in its own order, each named one as it was named. The order of a check with paths is
+    then the order of one without (so its cross-file findings and the cache's keys over
+    every extract are the same, and a pre-commit run and a CI run share the cache)."""
+    spellings: dict[str, list[str]] = {}
+    for path in named:
+        spellings.setdefault(files.resolve(path), []).append(path)
+    ordered: list[str] = []
+    placed: set[str] = set()
+    for path in handbook_files:
+        key = files.resolve(path)
+        if key not in spellings:
+            ordered.append(path)
+        elif key not in placed:
+            ordered.extend(spellings[key])
+            placed.add(key)
+    return [path for path in named if files.resolve(path) not in placed] + ordered
 
 
 def _refused(procedure_files: list[str], linked_folders: Sequence[str], files: Paths,

@@ -14,7 +14,9 @@ digest of those records with their positions. The cache keeps, beside the files'
 (sopkit.check.cache.store's ``aside``), the findings per key, the digests of each training
 file's groups (under the file's extract digest: computed once per content) and which
 procedure files have which id (under a digest of all the extracts). A warm run reads these
-small tables and unpacks only what a changed group needs.
+small tables and unpacks only what a changed group needs; and when no input changed at all
+(the date, the procedures' extracts, the training files' contents), it takes all the
+findings at once, under one key (:func:`_whole_key`), without working out a group's key.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sopkit.check.cache.entries import PackedMap, findings_from, packed_findings
+from sopkit.check.cache.entries import findings_from, packed_findings
 from sopkit.check.cache.keys import content_digest, context_digest
+from sopkit.check.cache.records import record_groups
 from sopkit.check.file_result import FileResult
 from sopkit.check.findings import Finding
 from sopkit.check.runner import group_findings, training_checks
@@ -48,11 +51,14 @@ class _Tables:
     made anew)."""
 
     def __init__(self, kept: object) -> None:
-        parts = kept if isinstance(kept, tuple) and len(kept) == 4 else (b"", {}, {}, {})
+        parts = kept if isinstance(kept, tuple) and len(kept) == 6 else (b"", {}, {}, {}, b"", ())
         self.ids_key: object = parts[0]
         self.ids: object = parts[1]
         self.groups: dict[Any, Any] = parts[2] if isinstance(parts[2], dict) else {}
         self.findings: dict[Any, Any] = parts[3] if isinstance(parts[3], dict) else {}
+        self.whole_key: object = parts[4]
+        """The key of every input at once (see :func:`_whole_key`), and the findings then."""
+        self.whole: object = parts[5]
 
 
 def training_findings(checked: Sequence[FileResult], training: Sequence[FileResult],
@@ -68,6 +74,9 @@ def training_findings(checked: Sequence[FileResult], training: Sequence[FileResu
     ids_key = context_digest(
         "\0".join(result.file for result in with_extract).encode("utf-8", "surrogateescape"),
         b"".join(result.extract.digest for result in with_extract if result.extract))
+    whole_key = _whole_key(today, ids_key, invalid, files)
+    if tables.whole_key == whole_key and (kept_all := findings_from(tables.whole)) is not None:
+        return list(kept_all)  # nothing changed: the tables stay as they are
     ids = _ids(with_extract, tables, ids_key)
     groups = {result.file: _groups(result, tables) for result in files}
     found: list[Finding] = []
@@ -92,8 +101,19 @@ def training_findings(checked: Sequence[FileResult], training: Sequence[FileResu
         store.keep_aside(ASIDE, (ids_key, ids,
                                  {result.extract.digest: groups[result.file]
                                   for result in files if result.extract is not None},
-                                 kept_findings))
+                                 kept_findings, whole_key, packed_findings(found)))
     return found
+
+
+def _whole_key(today: date, ids_key: bytes, invalid: frozenset[str],
+               files: Sequence[FileResult]) -> bytes:
+    """What every group's key is made of, at once: when it did not change (a procedure's
+    text edited, a run with nothing changed) no group's key is worked out."""
+    return context_digest(
+        today.isoformat().encode(), ids_key,
+        "\0".join(sorted(invalid)).encode("utf-8", "surrogateescape"),
+        "\0".join(result.file for result in files).encode("utf-8", "surrogateescape"),
+        b"".join(result.extract.digest for result in files if result.extract is not None))
 
 
 def _ids(checked: Sequence[FileResult], tables: _Tables,
@@ -115,25 +135,10 @@ def _groups(result: FileResult, tables: _Tables) -> Groups:
     kept = tables.groups.get(result.extract.digest)
     if isinstance(kept, dict) and all(isinstance(value, bytes) for value in kept.values()):
         return kept
-    document = result.extract_document()
-    return record_digests(document) if document is not None else {}
-
-
-def record_digests(document: Document) -> Groups:
-    """Procedure id -> the digest of the records of ``document`` that name it, with every
-    position inside them (a finding points at one)."""
-    positions: dict[Any, list[Any]] = defaultdict(list)
-    for kind, mapping in enumerate((document.values, document.keys, document.numbers)):
-        whole = mapping.as_dict() if isinstance(mapping, PackedMap) else mapping
-        for path, where in whole.items():
-            if len(path) > 1 and path[0] == "records":
-                positions[path[1]].append((kind, path[2:], where))
-    grouped: dict[str, list[Any]] = defaultdict(list)
-    for index, item in indexed_records(document.data):
-        if isinstance(item, Mapping):
-            grouped[str(item.get("procedure"))].append((index, item, positions[index]))
-    return {procedure: content_digest(marshal.dumps(items))
-            for procedure, items in grouped.items()}
+    try:
+        return record_groups(result.extract.packed, "procedure")
+    except (ValueError, TypeError, EOFError, IndexError):  # not a packed file of records
+        return {}
 
 
 def _key(procedure: str, today: date, ids: Mapping[str, list[tuple[str, bytes]]],
@@ -145,9 +150,9 @@ def _key(procedure: str, today: date, ids: Mapping[str, list[tuple[str, bytes]]]
              b"invalid" if procedure in invalid else b""]
     for file, digest in ids.get(procedure, ()):
         parts += [file.encode("utf-8", "surrogateescape"), digest]
-    if procedure not in ids and procedure not in invalid:
-        parts.append(every_id)
-    return context_digest(*parts, *records)
+    parts.append(every_id if procedure not in ids and procedure not in invalid else b"")
+    # Marshal version 2: the parts' bytes and lengths only (no references between them).
+    return content_digest(marshal.dumps((*parts, *records), 2))
 
 
 class _Work:

@@ -1,8 +1,10 @@
 """The command line: the click group `sopkit`, every command's options, help and exit code.
 
 This module is the command line; sopkit.cli.entry (the console script) hands every run
-to it, except ``sopkit validate [PATH...]`` with no option, which it runs on its quick
-path (no click) through the same sopkit.cli.validate. Here are the commands that check
+to it, except ``sopkit validate [PATH...]`` with the options it reads as click would
+(sopkit.cli.entry.quick_validate), which it runs on its quick path (no click) through the
+same sopkit.cli.validate: an option added to `validate` here must be taught there too
+(tests/cli/test_entry.py checks that both know the same options). Here are the commands that check
 (validate, rules, schema) and publish (render, build, serve); the review commands (diff,
 codeowners) are in sopkit.cli.review_commands and the setting-up ones (init, new) in
 sopkit.cli.setup_commands, added to the group at the end of this module.

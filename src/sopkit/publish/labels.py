@@ -24,7 +24,8 @@ EN: Mapping[str, str] = {
     "reviews_page": "Review calendar",
     "changes_page": "Recent changes",
     "tags_page": "Tags",
-    # procedure header
+    "parts": "Pages",
+    "part_of": "part {number} of {count}",
     "procedure": "Procedure",
     "procedures": "Procedures",
     "id": "ID",
@@ -195,6 +196,8 @@ ZH: Mapping[str, str] = {
     "reviews_page": "评审日历",
     "changes_page": "最近变更",
     "tags_page": "标签",
+    "parts": "分页",
+    "part_of": "第 {number} 页，共 {count} 页",
     "procedure": "流程",
     "procedures": "流程",
     "id": "编号",

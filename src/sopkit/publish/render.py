@@ -51,6 +51,14 @@ from sopkit.publish.pages import (
     run_sheet_path,
     training_paths,
 )
+from sopkit.publish.paging import (
+    REVIEW_WINDOW_DAYS,
+    SPLIT_PAGES,
+    Part,
+    handbook_parts,
+    matrix_parts,
+    role_parts,
+)
 from sopkit.publish.printing import (
     PRINT_CSS,
     PRINT_JS,
@@ -74,8 +82,6 @@ __all__ = [
     "write_tree",
 ]
 
-REVIEW_WINDOW_DAYS = 30
-"""The home page lists reviews overdue or due within this many days."""
 
 CHANGES_LIMIT = 50
 """The recent-changes page lists this many history entries."""
@@ -223,6 +229,7 @@ class Renderer:
         """The notice printouts carry, as HTML (the handbook's words, escaped)."""
         self.versions = version_periods(config)
         training = handbook.training
+        self._parts: dict[str, list[Part]] = {}
         self.matrix_paths, self.person_paths = training_paths(
             (matrix.department.id for matrix in training.matrices) if training else (),
             (entry.person.id for entry in training.people) if training else ())
@@ -301,6 +308,7 @@ class Renderer:
             "duration": self.duration,
             "review_window": REVIEW_WINDOW_DAYS,
             "changes_limit": CHANGES_LIMIT,
+            "part": None,
             **extra,
         }
 
@@ -321,7 +329,9 @@ class Renderer:
         flowchart), with the files it writes, in the order of their paths."""
         jobs: list[RenderJob] = []
         for page, template in PAGE_TEMPLATES.items():
-            jobs.append(RenderJob((page,), functools.partial(self._simple, page, template)))
+            for part in self.parts_of(page):
+                jobs.append(RenderJob((part.path,), functools.partial(
+                    self._simple, part.path, template, part=part)))
         for asset, text in ((PRINT_CSS, print_css(self.labels)), (PRINT_JS, print_js())):
             jobs.append(RenderJob((asset,), functools.partial(JobOutput, {asset: text})))
         done: set[str] = set()  # a repeated id (an error of its own) gets one page
@@ -334,9 +344,9 @@ class Renderer:
                         self._simple, path, "department.md.j2", department=group.department,
                         procedures=group.procedures)))
         for role in self.handbook.roles:
-            path = self.paths.role(role.id)
-            jobs.append(RenderJob((path,), functools.partial(
-                self._simple, path, "role.md.j2", role=role)))
+            for part in self.parts_of(self.paths.role(role.id), role=role):
+                jobs.append(RenderJob((part.path,), functools.partial(
+                    self._simple, part.path, "role.md.j2", role=role, part=part)))
         for procedure in self.handbook.procedures:
             path = self.paths.procedures[procedure.id]
             if path in done:
@@ -361,14 +371,37 @@ class Renderer:
         jobs = [RenderJob((TRAINING_PAGE,), functools.partial(
             self._simple, TRAINING_PAGE, "training.md.j2"))]
         for matrix in training.matrices:
-            path = self.matrix_paths[matrix.department.id]
-            jobs.append(RenderJob((path,), functools.partial(
-                self._simple, path, "training_matrix.md.j2", matrix=matrix)))
+            for part in self.parts_of(self.matrix_paths[matrix.department.id], matrix=matrix):
+                jobs.append(RenderJob((part.path,), functools.partial(
+                    self._simple, part.path, "training_matrix.md.j2", matrix=matrix,
+                    part=part)))
         for entry in training.people:
             path = self.person_paths[entry.person.id]
             jobs.append(RenderJob((path,), functools.partial(
                 self._simple, path, "person.md.j2", entry=entry)))
         return jobs
+
+    def parts_of(self, page: str, *, role: RoleEntry | None = None,
+                 matrix: Any = None) -> list[Part]:
+        """The parts of ``page`` (sopkit.publish.paging): a handbook-wide page, the page of
+        ``role`` or the training ``matrix``; one part for a page that is never split."""
+        found = self._parts.get(page)
+        if found is None:
+            if role is not None:
+                found = role_parts(page, role)
+            elif matrix is not None:
+                found = matrix_parts(page, matrix)
+            elif page in SPLIT_PAGES:
+                found = handbook_parts(page, self.handbook)
+            else:
+                found = [Part(1, (page,), ())]
+            self._parts[page] = found
+        return found
+
+    def _nav_entry(self, path: str, title: str, prefix: str) -> Any:
+        """A page in the nav: its path, or, split in parts, a section of them."""
+        paths = self._parts[path][0].paths if path in self._parts else (path,)
+        return prefix + path if len(paths) == 1 else {title: [prefix + p for p in paths]}
 
     def _simple(self, path: str, template: str, **extra: Any) -> JobOutput:
         return JobOutput({path: self.page(path, template, **extra)})
@@ -407,14 +440,25 @@ class Renderer:
                     seen.add(path)
                     children.append(prefix + path)
             nav.append({title: children})
-        role_pages = sorted({prefix + self.paths.role(role.id) for role in self.handbook.roles})
-        nav.append({labels["roles_page"]: [prefix + "roles.md", *role_pages]})
+        self.jobs()  # every page's parts known
+        titles = {self.paths.role(role.id): page_title(role.title) for role in self.handbook.roles}
+        nav[0] = self._nav_entry("index.md", labels["home"], prefix)
+        if not isinstance(nav[0], dict):
+            nav[0] = {labels["home"]: nav[0]}
+        nav.append({labels["roles_page"]: [prefix + "roles.md", *(
+            self._nav_entry(path, titles[path], prefix) for path in sorted(titles))]})
         for key, path in (("raci_page", "raci.md"), ("reviews_page", "reviews.md"),
                           ("changes_page", "changes.md"), ("tags_page", "tags.md")):
-            nav.append({labels[key]: prefix + path})
+            entry = self._nav_entry(path, labels[key], prefix)
+            nav.append(entry if isinstance(entry, dict) else {labels[key]: entry})
         if self.handbook.training is not None:
+            matrices = {self.matrix_paths[matrix.department.id]: page_title(
+                labels["training_matrix"].format(department=matrix.department.name))
+                for matrix in self.handbook.training.matrices}
             nav.append({labels["training_page"]: [
-                prefix + TRAINING_PAGE, *(prefix + path for path in self.matrix_paths.values()),
+                prefix + TRAINING_PAGE,
+                *(self._nav_entry(path, matrices.get(path, path), prefix)
+                  for path in self.matrix_paths.values()),
                 {labels["training_people"]: [prefix + path
                                              for path in self.person_paths.values()]}]})
         return nav

@@ -21,7 +21,6 @@ control and bidirectional characters written as JSON's ``\\uNNNN`` escapes
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -60,5 +59,7 @@ def _path(file: str) -> str:
 
 
 def _fingerprint(path: str, rule: str, message: str, occurrence: int) -> str:
+    import hashlib  # here: it loads OpenSSL (3 ms), and only this format needs it
+
     text = "\0".join((path, rule, message, str(occurrence)))
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]

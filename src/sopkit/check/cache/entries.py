@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from sopkit.check.cache.keys import content_digest
+from sopkit.check.cache.records import is_records, records_document
 from sopkit.check.diagnostics import Diagnostic, Severity
 from sopkit.check.file_result import FileResult
 from sopkit.check.findings import Finding
@@ -79,7 +80,10 @@ class Extract:
         return Extract, (self.digest, self.packed)  # to and from workers: the bytes only
 
     def document(self, file: str) -> Document:
-        """The extract as the document ``file`` (its positions unpacked when first read)."""
+        """The extract as the document ``file`` (its positions unpacked when first read).
+        A file of records is kept in a compact form of its own (sopkit.check.cache.records)."""
+        if is_records(self.packed):
+            return records_document(file, self.packed)
         if self._data is None or self._positions is None:
             self._data, self._positions = marshal.loads(self.packed)
         positions = _Positions(self._positions)

@@ -15,7 +15,7 @@ try:  # hashlib would also load OpenSSL, a few milliseconds of a run that has li
 except ImportError:  # pragma: no cover - not CPython
     from hashlib import blake2b
 
-FORMAT = 4
+FORMAT = 5
 """Bump when the layout of the cache file or of an entry changes (a file of another format
 is ignored, not misread)."""
 
