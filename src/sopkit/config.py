@@ -311,9 +311,10 @@ def _rule_levels(rules: Any, where: str) -> dict[str, str]:
     if not isinstance(rules, Mapping):
         raise ConfigError(f"{where}: sopkit option 'rules' must map rule names to "
                           "error, warning or off")
+    from sopkit.check.repository import RULES  # checks beside the rules (CODEOWNERS...)
     from sopkit.rules import all_rules  # the registry, only once options name rules
 
-    known = {rule.name for rule in all_rules()}
+    known = {rule.name for rule in all_rules()} | {info.name for info in RULES}
     levels: dict[str, str] = {}
     for name, level in rules.items():
         if name not in known:

@@ -38,7 +38,11 @@ from sopkit.check.cache import Cache, decode, default_cache_dir, encode
 from sopkit.check.cache.entries import Extract
 from sopkit.check.diagnostics import Diagnostic, Severity
 from sopkit.check.discover import discover, display_name
+from sopkit.check.files import ProcedureFile
+from sopkit.check.findings import diagnostics, info_levels
 from sopkit.check.handbook import CheckResult, FileChangedError, check_handbook
+from sopkit.check.repository import RULES as REPOSITORY_RULES
+from sopkit.check.repository import repository_findings
 from sopkit.check.runner import extract_keys, file_checks, handbook_checks, training_checks
 from sopkit.check.runner import problems as check_problems
 from sopkit.cli.validate import show_notes
@@ -105,6 +109,11 @@ def reference(config: Config, today: date = TODAY) -> list[Diagnostic]:
         for problem in run_rule(rule, book):
             file, line, column = problem.document.at(problem.path, key=problem.key)
             found.append(Diagnostic(file, line, column, severity, rule.name, problem.message))
+    # what validate checks beside the rules (a folder, a schema comment, CODEOWNERS), uncached
+    files = [ProcedureFile(str(path), display_name(path)) for path in discover(config.procedures)]
+    around, _ = repository_findings(config, files, {d.file for d in procedures}, organization,
+                                    None)
+    found.extend(diagnostics(around, info_levels(config, REPOSITORY_RULES)))
     return sorted(found)
 
 

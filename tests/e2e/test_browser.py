@@ -92,7 +92,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's Chromium; "
                     "install it with `apt-get install chromium fonts-noto-cjk`")
     root = tmp_path_factory.mktemp("handbook")
-    for name in ("procedures", "docs", "templates", "training"):
+    for name in ("procedures", "schemas", "docs", "templates", "training"):
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, root / name)
     for name in ("organization.yml", "mkdocs.yml"):

@@ -31,10 +31,10 @@ def test_every_untitled_nav_page_has_its_front_matter_title(root: Path) -> None:
         assert bare and bare <= nav_paths(site.nav)
         for path in sorted(bare):
             text = site.text(path)
-            if text.startswith("---\n"):
-                written = yaml.safe_load(text.split("---\n", 2)[1])["title"]
-            else:  # MkDocs takes the first heading
-                written = next(line[2:] for line in text.splitlines() if line.startswith("# "))
+            front = yaml.safe_load(text.split("---\n", 2)[1]) if text.startswith("---\n") \
+                else {}
+            written = front.get("title") or next(  # else MkDocs takes the first heading
+                line[2:] for line in text.splitlines() if line.startswith("# "))
             assert safe_title(titles[path]) == safe_title(written), path
     finally:
         site.close()

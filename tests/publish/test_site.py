@@ -344,7 +344,7 @@ def test_the_demo_builds_with_mkdocs_strict_every_link_found(tmp_path: Path) -> 
 
     from conftest import REPO
 
-    for name in ("procedures", "docs", "organization.yml", "mkdocs.yml"):
+    for name in ("procedures", "schemas", "docs", "organization.yml", "mkdocs.yml"):
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, tmp_path / name)

@@ -19,7 +19,8 @@ from sopkit.cli.main import diff as diff_command
 from sopkit.cli.main import main
 from sopkit.config import load_config
 from sopkit.format.load import Document, load_bytes
-from sopkit.report.diff import COMMENT_LIMIT, fit_comment, format_diff, md_code, md_text
+from sopkit.report.diff import COMMENT_LIMIT, fit_comment, format_diff
+from sopkit.report.values import md_code, md_text
 from sopkit.review.compare import (
     OWNER,
     STEP_RACI,
@@ -143,6 +144,22 @@ def hostile(repo: Repo) -> None:
     raise_version(repo, OFFBOARDING, "1.0.0", "1.0.1", "Clearer title.")
 
 
+ZH_PURPOSE = ("离职员工在最后一个工作日交接全部工作，"
+              "并由信息部门在当天下班前收回所有系统权限和设备，"
+              "人力资源部在离职面谈后一周内把离职证明和社保转移材料交给员工本人。")
+
+
+def chinese_text(repo: Repo) -> None:
+    """A Chinese purpose (no spaces between words) in which a few characters change."""
+    repo.git("checkout", "-q", "main")
+    repo.edit(OFFBOARDING, "Leavers hand over their work and lose their access on the last day.",
+              ZH_PURPOSE)
+    repo.commit("a Chinese purpose")
+    repo.git("checkout", "-q", "-B", "feature", "main")
+    repo.edit(OFFBOARDING, "当天下班前", "次日上午")
+    raise_version(repo, OFFBOARDING, "1.0.0", "1.1.0", "权限次日上午收回。")
+
+
 Setup = Callable[[Repo], None]
 
 SCENARIOS: dict[str, tuple[Setup, int, dict[str, str], set[str]]] = {
@@ -162,6 +179,7 @@ SCENARIOS: dict[str, tuple[Setup, int, dict[str, str], set[str]]] = {
     "id-changed": (id_changed, 0, {"HR-002": "removed", "HR-020": "added"}, set()),
     "version-down": (version_down, 1, {"IT-001": "modified"}, {"version-not-raised"}),
     "hostile": (hostile, 0, {"HR-002": "modified"}, set()),
+    "chinese-text": (chinese_text, 0, {"HR-002": "modified"}, set()),
 }
 
 
@@ -230,7 +248,8 @@ def test_role_change_is_material_and_listed_first(repo: Repo) -> None:
     assert procedure["history_added"] is True
     assert procedure["material_changes"] == [{
         "path": "steps[prepare].role", "change": "changed", "before": "hr-specialist",
-        "after": "hr-manager", "material": STEP_ROLE}]
+        "after": "hr-manager", "material": STEP_ROLE,
+        "titles": {"hr-manager": "HR Manager", "hr-specialist": "HR Specialist"}}]
     assert procedure["other_changes"] == []  # the new history entry is not listed again
 
 
@@ -508,7 +527,9 @@ def test_hostile_text_stays_inert(repo: Repo) -> None:
     hostile(repo)
     out = invoke("-f", "markdown").stdout
     outside_code = re.sub(r"(`+).*?\1", "", out)
-    assert "\\<img" in outside_code and not re.search(r"(?<!\\)[<>]", outside_code)
+    ours = re.sub(r"</?(ins|del)>|^> ", "", outside_code, flags=re.MULTILINE)  # sopkit's marks
+    assert "\\<img" in ours and not re.search(r"(?<!\\)[<>]", ours)
+    assert "\\<b\\>bold" in ours and "https://evil" not in ours  # escaped, and not a link
     assert "@octocat" not in outside_code  # mentions in code spans do not notify
     table = [line for line in out.splitlines() if line.startswith("| `HR-002`")]
     assert len(table) == 1 and table[0].count(" | ") == 4  # the title's '|' is escaped

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-from sopkit.check.diagnostics import Diagnostic, Severity
+from sopkit.check.diagnostics import Diagnostic, RuleInfo, Severity
 
 if TYPE_CHECKING:
     from sopkit.config import Config
@@ -44,6 +44,17 @@ def severities(config: Config, rules: Iterable[Rule]) -> dict[str, Severity]:
         level = config.rules.get(rule.name, rule.info.severity)
         if level != "off":
             levels[rule.name] = "warning" if level == "warning" else "error"
+    return levels
+
+
+def info_levels(config: Config, infos: Iterable[RuleInfo]) -> dict[str, Severity]:
+    """As :func:`severities`, for checks that are not rules of the registry (their
+    :class:`RuleInfo` only: see sopkit.check.repository)."""
+    levels: dict[str, Severity] = {}
+    for info in infos:
+        level = config.rules.get(info.name, info.severity)
+        if level != "off":
+            levels[info.name] = "warning" if level == "warning" else "error"
     return levels
 
 

@@ -51,6 +51,8 @@ from sopkit.check.documents import Documents, FileChangedError
 from sopkit.check.file_check import validate_document
 from sopkit.check.file_result import FileResult
 from sopkit.check.files import ProcedureFile, Progress, check_files
+from sopkit.check.repository import RULES as REPOSITORY_RULES
+from sopkit.check.repository import repository_findings
 from sopkit.check.runner import file_checks, handbook_findings
 from sopkit.check.training_files import (
     RecordDocuments,
@@ -102,7 +104,8 @@ class CheckResult(NamedTuple):
 
 def rule_infos() -> list[RuleInfo]:
     """Every rule sopkit can report, including the syntax and schema checks."""
-    return [SYNTAX, SCHEMA, IO, UNSAFE_NAME, OUTSIDE_LINK, *(rule.info for rule in all_rules())]
+    return [SYNTAX, SCHEMA, IO, UNSAFE_NAME, OUTSIDE_LINK, *REPOSITORY_RULES,
+            *(rule.info for rule in all_rules())]
 
 
 def check_handbook(
@@ -151,11 +154,18 @@ def check_handbook(
     found = [finding for result in checked for finding in result.findings]
     found += _across_files(checked, training.results, organization.document,
                            today or config.today or date.today(), store)
+    around, outside = repository_findings(config, selection.procedures,
+                                          (result.file for result in checked if result.valid),
+                                          organization.document, store)
+    found += around
+    if not paths:
+        selection.reported.update(outside)  # CODEOWNERS: reported on a whole check
     if store is not None:
         store.save()
 
     levels = findings.severities(config, (rule for rule in all_rules()
                                           if rule.takes != "change"))  # review/diff.py
+    levels.update(findings.info_levels(config, REPOSITORY_RULES))
     diagnostics = [*selection.diagnostics, *training.diagnostics,
                    *(d for result in training.results for d in result.diagnostics),
                    *(organization.diagnostics if selection.organization else ()),

@@ -124,7 +124,7 @@ def _text(procedure_id: str, when: date, origin: dict[str, Any], raw: str) -> st
 
 
 def _markdown(procedure_id: str, when: date, origin: dict[str, Any], raw: str) -> str:
-    from sopkit.report.diff import md_text
+    from sopkit.report.values import md_text
 
     rows = "\n".join(f"| {name} | {md_text(value)} |"
                      for name, value in _header(procedure_id, when, origin))

@@ -305,6 +305,9 @@ class Procedure:
     """Ids of the steps that end the flow."""
     usual_path: UsualPath
     file: str = ""
+    language: str | None = None
+    """The language the procedure is written in (format 1.1: ``en`` or ``zh``), when it
+    says: its page, flowchart and printouts use that language's labels."""
 
     def step(self, step_id: str) -> Step | None:
         return self._steps_by_id.get(step_id)

@@ -14,6 +14,7 @@ from datetime import date
 
 from sopkit.config import Config
 from sopkit.model import Handbook, Procedure
+from sopkit.publish.labels import Labels
 from sopkit.publish.pages import run_sheet_path
 from sopkit.publish.pdf import Part, document_html, page_html, pdf_bytes
 from sopkit.publish.printing import footer_text, html_inline
@@ -52,7 +53,7 @@ class PdfMaker:
         return self._pages[path]
 
     def _running(self, procedure: Procedure) -> str:
-        return footer_text(self.labels, procedure.id, procedure.version)
+        return footer_text(self.renderer.labels_of(procedure), procedure.id, procedure.version)
 
     def _procedure_part(self, procedure: Procedure, anchor: str, *, sheet: bool,
                         own_ids: bool = False) -> Part:
@@ -62,21 +63,25 @@ class PdfMaker:
             body = _ID_OR_LINK.sub(lambda found: found.group(1) + anchor + "-", body)
         return Part(anchor, body, self._running(procedure), f"{procedure.id} {procedure.title}")
 
-    def _document(self, parts: list[Part], title: str) -> bytes:
-        return pdf_bytes(document_html(parts, language=self.config.language, title=title,
-                                       labels=self.labels))
+    def _document(self, parts: list[Part], title: str, labels: Labels | None = None) -> bytes:
+        labels = labels or self.labels
+        return pdf_bytes(document_html(parts, language=labels.language, title=title,
+                                       labels=labels))
 
     # -- the PDFs --------------------------------------------------------------------------
 
     def procedure(self, procedure: Procedure) -> bytes:
         """The PDF of a procedure's page."""
         return self._document([self._procedure_part(procedure, "sopkit-doc", sheet=False)],
-                              f"{procedure.id} {procedure.title}")
+                              f"{procedure.id} {procedure.title}",
+                              self.renderer.labels_of(procedure))
 
     def run_sheet(self, procedure: Procedure) -> bytes:
         """The PDF of a procedure's run sheet."""
-        title = f"{self.labels['run_sheet']}{self.labels['colon']}{procedure.id} {procedure.title}"
-        return self._document([self._procedure_part(procedure, "sopkit-doc", sheet=True)], title)
+        labels = self.renderer.labels_of(procedure)
+        title = f"{labels['run_sheet']}{labels['colon']}{procedure.id} {procedure.title}"
+        return self._document([self._procedure_part(procedure, "sopkit-doc", sheet=True)], title,
+                              labels)
 
     def book(self, name: str, day: date) -> bytes:
         """The handbook PDF: cover, contents, approved procedures by department, roles."""

@@ -236,20 +236,40 @@ class Renderer:
 
     # -- helpers given to templates ---------------------------------------------------
 
-    def duration(self, value: float | Step | UsualPath) -> str:
-        """A duration in the site language, in the writer's units: a step's as written
-        (``10d`` -> ``10 d``, never ``1 w 3 d``); a path's total in the largest unit its
-        steps use (``2h`` and ``1d`` -> ``1 d 2 h``); minutes (``3060``) -> ``2 d 3 h``."""
+    def labels_of(self, procedure: Procedure) -> Labels:
+        """The labels of a procedure's page, flowchart and printouts: those of the language
+        it is written in, when it says (format 1.1), else the site's."""
+        language = procedure.language
+        if language is None or language == self.labels.language:
+            return self.labels
+        return labels_for("zh" if language.lower().startswith("zh") else "en")
+
+    def _in(self, labels: Labels) -> dict[str, Any]:
+        """What a page in the language of ``labels`` gets instead of the site's: the labels,
+        the language, durations and the printouts' notice in that language."""
+        if labels is self.labels:
+            return {}
+        notice = self.config.print_notice or labels["print_notice"]
+        return {"labels": labels, "language": labels.language,
+                "duration": functools.partial(self.duration, labels=labels),
+                "print_notice": notice_html(notice, self.handbook.today)}
+
+    def duration(self, value: float | Step | UsualPath, labels: Labels | None = None) -> str:
+        """A duration in the site language (or that of ``labels``), in the writer's units:
+        a step's as written (``10d`` -> ``10 d``, never ``1 w 3 d``); a path's total in the
+        largest unit its steps use (``2h`` and ``1d`` -> ``1 d 2 h``); minutes (``3060``)
+        -> ``2 d 3 h``."""
+        labels = labels or self.labels
         if isinstance(value, Step):
             written = written_duration(value.duration)
             if written is not None:
-                return f"{written[0]} {self.labels['unit_' + written[1]]}"
+                return f"{written[0]} {labels['unit_' + written[1]]}"
             value = value.minutes or 0
         largest = "w"
         if isinstance(value, UsualPath):
             largest = largest_unit(step.duration for step in value.steps)
             value = value.minutes
-        return " ".join(f"{count} {self.labels['unit_' + unit]}"
+        return " ".join(f"{count} {labels['unit_' + unit]}"
                         for unit, count in split_duration(value, largest))
 
     def procedure_path(self, procedure: Procedure | str) -> str | None:
@@ -267,7 +287,7 @@ class Renderer:
         footers: dict[str, str] = {}
         for procedure in self.handbook.procedures:
             path = self.paths.procedures[procedure.id]
-            text = footer_text(self.labels, procedure.id, procedure.version)
+            text = footer_text(self.labels_of(procedure), procedure.id, procedure.version)
             footers.setdefault(prefix + path, text)
             footers.setdefault(prefix + run_sheet_path(path), text)
         return footers
@@ -357,7 +377,8 @@ class Renderer:
                              functools.partial(self._procedure, procedure, path, svg_path)))
             sheet = run_sheet_path(path)
             jobs.append(RenderJob((sheet,), functools.partial(
-                self._simple, sheet, "run_sheet.md.j2", procedure=procedure)))
+                self._simple, sheet, "run_sheet.md.j2", procedure=procedure,
+                **self._in(self.labels_of(procedure)))))
         jobs.extend(self._training_jobs())
         jobs.sort(key=lambda job: job.outputs[0])
         return jobs
@@ -407,13 +428,15 @@ class Renderer:
         return JobOutput({path: self.page(path, template, **extra)})
 
     def _procedure(self, procedure: Procedure, path: str, svg_path: str) -> JobOutput:
-        svg = flowchart(procedure, self.labels)
+        labels = self.labels_of(procedure)
+        svg = flowchart(procedure, labels)
         inline = _inline_svg(svg)
         files = {
             path: self.page(path, "procedure.md.j2", procedure=procedure,
                             svg=inline, svg_file=posixpath.basename(svg_path),
                             versions=self.versions.of(procedure),
-                            versions_source=self.versions.source),
+                            versions_source=self.versions.source,
+                            **self._in(labels)),
             svg_path: svg.strip() + "\n",
         }
         if not self.clean_flowcharts:

@@ -11,34 +11,39 @@ code span (never HTML, never a mention or link) and every other piece of
 procedure text is escaped; in text and Markdown, control and bidirectional
 characters are shown as escapes, and JSON writes them as ``\\uNNNN`` (one policy
 with `sopkit validate`'s reports: :mod:`sopkit.format.terminal`).
-Long values are shortened around the part that changed.
+Role ids are shown by their titles (the procedure's, else organization.yml's); a long
+text that changed is shown as the words removed and added, with some context
+(:mod:`sopkit.report.words`); nothing is cut inside a word.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sopkit.check.diagnostics import Diagnostic
 from sopkit.format.terminal import json_escaped, valid_unicode, visible
 from sopkit.model.training import Record
 from sopkit.report.validation import counts, plural
+from sopkit.report.values import is_long as _long
+from sopkit.report.values import md_code, md_text
+from sopkit.report.values import pair as _pair
+from sopkit.report.values import plain as _plain
+from sopkit.report.values import shorten as _shorten
+from sopkit.report.values import shown_values as _values
+from sopkit.report.values import visible_line as _visible_line
+from sopkit.report.values import words_shown as _words
 from sopkit.review.compare import FieldChange
 from sopkit.review.diff import HandbookDiff, ProcedureDiff
 from sopkit.review.training_diff import Retraining
 
 FORMATS = ("markdown", "json", "text")
 
-WIDTH = 60
-"""Longest value shown, in characters; longer ones are shortened around the change."""
-
 COMMENT_LIMIT = 65_536
 """Characters GitHub takes in a pull-request comment or a step summary: longer Markdown is
 cut at a line (see :func:`fit_comment`)."""
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$])")
 _LABELS = {"added": "added", "removed": "removed", "modified": "modified",
            "unchanged": "unchanged", "invalid": "invalid"}
 
@@ -79,53 +84,6 @@ def _cut_note(left_out: int) -> str:
 # -- shared ------------------------------------------------------------------------------------
 
 
-def _visible_line(text: str) -> str:
-    """Procedure text as one line: a line break shows as ``⏎``, a tab as a space, control
-    and bidi characters as escapes (so a value cannot break the report's layout)."""
-    return visible(text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " "))
-
-
-def _plain(value: Any) -> str:
-    """A loaded value as one line of text."""
-    if value is None:
-        return "(none)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return _visible_line(value.rstrip("\n"))
-    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
-        return "[" + ", ".join(_plain(v) for v in value) + "]"
-    if isinstance(value, dict):
-        for key in ("title", "name", "term", "summary", "description"):
-            if isinstance(value.get(key), str):
-                return _visible_line(value[key])
-    return _visible_line(json.dumps(value, ensure_ascii=False))
-
-
-def _shorten(text: str, start: int = 0) -> str:
-    """``text`` cut to :data:`WIDTH` characters from about ``start``, with ellipses."""
-    if len(text) <= WIDTH:
-        return text
-    if start <= 0:
-        return text[: WIDTH - 1] + "…"
-    start = min(start, len(text) - (WIDTH - 1))
-    if start + WIDTH - 1 >= len(text):
-        return "…" + text[start:]
-    return "…" + text[start : start + WIDTH - 2] + "…"
-
-
-def _pair(before: Any, after: Any) -> tuple[str, str]:
-    """Before and after as short texts, both cut around where they first differ."""
-    old, new = _plain(before), _plain(after)
-    if len(old) <= WIDTH and len(new) <= WIDTH:
-        return old, new
-    common = 0
-    while common < min(len(old), len(new)) and old[common] == new[common]:
-        common += 1
-    start = max(0, common - WIDTH // 3)
-    return _shorten(old, start), _shorten(new, start)
-
-
 def _version(procedure: ProcedureDiff) -> tuple[str, str]:
     return procedure.base_version or "–", procedure.head_version or "–"
 
@@ -160,37 +118,44 @@ def _head_name(diff: HandbookDiff) -> str:
     return f"{diff.head} ({diff.head_commit[:12] if diff.head_commit else '?'})"
 
 
+def _uncommitted_note(diff: HandbookDiff, name: Callable[[str], str]) -> str:
+    """A note on procedure files with edits not committed yet, each shown by ``name``."""
+    files = diff.uncommitted
+    if not files:
+        return ""
+    shown = ", ".join(name(file) for file in files[:5])
+    if len(files) > 5:
+        shown += f" and {len(files) - 5} more"
+    edits = f"{plural(len(files), 'procedure file')} with edits not committed yet ({shown})"
+    if diff.head is None:
+        return (f"Note: {edits}: compared here as they are on disk, but a pull request has "
+                "only what is committed: commit them.")
+    return (f"Note: {edits}: not compared here, only what is committed: commit them, or run "
+            "`sopkit diff` without a HEAD revision to compare the files on disk.")
+
+
 # -- markdown ----------------------------------------------------------------------------------
 
 
-def md_text(text: str) -> str:
-    """Procedure text made inert in Markdown: escaped, on one line, no @mentions."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", _visible_line(text))
-    return escaped.replace("@", "@\u200b")  # a zero-width space: no mention, no e-mail link
+_MD_MARKS: dict[str, Callable[[str], str]] = {
+    "removed": lambda text: f"<del>{md_text(text)}</del>",
+    "added": lambda text: f"<ins>{md_text(text)}</ins>",
+    "gap": lambda text: text, "more": lambda text: f"*{md_text(text.strip())}*",
+}
 
 
-def md_code(text: str, *, table: bool = False) -> str:
-    """``text`` as a code span, with a fence longer than any run of backticks in it (and
-    control and bidi characters as escapes, as everywhere: file names reach here)."""
-    text = visible(text)
-    if text == "":
-        return '`""`'
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
-    span = f"{fence}{pad}{text}{pad}{fence}"
-    return span.replace("|", "\\|") if table else span
-
-
-def _md_change(change: FieldChange) -> str:
+def _md_change(change: FieldChange, titles: Mapping[str, str]) -> str:
     path = md_code(change.path)
+    before, after = _values(change, titles)
+    if change.change == "changed" and _long(before, after):
+        return f"{path}: {_words(before, after, md_text, _MD_MARKS)}"
     if change.change == "changed":
-        old, new = _pair(change.before, change.after)
+        old, new = _pair(before, after)
         return f"{path}: {md_code(old)} → {md_code(new)}"
     if change.change == "reordered":
-        old, new = _pair(change.before, change.after)
+        old, new = _pair(before, after)
         return f"{path} reordered: {md_code(old)} → {md_code(new)}"
-    value = change.after if change.change == "added" else change.before
+    value = after if change.change == "added" else before
     return f"{path} {change.change}: {md_code(_shorten(_plain(value)))}"
 
 
@@ -204,7 +169,7 @@ def _md_organization(diff: HandbookDiff) -> list[str]:
     lines = ["", f"### {md_code(org.file)} {_ORGANIZATION_CHANGE[org.change]}", ""]
     lines += _md_problems("at the base revision", org.base_problems)
     lines += _md_problems("now", org.head_problems)
-    lines += [f"- {_md_change(change)}" for change in org.changes]
+    lines += [f"- {_md_change(change, org.role_titles)}" for change in org.changes]
     return lines
 
 
@@ -237,10 +202,13 @@ def _md_procedure(p: ProcedureDiff, found: Sequence[Diagnostic]) -> list[str]:
         facts.append(f"Moved from {md_code(p.base_file or '')} to {md_code(p.head_file or '')}.")
     if p.change == "modified":
         before, after = _version(p)
-        entry = "with a new history entry" if p.history_added else "no new history entry"
+        entry = "with a new history entry" if p.history_added else "no new history entry."
+        if p.history_added:
+            entry += (f": “{md_text(p.history_summary.strip())}”" if p.history_summary
+                      else ".")
         version = (f"Version {md_text(before)} → {md_text(after)}" if before != after
                    else f"Version {md_text(after)}, not raised")
-        facts.append(f"{version}, {entry}.")
+        facts.append(f"{version}, {entry}")
     if p.change == "invalid":
         facts.append("Cannot be compared: the file does not load or breaks the procedure format "
                      "(`sopkit validate` says more).")
@@ -255,9 +223,11 @@ def _md_procedure(p: ProcedureDiff, found: Sequence[Diagnostic]) -> list[str]:
                   for d in found]
         lines.append("")
     if p.material:
-        lines += ["**Material changes**", "", *(f"- {_md_change(c)}" for c in p.material), ""]
+        lines += ["**Material changes**", "",
+                  *(f"- {_md_change(c, p.role_titles)}" for c in p.material), ""]
     if p.other:
-        lines += ["**Other changes**", "", *(f"- {_md_change(c)}" for c in p.other), ""]
+        lines += ["**Other changes**", "",
+                  *(f"- {_md_change(c, p.role_titles)}" for c in p.other), ""]
     return lines[:-1] if lines[-1] == "" else lines
 
 
@@ -268,6 +238,9 @@ def _markdown(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
             else f"{md_code(diff.head)} at {md_code((diff.head_commit or '')[:12])}")
     lines = ["## sopkit: procedure changes", "",
              f"Compared {base} (the merge base) with {head}."]
+    note = _uncommitted_note(diff, md_code)
+    if note:
+        lines += ["", f"> **{note.replace(':', ':**', 1)}"]
     if not changed:
         lines += ["", f"No procedure changed ({plural(len(diff.unchanged), 'procedure')} "
                       "compared)."]
@@ -361,9 +334,14 @@ def _json_training(diff: HandbookDiff) -> dict[str, Any] | None:
 # -- json --------------------------------------------------------------------------------------
 
 
-def _json_change(change: FieldChange) -> dict[str, Any]:
-    return {"path": change.path, "change": change.change, "before": change.before,
-            "after": change.after, "material": change.material or None}
+def _json_change(change: FieldChange, titles: Mapping[str, str]) -> dict[str, Any]:
+    found = {"path": change.path, "change": change.change, "before": change.before,
+             "after": change.after, "material": change.material or None}
+    if change.roles:
+        named = [v for value in (change.before, change.after)
+                 for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+        found["titles"] = {role: titles[role] for role in sorted(set(named)) if role in titles}
+    return found
 
 
 def _json_diagnostic(d: Diagnostic) -> dict[str, Any]:
@@ -377,8 +355,9 @@ def _json_procedure(p: ProcedureDiff) -> dict[str, Any]:
         "base_file": p.base_file, "head_file": p.head_file,
         "version": {"before": p.base_version, "after": p.head_version},
         "history_added": p.history_added, "material": p.is_material,
-        "material_changes": [_json_change(c) for c in p.material],
-        "other_changes": [_json_change(c) for c in p.other],
+        "history_summary": p.history_summary,
+        "material_changes": [_json_change(c, p.role_titles) for c in p.material],
+        "other_changes": [_json_change(c, p.role_titles) for c in p.other],
         "problems": {"base": [_json_diagnostic(d) for d in p.base_problems],
                      "head": [_json_diagnostic(d) for d in p.head_problems]},
     }
@@ -390,11 +369,13 @@ def _json(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
         "base": {"revision": diff.base, "commit": diff.base_commit},
         "head": {"revision": diff.head, "commit": diff.head_commit,
                  "working_tree": diff.head is None},
+        "uncommitted": list(diff.uncommitted),
         "procedures": [_json_procedure(p) for p in diff.changed],
         "unchanged": [p.id for p in diff.unchanged],
         "organization": None if diff.organization is None else {
             "file": diff.organization.file, "change": diff.organization.change,
-            "changes": [_json_change(c) for c in diff.organization.changes],
+            "changes": [_json_change(c, diff.organization.role_titles)
+                        for c in diff.organization.changes],
             "problems": {"base": [_json_diagnostic(d) for d in diff.organization.base_problems],
                          "head": [_json_diagnostic(d) for d in diff.organization.head_problems]},
         },
@@ -410,18 +391,29 @@ def _json(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
 # -- text --------------------------------------------------------------------------------------
 
 
-def _text_change(change: FieldChange) -> str:
+_TEXT_MARKS: dict[str, Callable[[str], str]] = {
+    "removed": lambda text: f"[-{text}-]", "added": lambda text: f"{{+{text}+}}",
+}
+
+
+def _text_change(change: FieldChange, titles: Mapping[str, str]) -> str:
+    before, after = _values(change, titles)
+    if change.change == "changed" and _long(before, after):
+        return f"{visible(change.path)}: {_words(before, after, visible, _TEXT_MARKS)}"
     if change.change in ("changed", "reordered"):
-        old, new = _pair(change.before, change.after)
+        old, new = _pair(before, after)
         verb = ": " if change.change == "changed" else " reordered: "
         return f"{visible(change.path)}{verb}{old} → {new}"
-    value = change.after if change.change == "added" else change.before
+    value = after if change.change == "added" else before
     return f"{visible(change.path)} {change.change}: {_shorten(_plain(value))}"
 
 
 def _text(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
     lines = [f"Compared {visible(diff.base)} (merge base {diff.base_commit[:12]}) with "
              f"{visible(_head_name(diff))}."]
+    note = _uncommitted_note(diff, visible)
+    if note:
+        lines.append(note)
     for p in diff.changed:
         before, after = _version(p)
         name = visible(p.id or p.head_file or p.base_file or "")
@@ -434,13 +426,16 @@ def _text(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
             lines.append(f"  moved from {visible(p.base_file or '')} to "
                          f"{visible(p.head_file or '')}")
         if p.change == "modified" and p.head_version != p.base_version:
-            lines.append("  history: " + ("new entry" if p.history_added else "no new entry"))
+            entry = "new entry" if p.history_added else "no new entry"
+            if p.history_summary is not None:
+                entry += f": {_visible_line(p.history_summary.strip())}"
+            lines.append(f"  history: {entry}")
         for side, problems in (("at the base revision", p.base_problems),
                                ("now", p.head_problems)):
             lines += [f"  {side}: {visible(_where(d))}: {visible(d.message)}"
                       for d in problems]
-        lines += [f"  material: {_text_change(c)}" for c in p.material]
-        lines += [f"  {_text_change(c)}" for c in p.other]
+        lines += [f"  material: {_text_change(c, p.role_titles)}" for c in p.material]
+        lines += [f"  {_text_change(c, p.role_titles)}" for c in p.other]
     org = diff.organization
     if org is not None and org.change != "unchanged":
         lines += ["", f"{visible(org.file)} {_ORGANIZATION_CHANGE[org.change]}"]
@@ -448,7 +443,7 @@ def _text(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
                                ("now", org.head_problems)):
             lines += [f"  {side}: {visible(_where(d))}: {visible(d.message)}"
                       for d in problems]
-        lines += [f"  {_text_change(c)}" for c in org.changes]
+        lines += [f"  {_text_change(c, org.role_titles)}" for c in org.changes]
     lines += _text_training(diff)
     if diagnostics:
         lines.append("")

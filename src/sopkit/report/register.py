@@ -29,7 +29,7 @@ from typing import Any
 
 from sopkit.format.terminal import json_escaped, valid_unicode, visible
 from sopkit.model import Handbook, Procedure
-from sopkit.report.diff import md_text
+from sopkit.report.values import md_text
 
 __all__ = ["COLUMNS", "FORMATS", "RegisterRow", "format_register", "register_rows"]
 

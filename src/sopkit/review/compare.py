@@ -47,6 +47,13 @@ and the date of the last review (recording a review changes nothing in the proce
 
 _LIST_KEYS = ("id", "name", "term", "version")
 _RACI = ("accountable", "consulted", "informed")
+_ROLE_FIELDS = frozenset({
+    ("owner",), ("approvers",), ("steps", "[]", "role"),
+    *(("steps", "[]", key) for key in _RACI),
+    ("metrics", "[]", "owner"), ("risks", "[]", "owner"), ("training", "[]", "audience"),
+    ("people", "[]", "roles"),
+})
+"""Fields whose values are role ids, by their trail (list items as ``[]``)."""
 
 
 class FieldChange(NamedTuple):
@@ -63,6 +70,9 @@ class FieldChange(NamedTuple):
     """The kind of material change (one of :data:`MATERIAL_ORDER`), or "" when not material."""
     head_path: JsonPath = ()
     """Where the change is in the HEAD document (its parent, for a removal)."""
+    roles: bool = False
+    """The values are role ids (an owner, approvers, a step's role or RACI, a training
+    audience, a person's roles): a review shows them by their titles."""
 
 
 def strip_extensions(value: Any) -> Any:
@@ -170,7 +180,8 @@ def _walk(before: Any, after: Any, address: str, trail: tuple[str, ...], head_pa
           out: list[FieldChange]) -> None:
     def note(kind: FieldKind, where: str, sub: tuple[str, ...], old: Any, new: Any,
              at: JsonPath) -> None:
-        out.append(FieldChange(where, kind, old, new, _material(sub, kind), at))
+        out.append(FieldChange(where, kind, old, new, _material(sub, kind), at,
+                               sub in _ROLE_FIELDS))
 
     if same(before, after):
         return

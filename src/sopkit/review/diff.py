@@ -14,7 +14,7 @@ which changes are material. The change rules run here, on the pairs that compare
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,6 +30,7 @@ from sopkit.review.compare import FieldChange, compare, history_added, same, str
 from sopkit.review.revisions import (
     RevisionFile,
     handbook_folders,
+    is_procedure,
     organization_path,
     procedures_folder,
     read_organization,
@@ -66,6 +67,11 @@ class ProcedureDiff:
     """The base document, when it passed the schema."""
     head: Document | None = field(default=None, repr=False, compare=False)
     """The HEAD document, when it passed the schema."""
+    history_summary: str | None = None
+    """The summary of HEAD's new history entry (with :attr:`history_added`)."""
+    role_titles: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """Role id to title, for the roles this procedure names: its own roles' titles (HEAD's
+    over the base's), else organization.yml's."""
 
     @property
     def moved(self) -> bool:
@@ -96,6 +102,8 @@ class OrganizationDiff:
     changes: tuple[FieldChange, ...] = ()
     base_problems: tuple[Diagnostic, ...] = ()
     head_problems: tuple[Diagnostic, ...] = ()
+    role_titles: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """Role id to title, from organization.yml at HEAD and at the base revision."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,9 @@ class HandbookDiff:
     training: TrainingDiff | None = None
     """Who will need retraining once this merges, and the training records added (format
     1.1); None when the training folder is outside the repository."""
+    uncommitted: tuple[str, ...] = ()
+    """Procedure files with edits not committed yet (as messages name them), when HEAD is
+    the working tree or the commit checked out: a pull request has only what is committed."""
 
     @property
     def organization_changed(self) -> bool:
@@ -191,7 +202,8 @@ def _by_id(entries: Sequence[RevisionFile]) -> tuple[list[RevisionFile], dict[st
     return left, by_id
 
 
-def _procedure(old: RevisionFile | None, new: RevisionFile | None) -> ProcedureDiff:
+def _procedure(old: RevisionFile | None, new: RevisionFile | None,
+               organization: Mapping[str, str]) -> ProcedureDiff:
     base = old.valid if old is not None else None
     head = new.valid if new is not None else None
     procedure_id = (new.id if new is not None else None) or (old.id if old is not None else None)
@@ -207,6 +219,7 @@ def _procedure(old: RevisionFile | None, new: RevisionFile | None) -> ProcedureD
         "base_problems": old.problems if old is not None else (),
         "head_problems": new.problems if new is not None else (),
         "base": base, "head": head,
+        "role_titles": _role_titles(organization, *(d.data for d in reversed(documents))),
     }
     if (old is not None and base is None) or (new is not None and head is None):
         return ProcedureDiff(change="invalid", **common)
@@ -216,8 +229,35 @@ def _procedure(old: RevisionFile | None, new: RevisionFile | None) -> ProcedureD
         return ProcedureDiff(change="removed", **common)
     if same(strip_extensions(base.data), strip_extensions(head.data)):
         return ProcedureDiff(change="unchanged", **common)
-    return ProcedureDiff(change="modified", history_added=history_added(base.data, head.data),
+    added = history_added(base.data, head.data)
+    return ProcedureDiff(change="modified", history_added=added,
+                         history_summary=_new_summary(head.data) if added else None,
                          changes=compare(base.data, head.data), **common)
+
+
+def _new_summary(data: Mapping[str, Any]) -> str | None:
+    """The summary of the first history entry (the newest), if it has one."""
+    history = data.get("history")
+    entry = history[0] if isinstance(history, list) and history else None
+    summary = entry.get("summary") if isinstance(entry, dict) else None
+    return summary if isinstance(summary, str) and summary.strip() else None
+
+
+def _role_titles(organization: Mapping[str, str],
+                 *procedures: Mapping[str, Any]) -> dict[str, str]:
+    """Role titles: ``organization``'s, then each procedure's own (later ones win)."""
+    titles = dict(organization)
+    for data in procedures:
+        titles.update(_titles(data.get("roles")))
+    return titles
+
+
+def _titles(roles: Any) -> dict[str, str]:
+    """id to title of a ``roles`` list, for the entries that have both."""
+    if not isinstance(roles, list):
+        return {}
+    return {role["id"]: role["title"] for role in roles if isinstance(role, dict)
+            and isinstance(role.get("id"), str) and isinstance(role.get("title"), str)}
 
 
 def _version(entry: RevisionFile | None) -> str | None:
@@ -242,45 +282,56 @@ def diff_handbook(config: Config, base: str | None = None,
     root = git.repo_root(start)
     folder = procedures_folder(root, config.procedures)
     head_commit = git.resolve(root, head) if head is not None else None
+    checked_out = git.resolve(root, "HEAD")
     base_name = base if base is not None else git.default_branch(root)
     base_tip = git.resolve(root, base_name)
-    base_commit = git.merge_base(root, base_tip, head_commit or git.resolve(root, "HEAD"))
+    base_commit = git.merge_base(root, base_tip, head_commit or checked_out)
     within = handbook_folders(root, config)
     old = read_revision(root, base_commit, folder, within)
     new = (read_revision(root, head_commit, folder, within) if head_commit is not None
            else read_worktree(root, config))
-    procedures = [_procedure(a, b) for a, b in _match(old, new)]
+    organization = _organizations(root, config, base_commit, head_commit, within)
+    titles = _role_titles({}, *(entry.valid.data for entry in organization
+                                if entry is not None and entry.valid is not None))
+    procedures = [_procedure(a, b, titles) for a, b in _match(old, new)]
     procedures.sort(key=lambda p: (p.id is None, p.id or "", p.head_file or p.base_file or ""))
+    head_organization = organization[1].valid if organization[1] is not None else None
     training = training_diff(root, config, base_commit, head_commit, procedures,
-                             _head_organization(root, config, head_commit, within),
+                             head_organization.data if head_organization else None,
                              config.today or date.today())
+    edited = (_uncommitted(root, folder) if head_commit in (None, checked_out) else ())
     return HandbookDiff(base=base_name, base_commit=base_commit, head=head,
                         head_commit=head_commit, procedures=tuple(procedures),
-                        organization=_organization(root, config, base_commit, head_commit,
-                                                   within), training=training)
+                        organization=_organization(config, *organization, titles),
+                        training=training, uncommitted=edited)
 
 
-def _head_organization(root: Path, config: Config, head_commit: str | None,
-                       within: Sequence[str]) -> dict[str, Any] | None:
-    """organization.yml's data at HEAD, when it is there and passes the schema."""
+def _uncommitted(root: Path, folder: str) -> tuple[str, ...]:
+    """The procedure files under ``folder`` that have edits not committed yet."""
+    return tuple(display_name(root / path) for path in git.uncommitted(root, folder)
+                 if is_procedure(path, folder))
+
+
+Organizations = tuple[RevisionFile | None, RevisionFile | None]
+
+
+def _organizations(root: Path, config: Config, base_commit: str, head_commit: str | None,
+                   within: Sequence[str]) -> Organizations:
+    """organization.yml at the base revision and at HEAD (None where there is none, or
+    where it is outside the repository)."""
     relative = organization_path(root, config)
     if relative is None:
-        return None
-    new = read_organization(root, config, relative, head_commit, within)
-    return new.valid.data if new is not None and new.valid is not None else None
+        return None, None
+    return (read_organization(root, config, relative, base_commit, within),
+            read_organization(root, config, relative, head_commit, within))
 
 
-def _organization(root: Path, config: Config, base_commit: str, head_commit: str | None,
-                  within: Sequence[str]) -> OrganizationDiff | None:
+def _organization(config: Config, old: RevisionFile | None, new: RevisionFile | None,
+                  titles: Mapping[str, str]) -> OrganizationDiff | None:
     """organization.yml compared, field by field, as procedures are."""
-    relative = organization_path(root, config)
-    if relative is None:
-        return None  # outside the repository: nothing to compare with
-    file = display_name(config.organization)
-    old = read_organization(root, config, relative, base_commit, within)
-    new = read_organization(root, config, relative, head_commit, within)
     if old is None and new is None:
-        return None
+        return None  # none, or outside the repository: nothing to compare with
+    file = display_name(config.organization)
     base_problems = old.problems if old is not None else ()
     head_problems = new.problems if new is not None else ()
     if old is None or new is None:
@@ -291,7 +342,8 @@ def _organization(root: Path, config: Config, base_commit: str, head_commit: str
                                 head_problems=head_problems)
     changes = tuple(change._replace(material="")
                     for change in compare(old.valid.data, new.valid.data))
-    return OrganizationDiff(file, "modified" if changes else "unchanged", changes)
+    return OrganizationDiff(file, "modified" if changes else "unchanged", changes,
+                            role_titles=titles)
 
 
 # -- the change rules --------------------------------------------------------------------------

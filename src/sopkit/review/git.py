@@ -246,6 +246,25 @@ def blob_at(root: Path, commit: str, path: str) -> Blob | None:
     return next((blob for blob in _blobs(done.stdout) if blob.path == path), None)
 
 
+def uncommitted(root: Path, folder: str) -> list[str]:
+    """Files under ``folder`` (relative to the root, '/' separated) that differ from
+    HEAD in the working tree or the index, or are new and not ignored: paths relative
+    to the root, sorted (``git status --porcelain``; a rename counts by its new path)."""
+    args = ["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--untracked-files=all"]
+    if folder not in ("", "."):
+        args += ["--", folder]
+    records = _run(args, root).stdout.split(b"\0")
+    paths: list[str] = []
+    skip = False
+    for record in records:
+        if skip or len(record) < 4:
+            skip = False
+            continue
+        skip = record[:1] in (b"R", b"C")  # the next record is the old path
+        paths.append(record[3:].decode("utf-8", errors="surrogateescape"))
+    return sorted(set(paths))
+
+
 def list_files(root: Path, commit: str, folder: str) -> list[str]:
     """Paths of the files under ``folder`` at ``commit``, relative to the root (not links)."""
     return [blob.path for blob in list_blobs(root, commit, folder) if not blob.link]

@@ -21,7 +21,7 @@ from pathlib import Path
 from sopkit.format.load import Document, load_bytes
 from sopkit.review import git
 from sopkit.review.effective import Release, history_of, releases
-from sopkit.review.revisions import is_procedure_path
+from sopkit.review.revisions import is_procedure
 
 __all__ = ["handbook_releases", "parse_folder_log"]
 
@@ -42,7 +42,7 @@ def handbook_releases(root: Path, folder: str) -> Mapping[str, tuple[Release, ..
 @lru_cache(maxsize=4)
 def _releases(root: Path, head: str, folder: str) -> Mapping[str, tuple[Release, ...]]:
     present = [blob.path for blob in git.list_blobs(root, head, folder)
-               if not blob.link and is_procedure_path(blob.path, folder)]
+               if not blob.link and is_procedure(blob.path, folder)]
     chains = follow_renames(parse_folder_log(git.folder_log(root, folder)), present)
     found: dict[str, tuple[Release, ...]] = {}
     for batch in _batches([chains[path] for path in present if chains[path]]):

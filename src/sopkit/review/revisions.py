@@ -69,7 +69,7 @@ def _loaded(raw: bytes, file: str, path: str,
     return RevisionFile(path, file, document, tuple(check_schema(document, kind)))
 
 
-def is_procedure_path(path: str, folder: str) -> bool:
+def is_procedure(path: str, folder: str) -> bool:
     relative = PurePosixPath(path).relative_to(folder) if folder else PurePosixPath(path)
     *folders, name = relative.parts
     return (name.endswith(YAML_SUFFIXES) and not name.startswith(("_", "."))
@@ -82,7 +82,7 @@ def read_revision(root: Path, commit: str, folder: str,
     folders): one that leads out of them is reported, as sopkit validate reports it on
     disk, and one to another procedure file is left out (that file is compared)."""
     blobs = [blob for blob in git.list_blobs(root, commit, folder)
-             if is_procedure_path(blob.path, folder)]
+             if is_procedure(blob.path, folder)]
     regular = {blob.path for blob in blobs if not blob.link}
     targets: dict[str, git.Blob | Diagnostic | None] = {
         blob.path: _link_target(root, commit, blob, within, regular)

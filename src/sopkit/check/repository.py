@@ -1,0 +1,342 @@
+"""What CI checks beside the procedures' content, checked by `sopkit validate` too: the
+procedures' place in the repository.
+
+- ``codeowners-outdated``: the CODEOWNERS file sopkit wrote, at the top of the git
+  repository the handbook is in, no longer says who reviews what (CI's
+  `sopkit codeowners --check` would fail);
+- ``department-folder``: a procedure sits in a folder named after another department;
+- ``schema-comment-missing``: a procedure's first-line ``yaml-language-server`` comment
+  points at no file (the editor says "Unable to load schema", and checks nothing).
+
+They read more than one procedure's bytes (the folder a file is in, the file a comment
+names, CODEOWNERS and what it is made from), so they are not rules of the registry, whose
+findings the cache keeps with a file's answer: :func:`repository_findings` runs them at
+every check, over the files' folders and first lines, and keeps only the CODEOWNERS
+verdict in the cache, under a key of every file it is made from (names, sizes and
+modification times). Their findings go through the same path as the rules' (a
+:class:`~sopkit.check.findings.Finding`, then the severity the handbook's settings give).
+The folder of a procedure is its place under the procedures folder, never a path as
+given on the command line: how a file is named never changes a verdict.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sopkit.check.diagnostics import RuleInfo
+from sopkit.check.discover import display_name
+from sopkit.check.findings import Finding
+from sopkit.config import Config
+from sopkit.format.load import Document
+from sopkit.format.terminal import printable
+
+if TYPE_CHECKING:
+    from sopkit.check.cache import CheckCache
+    from sopkit.check.files import ProcedureFile
+
+CODEOWNERS_OUTDATED = RuleInfo(
+    name="codeowners-outdated",
+    severity="error",
+    summary="The CODEOWNERS file sopkit wrote no longer matches the handbook.",
+    doc="""\
+## What it does
+
+Where the handbook's git repository has a `.github/CODEOWNERS` that `sopkit codeowners` wrote
+(it has the `# BEGIN sopkit` section), checks that the section is what the
+command would write now. People, roles, owners and procedures change; the file
+does not follow until someone runs the command. CI runs
+`sopkit codeowners --check`, which fails on the same difference: this rule says
+so before the pull request does. A CODEOWNERS file without sopkit's section is
+not looked at.
+
+## Why it matters
+
+GitHub asks the people CODEOWNERS names to review a change. A stale file asks
+someone who left, or nobody, to review a new procedure.
+
+## Example
+
+```yaml
+# organization.yml: wang-wei now holds the owner role of HR-001
+people:
+  - id: wang-wei
+    github: wangwei
+    roles: [hr-manager]
+```
+
+```text
+# .github/CODEOWNERS, written before wang-wei was added
+/procedures/hr/onboarding.yml @lina-hr
+```
+
+## Use instead
+
+```sh
+sopkit codeowners        # rewrites sopkit's section of .github/CODEOWNERS
+git add .github/CODEOWNERS
+```
+""",
+)
+
+DEPARTMENT_FOLDER = RuleInfo(
+    name="department-folder",
+    severity="warning",
+    summary="A procedure is in a folder named after another department.",
+    doc="""\
+## What it does
+
+Where organization.yml declares departments and the procedures folder has
+folders named after them, checks that a procedure in such a folder belongs to
+that department (its `department`). Folders whose names are not department ids
+are not looked at, so a handbook organised some other way is never warned. The
+folder is the one under the procedures folder, wherever sopkit runs from.
+
+## Why it matters
+
+Writers and reviewers find procedures by folder, and CODEOWNERS often routes
+by folder too: a warehouse procedure in `procedures/hr/` is reviewed by the
+wrong people and found in the wrong place. Usually the file was copied from a
+procedure of another department and `department` was left as it was.
+
+## Example
+
+```yaml
+# procedures/hr/stock-count.yml
+id: WH-001
+department: warehouse
+```
+
+## Use instead
+
+```yaml
+# procedures/warehouse/stock-count.yml  (moved with git mv)
+id: WH-001
+department: warehouse
+```
+""",
+)
+
+SCHEMA_COMMENT = RuleInfo(
+    name="schema-comment-missing",
+    severity="warning",
+    summary="The first-line schema comment of a procedure points at no file.",
+    doc="""\
+## What it does
+
+Checks the first line of each procedure file: when it is a
+`# yaml-language-server: $schema=...` comment naming a file (not an http or
+https address), that file must exist, relative to the procedure file. A file
+moved to another folder keeps its comment, which then points at nothing.
+
+## Why it matters
+
+Editors with the YAML language server read the schema from that comment: for
+completion, hover texts and checking as the writer types. When it points at
+nothing the editor says "Unable to load schema" and checks nothing at all.
+
+## Example
+
+```yaml
+# procedures/hr/people/onboarding.yml, moved one folder down
+# yaml-language-server: $schema=../../schemas/procedure.schema.json
+id: HR-001
+```
+
+## Use instead
+
+```yaml
+# yaml-language-server: $schema=../../../schemas/procedure.schema.json
+id: HR-001
+```
+
+(`sopkit init` also sets `yaml.schemas` in `.vscode/settings.json`, which
+needs no comment at all.)
+""",
+)
+
+RULES = (CODEOWNERS_OUTDATED, DEPARTMENT_FOLDER, SCHEMA_COMMENT)
+
+_SCHEMA_LINE = re.compile(rb"#\s*yaml-language-server:\s*\$schema=(\S+)")
+_DEPARTMENT_LINE = re.compile(
+    r"""^(department:[ \t]*)(["']?)([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\2[ \t]*(?:#.*)?$""",
+    re.MULTILINE)
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+CODEOWNERS_ASIDE = "codeowners"
+"""Under this name the cache keeps the CODEOWNERS verdict and the key it holds for."""
+SETTLED_NS = 2_000_000_000
+"""A file changed this recently may change again within the same modification time: the
+CODEOWNERS verdict is not kept then."""
+
+
+def repository_findings(config: Config, files: Sequence[ProcedureFile],
+                        valid: Iterable[str], organization: Document | None,
+                        store: CheckCache | None) -> tuple[list[Finding], set[str]]:
+    """What the three checks find, and the names of files outside the procedures that a
+    whole-handbook check reports on (CODEOWNERS). ``valid`` names the procedure files that
+    passed the schema (the folder check reads only those)."""
+    found = list(_schema_comments(files))
+    found += _department_folders(config, files, set(valid), organization)
+    codeowners = _codeowners(config, files, store)
+    found += codeowners
+    return found, {finding.file for finding in codeowners}
+
+
+# -- the first-line schema comment ----------------------------------------------------------
+
+
+def _first_line(path: str) -> bytes:
+    """The file's first line; nothing for a file that is not a regular file (a pipe would
+    block) or cannot be read (reported as the file's own problem)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return b""
+        with open(path, "rb") as stream:
+            return stream.readline(4096)
+    except OSError:
+        return b""
+
+
+def _schema_comments(files: Sequence[ProcedureFile]) -> Iterable[Finding]:
+    for file in files:
+        line = _first_line(file.path).removeprefix(b"\xef\xbb\xbf")
+        match = _SCHEMA_LINE.match(line)
+        if match is None:
+            continue
+        target = match.group(1).decode("utf-8", errors="replace")
+        if _URL.match(target):
+            continue  # an address, not a file: not checked (no network)
+        if not (Path(file.path).parent / target).is_file():
+            yield Finding(SCHEMA_COMMENT.name, file.name, 1, match.start(1) + 1,
+                          f"the schema comment points at {target}, which is no file from "
+                          "here (was the file moved?): correct the path, relative to this "
+                          "file, or remove the line")
+
+
+# -- the department's folder ----------------------------------------------------------------
+
+
+def _folders(config: Config, path: str) -> tuple[str, ...] | None:
+    """The folders of ``path`` under the procedures folder (None when it is not under it)."""
+    where = Path(os.path.abspath(path))
+    try:
+        relative = where.parent.resolve().relative_to(config.procedures.resolve())
+    except ValueError:
+        return None
+    return relative.parts
+
+
+def _department_folders(config: Config, files: Sequence[ProcedureFile], valid: set[str],
+                        organization: Document | None) -> Iterable[Finding]:
+    departments = _department_ids(organization)
+    if not departments:
+        return
+    for file in files:
+        if file.name not in valid:
+            continue
+        folders = _folders(config, file.path)
+        named = [folder for folder in folders or () if folder in departments]
+        if not named:
+            continue  # folders that are not departments: nothing to say
+        found = _department(file.path)
+        if found is None or found[0] in named:
+            continue
+        department, line, column = found
+        yield Finding(DEPARTMENT_FOLDER.name, file.name, line, column,
+                      f"this procedure of department '{department}' is in the folder of "
+                      f"department '{named[-1]}': move it to the folder of its department "
+                      "(git mv), or correct department")
+
+
+def _department_ids(organization: Document | None) -> set[str]:
+    if organization is None:
+        return set()
+    departments = organization.data.get("departments")
+    return {item["id"] for item in departments if isinstance(item, dict)
+            and isinstance(item.get("id"), str)} if isinstance(departments, list) else set()
+
+
+def _department(path: str) -> tuple[str, int, int] | None:
+    """The procedure's top-level ``department`` and where its value is (a file that
+    passed the schema has it on a line of its own, if at all)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    match = _DEPARTMENT_LINE.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    return match.group(3), line, len(match.group(1)) + len(match.group(2)) + 1
+
+
+# -- CODEOWNERS -----------------------------------------------------------------------------
+
+
+def _codeowners(config: Config, files: Sequence[ProcedureFile],
+                store: CheckCache | None) -> list[Finding]:
+    from sopkit.review import codeowners as routing
+
+    path = routing.default_output(config.root)
+    if not (path.parent.parent / ".git").exists():
+        return []  # no repository, so no pull requests to route
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return []  # no CODEOWNERS: nothing is checked
+    if b"# BEGIN sopkit" not in raw:
+        return []  # not written by sopkit
+    name = display_name(path)
+    key, settled = _codeowners_key(config, path, raw, files)
+    kept = store.aside(CODEOWNERS_ASIDE) if store is not None else None
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key:
+        difference = str(kept[1])
+    else:
+        try:
+            current = raw.decode("utf-8")
+            expected = routing.generate(config, routing.repository_root(path))
+            difference = routing.difference(current, expected)
+        except (UnicodeDecodeError, routing.CodeownersError):
+            return []  # `sopkit codeowners --check` says what is wrong
+        if store is not None and settled:
+            store.keep_aside(CODEOWNERS_ASIDE, (key, difference))
+    if not difference:
+        return []
+    return [Finding(CODEOWNERS_OUTDATED.name, name, 0, 0,
+                    f"{printable(name)} is out of date: {difference}; run 'sopkit "
+                    "codeowners' and commit the result")]
+
+
+def _codeowners_key(config: Config, path: Path, raw: bytes,
+                    files: Sequence[ProcedureFile]) -> tuple[bytes, bool]:
+    """What CODEOWNERS is made from, as a digest: its own bytes, mkdocs.yml's and
+    organization.yml's, the handbook's source files and folders that exist, and every
+    procedure file's name, size and modification time; and whether all of them are older
+    than :data:`SETTLED_NS` (else the verdict is not kept)."""
+    from sopkit.check.cache.keys import context_digest
+    from sopkit.review.codeowners import repository_root, source_paths
+
+    parts = [raw, os.fsencode(os.path.abspath(path)), os.fsencode(config.procedures.resolve())]
+    for extra in (config.config_file, config.organization):
+        try:
+            parts.append(extra.read_bytes() if extra is not None else b"-")
+        except OSError:
+            parts.append(b"-")
+    parts += [os.fsencode(source) + (b"+" if source.exists() else b"-")
+              for source, _ in source_paths(config, repository_root(path))]
+    newest = 0
+    for file in sorted(files, key=lambda f: f.path):
+        try:
+            found = os.stat(file.path)
+        except OSError:
+            parts.append(os.fsencode(file.path) + b"|-")
+            continue
+        newest = max(newest, found.st_mtime_ns)
+        parts.append(f"{file.path}|{found.st_size}|{found.st_mtime_ns}".encode(
+            "utf-8", "surrogateescape"))
+    return context_digest(*parts), newest < time.time_ns() - SETTLED_NS
