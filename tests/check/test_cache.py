@@ -37,8 +37,15 @@ from sopkit.check.cache import Cache, decode, default_cache_dir, encode
 from sopkit.check.cache.entries import Extract
 from sopkit.check.diagnostics import Diagnostic, Severity
 from sopkit.check.discover import discover, display_name
+from sopkit.check.file_check import procedure_extract
 from sopkit.check.handbook import CheckResult, FileChangedError, check_handbook
-from sopkit.check.runner import extract_keys, file_checks, handbook_checks, training_checks
+from sopkit.check.runner import (
+    approval_checks,
+    extract_keys,
+    file_checks,
+    handbook_checks,
+    training_checks,
+)
 from sopkit.check.runner import problems as check_problems
 from sopkit.cli.validate import show_notes
 from sopkit.config import Config, build_config, load_config
@@ -91,8 +98,20 @@ def reference(config: Config, today: date = TODAY) -> list[Diagnostic]:
             found.extend(problems)
             if not problems:
                 training.append(loaded)
+    approvals: list[Document] = []
+    if config.approvals().is_dir():
+        for path in discover(config.approvals()):
+            loaded = load_file(path, display_name(path))
+            if isinstance(loaded, Diagnostic):
+                found.append(loaded)
+                continue
+            problems = check_schema(loaded, "approval")
+            found.extend(problems)
+            if not problems:
+                approvals.append(loaded)
     book = whole_handbook(procedures, organization, today)._replace(
-        invalid_ids=frozenset(invalid), training_records=tuple(training))
+        invalid_ids=frozenset(invalid), training_records=tuple(training),
+        approval_records=tuple(approvals))
     broken = config.organization.is_file() and organization is None
     for rule in all_rules():
         if rule.takes == "change" or (broken and reads_organization(rule)):
@@ -151,6 +170,8 @@ def rule_examples_handbook(root: Path) -> Path:
             file, text = compose(snippet, default)
             if file.endswith("organization.yml"):
                 organization.append(text)
+            elif file.startswith("approvals/"):
+                files[f"approvals/{rule.name}-{number}.yml"] = text
             else:
                 files[f"procedures/{rule.name}-{number}-{Path(file).name}"] = text
     files["organization.yml"] = organization[0] if organization else ""
@@ -687,7 +708,8 @@ def test_every_rule_declares_what_it_reads() -> None:
     A check the runner does not place (in neither file_checks() nor handbook_checks())
     would never run.
     """
-    placed = set(file_checks()) | set(handbook_checks()) | set(training_checks())
+    placed = (set(file_checks()) | set(handbook_checks()) | set(training_checks())
+              | set(approval_checks()))
     unplaced = [rule.name for rule in all_rules() if rule.takes != "change"
                 and not set(rule.checks) <= placed]
     assert not unplaced, f"{unplaced}: declare depends_on= when registering them"
@@ -715,8 +737,7 @@ def test_rules_kept_with_a_file_read_nothing_else(tmp_path: Path) -> None:
 
 def test_context_rules_read_only_their_keys(tmp_path: Path) -> None:
     for procedures, organization in corpus(tmp_path):
-        packed = [(document.file, Extract.of(document, extract_keys()))
-                  for document in procedures]
+        packed = [(document.file, procedure_extract(document)) for document in procedures]
         # As the cache gives them back: packed, unpacked when read.
         extracts = [Extract(extract.digest, extract.packed).document(file)
                     for file, extract in packed]
@@ -726,7 +747,8 @@ def test_context_rules_read_only_their_keys(tmp_path: Path) -> None:
             book = whole_handbook(procedures, organization, today)
             small = whole_handbook(extracts, organization, today)
             for rule in all_rules():
-                if any(check.depends_on in ("extracts", "training") for check in rule.checks):
+                if any(check.depends_on in ("extracts", "training", "approvals")
+                       for check in rule.checks):
                     assert findings(rule, small) == findings(rule, book), rule.name
 
 

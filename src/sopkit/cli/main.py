@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Literal
 import click
 
 from sopkit import __version__
+from sopkit.cli.approval_commands import approve, digest
 from sopkit.cli.exit_codes import ExitCode
 from sopkit.cli.export_commands import export
 from sopkit.cli.history_commands import history, show
@@ -167,11 +168,11 @@ def rules(name: str | None) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["procedure", "organization", "training"]),
-                default="procedure")
-def schema(kind: Literal["procedure", "organization", "training"]) -> None:
-    """Print the JSON Schema of a procedure file, of organization.yml or of a training
-    records file (training/*.yml).
+@click.argument("kind", type=click.Choice(["procedure", "organization", "training",
+                                           "approval"]), default="procedure")
+def schema(kind: Literal["procedure", "organization", "training", "approval"]) -> None:
+    """Print the JSON Schema of a procedure file, of organization.yml, of a training
+    records file (training/*.yml) or of an approval records file (approvals/*.yml).
 
     Editors use it for completion and hover help; add this first line to a
     procedure file (the path relative to the file):
@@ -339,5 +340,6 @@ def serve(dev_addr: str | None, strict: bool, today: date | None,
 
 # -- the commands defined in their own modules -----------------------------------------------
 
-for command in (diff, codeowners, init, new, export, show, history, pdf, training):
+for command in (diff, codeowners, init, new, export, show, history, pdf, training, digest,
+                approve):
     main.add_command(command)

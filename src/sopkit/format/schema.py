@@ -32,8 +32,8 @@ from sopkit.format.words import did_you_mean
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-SchemaKind = Literal["procedure", "organization", "training"]
-SCHEMA_KINDS: tuple[SchemaKind, ...] = ("procedure", "organization", "training")
+SchemaKind = Literal["procedure", "organization", "training", "approval"]
+SCHEMA_KINDS: tuple[SchemaKind, ...] = ("procedure", "organization", "training", "approval")
 
 # Singular names for list items in messages: ("steps", 2) reads "step 3".
 _ITEM_NAMES = {
@@ -349,7 +349,8 @@ def describe(path: JsonPath, data: Any, kind: SchemaKind = "procedure") -> str:
             parts.append(f"'{part}'")
     if not parts:
         return {"procedure": "the procedure", "organization": "organization.yml",
-                "training": "the training file"}[kind]
+                "training": "the training file",
+                "approval": "the approvals file"}[kind]
     return " > ".join(parts)
 
 

@@ -114,6 +114,8 @@ class SopkitPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     """The line printed procedures carry; ``{date}`` is the day printed."""
     training = c.Optional(c.Type(str))
     """Folder holding the training records, relative to mkdocs.yml (default: training)."""
+    approvals = c.Optional(c.Type(str))
+    """Folder holding the approval records, relative to mkdocs.yml (default: approvals)."""
 
 
 class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-call]
