@@ -56,6 +56,8 @@ _PATTERN_HINTS = {
     r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$":
         "write a version as three numbers, like 1.2.0",
     r"^[^\r\n]*\n?$": "keep it on one line",
+    r"^sha256:[0-9a-f]{64}$": "copy the digest `sopkit digest ID` prints: sha256: and 64 "
+                              "hexadecimal digits",
     r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$": "write a full address with no spaces, like https://example.com/page",
     r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$": "write the GitHub account name without '@', like lina-hr",
 }
