@@ -11,7 +11,12 @@ import pytest
 import sopkit.check.training_groups
 from sopkit.format.load import Document
 
-from .test_cache import assert_same, cache_dir, checked, opened  # noqa: F401 (a fixture)
+from .test_cache import assert_same, checked, opened
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
 
 
 def record(procedure: str, version: str, person: str, role: str, day: str) -> str:
