@@ -39,7 +39,8 @@ def _checked(config_file: Path | None, today: date | None
     from sopkit.publish.render import build_model
 
     config, result = _checked_for_publishing(config_file, False, today)
-    handbook = build_model(config, result.contents(), result.organization)
+    handbook = build_model(config, result.contents(), result.organization,
+                           approvals=result.approvals)
     return config, result, handbook, handbook.today
 
 

@@ -279,7 +279,7 @@ def render(out: Path, force: bool, strict: bool, today: date | None,
     with (_publishing_reported(f"; run sopkit render again to finish {out}"),
           sigterm_stops_cleanly()):  # the render process's folder is removed on the way out
         model = build_model(config, result.contents(), result.organization,
-                            result.training)
+                            result.training, result.approvals)
         rendered = render_site(config, model)  # pages rendered ahead in a second process
         written = write_render(rendered, out, force=force)
     click.echo(f"Wrote {len(written)} files to {out}")
