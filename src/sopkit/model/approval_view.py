@@ -81,7 +81,7 @@ def build_approvals(procedures: Sequence[Mapping[str, Any]], organization: Organ
         local = {str(role.get("id")): str(role.get("title")) for role in data.get("roles") or []
                  if isinstance(role, Mapping) and role.get("title")}
 
-        def signature(record: Approval) -> Signature:
+        def signature(record: Approval, local: Mapping[str, str] = local) -> Signature:
             person = people.get(record.person)
             return Signature(record.person, person.name if person else record.person,
                              record.role, local.get(record.role) or titles.get(record.role)

@@ -18,11 +18,11 @@ from sopkit.format.dates import add_months, parse_date
 from sopkit.format.fields import mappings, text_or_none, texts
 from sopkit.format.load import Document
 from sopkit.model import flow
+from sopkit.model.approval import Approval
+from sopkit.model.approval_view import build_approvals
 from sopkit.model.durations import parse_duration
 from sopkit.model.handbook import Handbook
 from sopkit.model.roles import RoleResolver, role_title
-from sopkit.model.approval import Approval
-from sopkit.model.approval_view import build_approvals
 from sopkit.model.training import Record as TrainingRecord
 from sopkit.model.training_view import build_training
 from sopkit.model.types import (

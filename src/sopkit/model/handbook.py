@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from sopkit.model.roles import role_title
 from sopkit.model.approval_view import ApprovalView
+from sopkit.model.roles import role_title
 from sopkit.model.training_view import TrainingView
 from sopkit.model.types import (
     Department,

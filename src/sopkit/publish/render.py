@@ -38,8 +38,8 @@ from sopkit.model import (
     UsualPath,
     build_handbook,
 )
-from sopkit.model.durations import largest_unit, split_duration, written_duration
 from sopkit.model.approval import approvals_of
+from sopkit.model.durations import largest_unit, split_duration, written_duration
 from sopkit.model.training import records_of
 from sopkit.publish.flowchart import Flow, Lane, Node, render_flowchart
 from sopkit.publish.labels import Labels, labels_for
