@@ -188,3 +188,11 @@ def test_an_approved_procedure_edited_in_a_later_commit_is_stale(book: Path) -> 
     assert ("procedures/a.yml:9:13: warning approval-stale: HR-001 changed after li-na (coo) "
             "approved version 1.2.0 on 2026-01-12 (now 1.3.0): approve the current content "
             "again (sopkit approve HR-001 --as li-na --role coo)") in done.stdout
+
+
+def test_approve_adds_the_first_record_under_a_header(book: Path) -> None:
+    header = "# Approvals, signed by their approvers\nrecords:   # newest last\n"
+    (book / "approvals" / "2026.yml").write_text(header, encoding="utf-8")
+    assert run("approve", "HR-001", "--as", "li-na", "--date", "2026-01-12")[0] == 0
+    text = (book / "approvals" / "2026.yml").read_text(encoding="utf-8")
+    assert text.startswith(header + "  - procedure: HR-001\n")

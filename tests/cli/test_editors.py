@@ -152,7 +152,8 @@ def test_init_never_overwrites_editor_settings(tmp_path: Path) -> None:
 COMMAND = re.compile(r"\bsopkit ([a-z][a-z-]*)")
 PROSE = {"keeps": "sopkit keeps x- keys", "procedure": "the schema's title, sopkit procedure",
          "organization": "the schema's title, sopkit organization",
-         "handbook": "the bundle schema's title, sopkit handbook bundle"}
+         "handbook": "the bundle schema's title, sopkit handbook bundle",
+         "approval": "the approvals schema's title, sopkit approval records"}
 """Words after "sopkit" in schema text that are not commands, with where they come from."""
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 

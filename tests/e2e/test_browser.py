@@ -187,7 +187,7 @@ def test_training_matrix_and_person_pages_show_the_statuses(page: tuple[Any, Wat
     assert "2025-10-20" in person
     screenshot(browser_page, built, "person.png", full_page=True)
     browser_page.goto(page_url(built, "HR-001"), wait_until="networkidle")
-    assert "1 of 3 trained on the current version (2.1.0)." in (
+    assert "1 of 3 trained on the current version (2.1.1)." in (
         browser_page.locator("article").inner_text())
     watch.assert_clean()
 

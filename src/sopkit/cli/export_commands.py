@@ -71,7 +71,8 @@ def register(fmt: str, today: date | None, config_file: Path | None) -> None:
     """Print the document register: the master list of controlled documents.
 
     One row per procedure, sorted by id: id, title, version, status, department,
-    owner, approvers, effective date, last reviewed, next review due, file. CSV is
+    owner, approvers, approvals (name, role, meaning and date of each approval of
+    the current content), effective date, last reviewed, next review due, file. CSV is
     UTF-8 with a byte-order mark (spreadsheets then open Chinese text correctly);
     a cell that a spreadsheet would run as a formula starts with ' instead.
 
@@ -106,4 +107,5 @@ def bundle(today: date | None, config_file: Path | None) -> None:
     name = str(config.mkdocs.get("site_name") or "")
     _emit(format_bundle(make_bundle(handbook, result.contents(), result.organization,
                                     root=config.root, name=name, language=config.language,
-                                    today=day, training=result.training)))
+                                    today=day, training=result.training,
+                                    approvals=result.approvals)))

@@ -95,7 +95,7 @@ def quoted(text: str) -> str:
 def appended(text: str, record: AnyRecord, name: str) -> str:
     """``text`` (a training or approvals file, or empty for a new one) with ``record`` added
     at the end; RecordError when it would not read back as that file with one more record."""
-    before = _records(text, name, record.kind) if text.strip() else []
+    before = _records(text, name, record.kind) if text.strip() and not _opened(text) else []
     if any(_key(item, record.key_fields) == record.key() for item in before):
         raise RecordError(record.duplicate(name))
     new = text if text.endswith("\n") or not text else text + "\n"
@@ -112,6 +112,16 @@ def appended(text: str, record: AnyRecord, name: str) -> str:
                           "records are not the last list of the file, in block style): add "
                           "it by hand, or name another file with --file")
     return new
+
+
+_OPENED = re.compile(r"^records:[ \t]*(#.*)?$")
+
+
+def _opened(text: str) -> bool:
+    """The file ends with ``records:`` and no record yet (comments aside), as a new file's
+    header may: the first record goes under it."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return bool(lines) and _OPENED.match(lines[-1]) is not None
 
 
 def _records(text: str, name: str, kind: RecordKind) -> list[dict[str, object]]:
