@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -196,3 +197,25 @@ def test_approve_adds_the_first_record_under_a_header(book: Path) -> None:
     assert run("approve", "HR-001", "--as", "li-na", "--date", "2026-01-12")[0] == 0
     text = (book / "approvals" / "2026.yml").read_text(encoding="utf-8")
     assert text.startswith(header + "  - procedure: HR-001\n")
+
+
+def test_diff_says_which_approvals_a_change_invalidates(book: Path) -> None:
+    git(book, "init", "-q", "-b", "main")
+    assert run("approve", "HR-001", "--as", "li-na", "--date", "2026-01-12")[0] == 0
+    git(book, "add", "-A")
+    git(book, "commit", "-q", "-m", "HR-001 1.2.0 approved")
+    git(book, "checkout", "-q", "-b", "edit")
+    procedure = book / "procedures" / "a.yml"
+    text = procedure.read_text(encoding="utf-8")
+    procedure.write_text(text.replace("status: approved", "status: review", 1), "utf-8")
+    _, out, _ = run("diff", "main", "--format", "text")
+    assert "HR-001" in out and "invalidates" not in out  # the status is not content
+    procedure.write_text(text.replace("title: New employee onboarding",
+                                      "title: Onboarding of new employees", 1), "utf-8")
+    _, out, _ = run("diff", "main", "--format", "markdown")
+    assert "### Approvals" in out
+    assert "- HR-001 1.2.0 → 1.2.0: 李娜 (li-na) approved as coo on 2026-01-12" in out
+    _, out, _ = run("diff", "main", "--format", "json")
+    invalidated = json.loads(out)["approvals"]["invalidated"]
+    assert [(item["procedure"], item["approvals"][0]["person"]) for item in invalidated] == [
+        ("HR-001", "li-na")]

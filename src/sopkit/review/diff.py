@@ -26,6 +26,7 @@ from sopkit.check.findings import diagnostics, finding, severities
 from sopkit.config import Config
 from sopkit.format.load import Document
 from sopkit.review import git
+from sopkit.review.approval_diff import ApprovalDiff, approval_diff
 from sopkit.review.compare import FieldChange, compare, history_added, same, strip_extensions
 from sopkit.review.revisions import (
     RevisionFile,
@@ -116,6 +117,9 @@ class HandbookDiff:
     training: TrainingDiff | None = None
     """Who will need retraining once this merges, and the training records added (format
     1.1); None when the training folder is outside the repository."""
+    approvals: ApprovalDiff | None = None
+    """Which approvals a change invalidates, and the approval records added (format 1.2);
+    None without approval records, or when the folder is outside the repository."""
 
     @property
     def organization_changed(self) -> bool:
@@ -251,13 +255,16 @@ def diff_handbook(config: Config, base: str | None = None,
            else read_worktree(root, config))
     procedures = [_procedure(a, b) for a, b in _match(old, new)]
     procedures.sort(key=lambda p: (p.id is None, p.id or "", p.head_file or p.base_file or ""))
+    head_organization = _head_organization(root, config, head_commit, within)
     training = training_diff(root, config, base_commit, head_commit, procedures,
-                             _head_organization(root, config, head_commit, within),
-                             config.today or date.today())
+                             head_organization, config.today or date.today())
+    approvals = approval_diff(root, config, base_commit, head_commit, procedures,
+                              head_organization)
     return HandbookDiff(base=base_name, base_commit=base_commit, head=head,
                         head_commit=head_commit, procedures=tuple(procedures),
                         organization=_organization(root, config, base_commit, head_commit,
-                                                   within), training=training)
+                                                   within), training=training,
+                        approvals=approvals)
 
 
 def _head_organization(root: Path, config: Config, head_commit: str | None,
