@@ -35,7 +35,8 @@ from sopkit.model import Handbook, Procedure
 from sopkit.model.approval_view import ProcedureApprovals, Signature
 from sopkit.report.diff import md_text
 
-__all__ = ["COLUMNS", "FORMATS", "RegisterRow", "format_register", "register_rows"]
+__all__ = ["COLUMNS", "FORMATS", "RegisterRow", "format_register", "register_rows",
+           "spreadsheet_safe"]
 
 FORMATS = ("csv", "json", "markdown")
 COLUMNS = ("id", "title", "version", "status", "department", "owner", "approvers",
@@ -144,7 +145,7 @@ def _approvals_cell(row: RegisterRow) -> str:
     return "; ".join(cells)
 
 
-def _spreadsheet_safe(cell: str) -> str:
+def spreadsheet_safe(cell: str) -> str:
     """A cell a spreadsheet shows as text, never runs as a formula (and a terminal shows
     control and bidirectional characters as escapes)."""
     cell = visible(valid_unicode(cell))
@@ -156,7 +157,7 @@ def _csv(rows: Sequence[RegisterRow]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_spreadsheet_safe(cell) for cell in _cells(row)])
+        writer.writerow([spreadsheet_safe(cell) for cell in _cells(row)])
     return "\ufeff" + out.getvalue()
 
 
