@@ -105,7 +105,8 @@ def test_schema_approval_is_the_approvals_schema(book: Path) -> None:
 
 def test_approve_keeps_the_comments_and_prints_the_signing_line(book: Path) -> None:
     code, out, err = run("approve", "HR-001", "--as", "li-na", "--date", "2026-01-12",
-                         "--note", "Approved: for use from 15 January")
+                         "--note", "Approved: for use from 15 January",
+                         "--file", "approvals/2026.yml")
     assert (code, err) == (0, "")
     assert out == (f"approvals/2026.yml: recorded li-na's signature (approved, as coo) of "
                    f"HR-001 1.2.0 of 2026-01-12, {DIGEST}\n"
@@ -118,7 +119,8 @@ def test_approve_keeps_the_comments_and_prints_the_signing_line(book: Path) -> N
         '    note: "Approved: for use from 15 January"\n')
     document = load_file(book / "approvals" / "2026.yml")
     assert isinstance(document, Document) and check_schema(document, "approval") == []
-    code, _, err = run("approve", "HR-001", "--as", "li-na", "--date", "2026-01-13")
+    code, _, err = run("approve", "HR-001", "--as", "li-na", "--date", "2026-01-13",
+                       "--file", "approvals/2026.yml")
     assert code == 2
     assert err == ("sopkit: approvals/2026.yml already records li-na's signature (approved, "
                    "as coo) of HR-001 1.2.0 with this digest: nothing added\n")
@@ -193,9 +195,9 @@ def test_an_approved_procedure_edited_in_a_later_commit_is_stale(book: Path) -> 
 
 def test_approve_adds_the_first_record_under_a_header(book: Path) -> None:
     header = "# Approvals, signed by their approvers\nrecords:   # newest last\n"
-    (book / "approvals" / "2026.yml").write_text(header, encoding="utf-8")
+    (book / "approvals" / "li-na.yml").write_text(header, encoding="utf-8")
     assert run("approve", "HR-001", "--as", "li-na", "--date", "2026-01-12")[0] == 0
-    text = (book / "approvals" / "2026.yml").read_text(encoding="utf-8")
+    text = (book / "approvals" / "li-na.yml").read_text(encoding="utf-8")  # one per signer
     assert text.startswith(header + "  - procedure: HR-001\n")
 
 

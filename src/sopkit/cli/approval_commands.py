@@ -57,7 +57,8 @@ def digest(procedure: str, config_file: Path | None) -> None:
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]),
               help="The day of the approval, YYYY-MM-DD (default: today).")
 @click.option("--file", "file", type=click.Path(path_type=Path, dir_okay=False),
-              help="The approvals file to add to (default: approvals/YEAR.yml).")
+              help="The approvals file to add to (default: approvals/PERSON.yml, one file "
+                   "per signer, which CODEOWNERS routes to them).")
 @_CONFIG
 def approve(procedure: str, person: str, role: str | None, meaning: str, note: str | None,
             day: Any, file: Path | None, config_file: Path | None) -> None:
@@ -93,7 +94,7 @@ def approve(procedure: str, person: str, role: str | None, meaning: str, note: s
              "--meaning reviewed")
     signed_on = day.date() if day is not None else (config.today or date.today())
     folder = config.approvals()
-    target = file if file is not None else folder / f"{signed_on.year}.yml"
+    target = file if file is not None else folder / f"{person}.yml"  # one file per signer
     new = NewApproval(procedure, str(data["version"]), procedure_digest(data), person, role,
                       meaning, signed_on, note)
     name = display_name(target)
