@@ -5,8 +5,8 @@
 Hat's, on yaml-language-server) then checks and completes every procedure,
 organization.yml, the training records and the approval records as they are typed,
 whether or not the file starts with the ``# yaml-language-server: $schema=...`` comment
-(which wins where it is). ``.vscode/extensions.json`` recommends that extension, so VS Code offers to install it
-when the handbook is opened.
+(which wins where it is). ``.vscode/extensions.json`` recommends that extension, so VS
+Code offers to install it when the handbook is opened.
 
 yaml-language-server puts ``**/`` before each pattern, so the settings also work when the
 handbook is a folder of the repository opened in VS Code; the schema paths are relative to
