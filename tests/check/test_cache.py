@@ -190,7 +190,7 @@ def make_handbook(kind: str, root: Path) -> Path:
     elif kind == "render-zh":
         shutil.copytree(DATA / "render" / "zh", root)
     elif kind == "generated":
-        generate(40, root, seed=7, invalid=0.25)
+        generate(40, root, seed=7, invalid=0.25, approvals=80)
     elif kind == "rule-examples":
         rule_examples_handbook(root)
     else:
