@@ -1,6 +1,7 @@
 """Generate a realistic sopkit handbook of any size, for benchmarks.
 
     python benchmarks/generate.py N OUT_DIR [--seed 1] [--invalid 0.0] [--today 2026-06-01]
+                                            [--approvals 0]
 
 writes OUT_DIR/mkdocs.yml, OUT_DIR/organization.yml and N procedures under
 OUT_DIR/procedures/<department>/, like the demo handbook's: about half in
@@ -11,7 +12,13 @@ warnings) on the date given by --today, which is written into mkdocs.yml;
 --invalid F makes a fraction F of the procedures break the schema or a rule
 (a misspelt key, an unknown role, a bad date), to measure the detailed path.
 
-Only the standard library is used, so the generator runs under any Python.
+--approvals M also writes M approval records (format 1.2) under OUT_DIR/approvals/, one file
+per signer: first a current approval of every approved procedure by a holder of each of its
+approver roles (a signer is added to the people for each approver role nobody holds, coo
+among them), then reviews of those procedures by the same signers, up to M.
+
+Only the standard library is used, so the generator runs under any Python; only
+--approvals imports sopkit, for the content digests.
 """
 
 from __future__ import annotations
@@ -595,11 +602,12 @@ BREAKAGES = [
 
 
 def generate(count: int, out: Path, seed: int = 1, invalid: float = 0.0,
-             today: str = "2026-06-01", *, people_per_100: float | None = None,
+             today: str = "2026-06-01", approvals: int = 0, *,
+             people_per_100: float | None = None,
              records_per_100: float | None = None) -> list[Path]:
     """Write the handbook (see the module's docstring); the procedures written. People and
     training records per 100 procedures: by default 15 and 1,000 (the issue's 300 people and
-    20,000 records at 2,000 procedures)."""
+    20,000 records at 2,000 procedures); ``approvals``: how many approval records."""
     people_share = (PEOPLE_PER_PROCEDURE if people_per_100 is None else people_per_100 / 100)
     records_share = (RECORDS_PER_PROCEDURE if records_per_100 is None
                      else records_per_100 / 100)
@@ -637,13 +645,103 @@ def generate(count: int, out: Path, seed: int = 1, invalid: float = 0.0,
     people_rng = random.Random(f"people-{seed}")
     people = plan_people(people_rng, plans, max(1, round(count * people_share)),
                          round(count * records_share))
-    (out / "organization.yml").write_text(organization + write_people(people), encoding="utf-8")
+    signers = approval_signers(written, people) if approvals else []
+    (out / "organization.yml").write_text(organization + write_people(people + signers),
+                                          encoding="utf-8")
     records = plan_records(people_rng, plans, people, round(count * records_share), today)
+    # The signers who hold a role that performs steps are trained too (clean handbook).
+    records += [{"person": person, "procedure": plan.pid, "version": plan.version,
+                 "date": (_day(today) - timedelta(days=1 + plan.number % 60)).isoformat()}
+                for person, _, role in signers for plan in plans
+                if plan.status == "approved" and role in plan.trained_roles]
     for name, text in write_training(records, plans).items():
         path = out / "training" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    if approvals:
+        approvals_rng = random.Random(f"approvals-{seed}")
+        for name, text in write_approvals(approvals_rng, written, people + signers, approvals,
+                                          today).items():
+            path = out / "approvals" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
     return written
+
+
+# -- approval records (format 1.2) -------------------------------------------------------------
+
+def approval_signers(paths: list[Path], people: list[tuple[str, str, str]]
+                     ) -> list[tuple[str, str, str]]:
+    """A signer (id, name, role) for each approver role of the procedures at ``paths`` that
+    no one in ``people`` holds (coo among them)."""
+    import re
+
+    held = {role for _, _, role in people}
+    needed: set[str] = set()
+    for path in paths:
+        found = re.search(r"^approvers: \[(.*)\]$", path.read_text(encoding="utf-8"), re.M)
+        if found:
+            needed.update(role.strip() for role in found.group(1).split(","))
+    return [(f"signer-{role}", f"Signer {role}", role) for role in sorted(needed - held)]
+
+
+def write_approvals(rng: random.Random, paths: list[Path], people: list[tuple[str, str, str]],
+                    budget: int, today: str) -> dict[str, str]:
+    """``budget`` approval records as files ``approvals/PERSON.yml`` (the procedures at
+    ``paths`` loaded by sopkit for their digests; those that do not load are skipped)."""
+    from sopkit.format.digest import procedure_digest
+    from sopkit.format.load import Document, load_bytes
+
+    holders: dict[str, list[str]] = {}
+    for person, _, role in people:
+        holders.setdefault(role, []).append(person)
+    end = _day(today)
+    records: list[dict[str, str]] = []
+    seen: set[tuple[str, ...]] = set()
+    approved: list[tuple[dict[str, Any], str, str, list[str]]] = []
+    for path in paths:
+        document = load_bytes(path.read_bytes(), path.name)
+        if not isinstance(document, Document) or document.data.get("status") != "approved":
+            continue
+        data = document.data
+        history = data.get("history") or [{}]
+        day = str(history[0].get("date") or today)
+        roles = [role for role in data.get("approvers") or [] if holders.get(role)]
+        approved.append((data, procedure_digest(data), min(day, today), roles))
+
+    def add(data: dict[str, Any], digest: str, person: str, role: str, meaning: str,
+            day: str) -> None:
+        key = (str(data["id"]), digest, person, role, meaning)
+        if len(records) < budget and key not in seen and _day(day) <= end:
+            seen.add(key)
+            records.append({"procedure": str(data["id"]), "version": str(data["version"]),
+                            "digest": digest, "person": person, "role": role,
+                            "meaning": meaning, "date": day})
+
+    for data, digest, day, roles in approved:
+        for role in roles:
+            add(data, digest, holders[role][0], role, "approved", day)
+    for _ in range(budget * 3):
+        if len(records) >= budget or not approved:
+            break
+        data, digest, day, roles = rng.choice(approved)
+        if roles:
+            role = rng.choice(roles)
+            add(data, digest, rng.choice(holders[role]), role, "reviewed", day)
+    files: dict[str, list[dict[str, str]]] = {}
+    for record in sorted(records, key=lambda r: (r["date"], r["procedure"], r["person"])):
+        files.setdefault(f"{record['person']}.yml", []).append(record)
+    texts = {}
+    for name, items in sorted(files.items()):
+        w = Writer()
+        w.add(0, "# yaml-language-server: $schema=../schemas/approval.schema.json")
+        w.add(0, "records:")
+        for record in items:
+            w.add(2, f"- procedure: {record['procedure']}")
+            for key in ("version", "digest", "person", "role", "meaning", "date"):
+                w.add(4, f"{key}: {record[key]}")
+        texts[name] = w.text()
+    return texts
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -661,8 +759,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records-per-100", type=float, default=None, metavar="N",
                         help="training records per 100 procedures (default 1,000: 20,000 at "
                              "2,000; 0 for none)")
+    parser.add_argument("--approvals", type=int, default=0,
+                        help="how many approval records to write (default 0; needs sopkit)")
     args = parser.parse_args(argv)
-    files = generate(args.count, args.out, args.seed, args.invalid, args.today,
+    files = generate(args.count, args.out, args.seed, args.invalid, args.today, args.approvals,
                      people_per_100=args.people_per_100,
                      records_per_100=args.records_per_100)
     size = sum(path.stat().st_size for path in files)

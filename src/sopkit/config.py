@@ -28,6 +28,8 @@ OPTIONS: Mapping[str, str] = {
     "procedures": "folder holding the procedures, relative to mkdocs.yml (default: procedures)",
     "training": "folder holding the training records, relative to mkdocs.yml (default: "
                 "training)",
+    "approvals": "folder holding the approval records, relative to mkdocs.yml (default: "
+                 "approvals)",
     "organization": "the organization file, relative to mkdocs.yml (default: organization.yml)",
     "templates": "folder of templates that override sopkit's own (default: templates)",
     "rules": "rule severities, e.g. {review-overdue: error, unused-output: off}",
@@ -81,6 +83,14 @@ class Config(NamedTuple):
         """The folder of the training records (format 1.1): ``training`` by default."""
         return self.training_option if self.training_option is not None else (
             self.root / "training")
+
+    approvals_option: Path | None = None
+    """The approval records folder mkdocs.yml names, if any (see :meth:`approvals`)."""
+
+    def approvals(self) -> Path:
+        """The folder of the approval records (format 1.2): ``approvals`` by default."""
+        return self.approvals_option if self.approvals_option is not None else (
+            self.root / "approvals")
 
     def __repr__(self) -> str:  # without the whole of mkdocs.yml
         return f"Config(root={self.root!r}, procedures={self.procedures!r})"
@@ -220,13 +230,14 @@ def build_config(
     procedures = root / str(options.get("procedures") or "procedures")
     templates = root / str(options.get("templates") or "templates")
     training = root / str(options.get("training") or "training")
+    approvals = root / str(options.get("approvals") or "approvals")
     organization = root / str(options.get("organization") or "organization.yml")
     if organization.is_dir():
         raise ConfigError(f"{where}: sopkit option 'organization' names the folder "
                           f"{organization.name}/: name the organization file, like "
                           "organization.yml")
     cache_dir = _cache_dir(options.get("cache_dir"), root, where,
-                           watched=(procedures, templates, training, root / str(
+                           watched=(procedures, templates, training, approvals, root / str(
                                (mkdocs or {}).get("docs_dir") or "docs")))
     return Config(
         root=root,
@@ -246,6 +257,7 @@ def build_config(
         print_notice=_print_notice(options.get("print_notice"), where),
         training_option=training,
         versions_from=_versions_from(options.get("versions_from"), where),
+        approvals_option=approvals,
     )
 
 

@@ -38,12 +38,19 @@ from sopkit.check.cache import Cache, decode, default_cache_dir, encode
 from sopkit.check.cache.entries import Extract
 from sopkit.check.diagnostics import Diagnostic, Severity
 from sopkit.check.discover import discover, display_name
+from sopkit.check.file_check import procedure_extract
 from sopkit.check.files import ProcedureFile
 from sopkit.check.findings import diagnostics, info_levels
 from sopkit.check.handbook import CheckResult, FileChangedError, check_handbook
 from sopkit.check.repository import RULES as REPOSITORY_RULES
 from sopkit.check.repository import repository_findings
-from sopkit.check.runner import extract_keys, file_checks, handbook_checks, training_checks
+from sopkit.check.runner import (
+    approval_checks,
+    extract_keys,
+    file_checks,
+    handbook_checks,
+    training_checks,
+)
 from sopkit.check.runner import problems as check_problems
 from sopkit.cli.validate import show_notes
 from sopkit.config import Config, build_config, load_config
@@ -96,8 +103,20 @@ def reference(config: Config, today: date = TODAY) -> list[Diagnostic]:
             found.extend(problems)
             if not problems:
                 training.append(loaded)
+    approvals: list[Document] = []
+    if config.approvals().is_dir():
+        for path in discover(config.approvals()):
+            loaded = load_file(path, display_name(path))
+            if isinstance(loaded, Diagnostic):
+                found.append(loaded)
+                continue
+            problems = check_schema(loaded, "approval")
+            found.extend(problems)
+            if not problems:
+                approvals.append(loaded)
     book = whole_handbook(procedures, organization, today)._replace(
-        invalid_ids=frozenset(invalid), training_records=tuple(training))
+        invalid_ids=frozenset(invalid), training_records=tuple(training),
+        approval_records=tuple(approvals))
     broken = config.organization.is_file() and organization is None
     for rule in all_rules():
         if rule.takes == "change" or (broken and reads_organization(rule)):
@@ -161,6 +180,8 @@ def rule_examples_handbook(root: Path) -> Path:
             file, text = compose(snippet, default)
             if file.endswith("organization.yml"):
                 organization.append(text)
+            elif file.startswith("approvals/"):
+                files[f"approvals/{rule.name}-{number}.yml"] = text
             else:
                 files[f"procedures/{rule.name}-{number}-{Path(file).name}"] = text
     files["organization.yml"] = organization[0] if organization else ""
@@ -179,7 +200,7 @@ def make_handbook(kind: str, root: Path) -> Path:
     elif kind == "render-zh":
         shutil.copytree(DATA / "render" / "zh", root)
     elif kind == "generated":
-        generate(40, root, seed=7, invalid=0.25)
+        generate(40, root, seed=7, invalid=0.25, approvals=80)
     elif kind == "rule-examples":
         rule_examples_handbook(root)
     else:
@@ -697,7 +718,8 @@ def test_every_rule_declares_what_it_reads() -> None:
     A check the runner does not place (in neither file_checks() nor handbook_checks())
     would never run.
     """
-    placed = set(file_checks()) | set(handbook_checks()) | set(training_checks())
+    placed = (set(file_checks()) | set(handbook_checks()) | set(training_checks())
+              | set(approval_checks()))
     unplaced = [rule.name for rule in all_rules() if rule.takes != "change"
                 and not set(rule.checks) <= placed]
     assert not unplaced, f"{unplaced}: declare depends_on= when registering them"
@@ -725,8 +747,7 @@ def test_rules_kept_with_a_file_read_nothing_else(tmp_path: Path) -> None:
 
 def test_context_rules_read_only_their_keys(tmp_path: Path) -> None:
     for procedures, organization in corpus(tmp_path):
-        packed = [(document.file, Extract.of(document, extract_keys()))
-                  for document in procedures]
+        packed = [(document.file, procedure_extract(document)) for document in procedures]
         # As the cache gives them back: packed, unpacked when read.
         extracts = [Extract(extract.digest, extract.packed).document(file)
                     for file, extract in packed]
@@ -736,7 +757,8 @@ def test_context_rules_read_only_their_keys(tmp_path: Path) -> None:
             book = whole_handbook(procedures, organization, today)
             small = whole_handbook(extracts, organization, today)
             for rule in all_rules():
-                if any(check.depends_on in ("extracts", "training") for check in rule.checks):
+                if any(check.depends_on in ("extracts", "training", "approvals")
+                       for check in rule.checks):
                     assert findings(rule, small) == findings(rule, book), rule.name
 
 

@@ -136,8 +136,8 @@ def test_init_never_overwrites_editor_settings(tmp_path: Path) -> None:
     assert (root / ".vscode" / "settings.json").read_text(encoding="utf-8") == own
     assert ("skipped  .vscode/settings.json (it exists, and sopkit does not change it: map "
             "schemas/procedure.schema.json, schemas/organization.schema.json, "
-            "schemas/training.schema.json to the files they describe in its \"yaml.schemas\" "
-            "setting") in done.stdout  # the training schema too, since format 1.1 has one
+            "schemas/training.schema.json, schemas/approval.schema.json to the files they "
+            "describe in its \"yaml.schemas\" setting") in done.stdout  # 1.1 and 1.2 too
     assert ("skipped  .vscode/extensions.json (it exists, and sopkit does not change it: add "
             "\"redhat.vscode-yaml\" to its \"recommendations\")") in done.stdout
     assert sopkit(["init", "fresh"], tmp_path).returncode == 0
@@ -152,7 +152,8 @@ def test_init_never_overwrites_editor_settings(tmp_path: Path) -> None:
 COMMAND = re.compile(r"\bsopkit ([a-z][a-z-]*)")
 PROSE = {"keeps": "sopkit keeps x- keys", "procedure": "the schema's title, sopkit procedure",
          "organization": "the schema's title, sopkit organization",
-         "handbook": "the bundle schema's title, sopkit handbook bundle"}
+         "handbook": "the bundle schema's title, sopkit handbook bundle",
+         "approval": "the approvals schema's title, sopkit approval records"}
 """Words after "sopkit" in schema text that are not commands, with where they come from."""
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 

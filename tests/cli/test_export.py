@@ -58,7 +58,8 @@ def test_the_csv_register_opens_with_its_header_and_chinese_text(
     assert out.startswith(b"\xef\xbb\xbf")  # the byte-order mark spreadsheets look for
     rows = list(csv.DictReader(io.StringIO(out.decode("utf-8-sig"), newline="")))
     assert list(rows[0]) == ["id", "title", "version", "status", "department", "owner",
-                             "approvers", "effective_date", "last_reviewed", "next_review",
+                             "approvers", "approvals", "effective_date", "last_reviewed",
+                             "next_review",
                              "file"]
     ids = [row["id"] for row in rows]
     assert ids == sorted(ids) and len(ids) == len(list((REPO / "procedures").rglob("*.yml")))
@@ -75,7 +76,7 @@ def test_the_bundle_of_the_demo_handbook(golden: Golden,
     document = json.loads(out)
     errors = sorted(_schema_validator().iter_errors(document), key=str)
     assert errors == []
-    assert document["format"] == "sopkit-bundle" and document["format_version"] == "1.1"
+    assert document["format"] == "sopkit-bundle" and document["format_version"] == "1.2"
     # 1.1: the training records, a file at a time, as written
     assert [entry["file"] for entry in document["training_records"]] == [
         "training/2025.yml", "training/2026.yml"]
@@ -137,7 +138,7 @@ def test_hostile_text_is_inert_in_every_format(tmp_path: Path,
     assert "\x1b" not in out.decode("utf-8") and "\u202e" not in out.decode("utf-8")
     _code, out = _export(root, monkeypatch, "register", "--format", "markdown")
     line = next(line for line in out.decode("utf-8").splitlines() if "SEC-1" in line)
-    assert line.count(" | ") == 10 and "<b>" not in line
+    assert line.count(" | ") == 11 and "<b>" not in line
     for args in (("register", "--format", "json"), ("bundle",)):
         _code, out = _export(root, monkeypatch, *args)
         assert "\x1b" not in out.decode("utf-8") and "\u202e" not in out.decode("utf-8")

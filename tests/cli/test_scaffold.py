@@ -76,6 +76,7 @@ INIT_FILES = {
     "schemas/organization.schema.json",
     "schemas/procedure.schema.json",
     "schemas/training.schema.json",
+    "schemas/approval.schema.json",
     "templates/README.md",
 }
 
@@ -200,7 +201,8 @@ def test_the_languages_differ_only_where_they_should() -> None:
     assert set(en) == set(zh)
     same = {".github/workflows/sopkit.yml", ".gitignore", ".pre-commit-config.yaml",
             "templates/README.md", "schemas/organization.schema.json",
-            "schemas/procedure.schema.json", "schemas/training.schema.json"}
+            "schemas/procedure.schema.json", "schemas/training.schema.json",
+            "schemas/approval.schema.json"}
     for name in same:
         assert en[name] == zh[name], name
     assert "%%" not in "".join(en.values()) + "".join(zh.values())

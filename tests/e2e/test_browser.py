@@ -92,7 +92,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's Chromium; "
                     "install it with `apt-get install chromium fonts-noto-cjk`")
     root = tmp_path_factory.mktemp("handbook")
-    for name in ("procedures", "schemas", "docs", "templates", "training"):
+    for name in ("procedures", "schemas", "docs", "templates", "training", "approvals"):
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, root / name)
     for name in ("organization.yml", "mkdocs.yml"):
@@ -187,8 +187,31 @@ def test_training_matrix_and_person_pages_show_the_statuses(page: tuple[Any, Wat
     assert "2025-10-20" in person
     screenshot(browser_page, built, "person.png", full_page=True)
     browser_page.goto(page_url(built, "HR-001"), wait_until="networkidle")
-    assert "1 of 3 trained on the current version (2.1.0)." in (
+    assert "1 of 3 trained on the current version (2.1.1)." in (
         browser_page.locator("article").inner_text())
+    watch.assert_clean()
+
+
+def test_procedure_pages_show_the_approvals(page: tuple[Any, Watch], built: Built) -> None:
+    """The demo's approval records (approvals/): each approval of the current content as
+    name, role, meaning and date; a warning where the content changed after approval or
+    an approval is pending (format 1.2)."""
+    browser_page, watch = page
+    browser_page.goto(page_url(built, "IT-001"), wait_until="networkidle")
+    facts = browser_page.locator("article li", has_text="Approvals:")
+    assert facts.inner_text() == ("Approvals: Daniel Tan (IT Manager), approved, 2026-04-24; "
+                                  "张伟 (Chief Operating Officer), approved, 2026-04-28")
+    assert facts.is_visible()
+    screenshot(browser_page, built, "approvals.png", full_page=True)
+    browser_page.goto(page_url(built, "HR-001"), wait_until="networkidle")
+    warning = browser_page.locator("article .admonition.warning").first
+    assert warning.is_visible()
+    assert "Changed after approval" in warning.inner_text()
+    assert "Version 2.1.0 was approved by 张伟 (Chief Operating Officer) on 2026-03-25" in (
+        warning.inner_text())
+    browser_page.goto(page_url(built, "PUR-001"), wait_until="networkidle")
+    pending = browser_page.locator("article .admonition.warning").first
+    assert "Approval pending" in pending.inner_text()
     watch.assert_clean()
 
 

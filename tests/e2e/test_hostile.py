@@ -170,6 +170,8 @@ def test_hostile_text_is_shown_as_written(page: tuple[Any, Watch], site: Site) -
     article = browser_page.locator("article").inner_text()
     assert "{{ 7*7 }}" in article and "{% raw %}" in article
     assert '"><img src=x onerror=alert(1)>' in article
+    # The approval record (format 1.2): the signer's hostile name, as written.
+    assert "Approvals: Mallory </title><script>alert(8)</script>" in article
     watch.assert_clean()
 
 

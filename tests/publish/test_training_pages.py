@@ -39,7 +39,7 @@ def test_english_pages(tmp_path: Path) -> None:
     person = files["people/wu-gang.md"]
     assert "| ◷ expired | 1.2.0 | 2026-04-20 | 2026-04-21 |" in person
     assert "[吴刚](people/wu-gang.md) | 1 due |" in files["training.md"]
-    assert "1 of 3 trained on the current version (2.1.0)." in files["procedures/hr/HR-001.md"]
+    assert "1 of 3 trained on the current version (2.1.1)." in files["procedures/hr/HR-001.md"]
 
 
 def test_chinese_pages(tmp_path: Path) -> None:
@@ -47,7 +47,7 @@ def test_chinese_pages(tmp_path: Path) -> None:
     matrix = files["training/customer-service.md"]
     assert "◷ 已过期" in matrix and "✓ 有效" in matrix
     assert "✗ 未培训" in files["people/sun-hao.md"]
-    assert "3 人中 1 人已完成现行版本（2.1.0）的培训。" in files["procedures/hr/HR-001.md"]
+    assert "3 人中 1 人已完成现行版本（2.1.1）的培训。" in files["procedures/hr/HR-001.md"]
 
 
 def test_no_record_no_training_page(tmp_path: Path) -> None:

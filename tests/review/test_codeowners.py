@@ -418,7 +418,8 @@ def test_the_handbook_sources_go_to_the_handbook_owners(handbook: Path,
     text = read(handbook / ".github" / "CODEOWNERS")
     owners = "@Bob-HR @lina-hr @zhangwei-coo"
     sources = "".join(f"{path} {owners}\n" for path in (
-        "/.github/", "/.pre-commit-config.yaml", "/CODEOWNERS", "/docs/", "/mkdocs.yml",
+        "/.github/", "/.pre-commit-config.yaml", "/CODEOWNERS", "/approvals/", "/docs/",
+        "/mkdocs.yml",
         "/organization.yml", "/procedures/", "/templates/", "/training/"))
     procedures = read(EXPECTED).split("\n\n")[-1]
     assert text == HEADER + "\n" + sources + "\n" + procedures
@@ -563,3 +564,20 @@ def test_a_fifo_in_place_of_codeowners_is_refused_not_waited_on(handbook: Path) 
             "sopkit: .github/CODEOWNERS is not a plain file: CODEOWNERS must be one; move it "
             "away and run `sopkit codeowners` again"), done.stderr
         assert stat.S_ISFIFO(target.lstat().st_mode)
+
+
+def test_an_approvals_file_named_after_a_person_goes_to_that_person(
+        handbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Format 1.2: `sopkit approve` writes approvals/PERSON.yml; only its signer reviews it
+    (other approvals files fall to the approvals folder's line, the handbook owners')."""
+    with_handbook_owners(handbook, "[ceo]")
+    (handbook / "approvals").mkdir()
+    for name in ("li-na.yml", "nobody.yml", "2026.yml"):
+        (handbook / "approvals" / name).write_text("records: []\n", encoding="utf-8")
+    result = sopkit(["codeowners", "-o", "-"], handbook, monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert "/approvals/ @zhangwei-coo\n" in result.stdout
+    assert "\n/approvals/li-na.yml @lina-hr\n" in result.stdout
+    assert "approvals/nobody.yml" not in result.stdout
+    assert "approvals/2026.yml" not in result.stdout
+    assert result.stdout.index("/approvals/ ") < result.stdout.index("/approvals/li-na.yml")

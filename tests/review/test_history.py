@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from helpers.procedure_story import Story, build_story
 
 from sopkit.cli.main import main
+from sopkit.format.digest import procedure_digest
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +52,7 @@ def test_on_the_day_of_an_effective_date(story: Story, monkeypatch: pytest.Monke
 
 def test_between_two_approvals(story: Story, monkeypatch: pytest.MonkeyPatch) -> None:
     found = shown(story, monkeypatch, "2026-04-14")
+    assert str(found.pop("digest")).startswith("sha256:")  # its content (format 1.2)
     assert found == {
         "commit": story.commits["moved"], "date": "2026-03-10T12:00:00+00:00",
         "effective_date": "2026-02-01", "version": "1.0.0", "approvers": ["coo"],
@@ -117,7 +119,9 @@ def test_json_is_the_procedure_with_its_provenance(story: Story,
     document = json.loads(out)
     assert document["id"] == "HR-001" and document["version"] == "1.1.0"
     assert set(document["provenance"]) == {"commit", "date", "effective_date", "version",
-                                           "approvers", "file"}
+                                           "approvers", "file", "digest"}
+    content = {key: value for key, value in document.items() if key != "provenance"}
+    assert document["provenance"]["digest"] == procedure_digest(content)
 
 
 def test_unknown_procedure_and_no_repository_are_one_line(

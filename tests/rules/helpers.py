@@ -4,7 +4,8 @@ A snippet is the part of a procedure a test cares about; the keys it lacks
 are taken from :data:`BASE`, appended after it, so line numbers in the
 snippet are line numbers in the checked file. A first line ``# some/path.yml``
 names the file; a snippet named ``organization.yml`` is the organization file
-and one under ``training/`` a training records file, both used as written.
+and one under ``training/`` a training records file (``approvals/``: an approval records
+file), all used as written.
 Rule docs are written the same way, so their examples run unchanged: see
 :func:`examples`.
 """
@@ -72,13 +73,18 @@ def is_training(file: str) -> bool:
     return file.startswith("training/")
 
 
+def is_approvals(file: str) -> bool:
+    """A snippet named ``approvals/...`` is an approval records file."""
+    return file.startswith("approvals/")
+
+
 def compose(snippet: str, default_file: str = "p.yml") -> tuple[str, str]:
     """(file name, full text) of a snippet completed with the base procedure's keys."""
     text = snippet if snippet.endswith("\n") else snippet + "\n"
     first = text.split("\n", 1)[0]
     match = _FILE_COMMENT.match(first)
     file = match.group(1) if match else default_file
-    if file.rsplit("/", 1)[-1] == "organization.yml" or is_training(file):
+    if file.rsplit("/", 1)[-1] == "organization.yml" or is_training(file) or is_approvals(file):
         return file, text
     present = _load(text, file).data.keys()
     return file, text + "".join(block for key, block in BASE_BLOCKS.items()
@@ -90,6 +96,7 @@ def handbook(*snippets: str, today: date = TODAY) -> HandbookView:
     procedures: list[Document] = []
     organization: Document | None = None
     training: list[Document] = []
+    approvals: list[Document] = []
     for number, snippet in enumerate(snippets):
         file, text = compose(snippet, "p.yml" if number == 0 else f"p{number + 1}.yml")
         document = _load(text, file)
@@ -97,12 +104,15 @@ def handbook(*snippets: str, today: date = TODAY) -> HandbookView:
             organization = document
         elif is_training(file):
             training.append(document)
+        elif is_approvals(file):
+            approvals.append(document)
         else:
             procedures.append(document)
     by_id: dict[str, list[Document]] = {}
     for document in procedures:
         by_id.setdefault(document.data["id"], []).append(document)
-    return HandbookView(procedures, organization, today, by_id, training_records=training)
+    return HandbookView(procedures, organization, today, by_id, training_records=training,
+                        approval_records=approvals)
 
 
 def rule(name: str) -> Rule:

@@ -12,7 +12,16 @@ from sopkit.format.load import load_bytes
 from sopkit.format.schema import SchemaKind, check_schema
 from sopkit.rules import all_rules
 
-from .helpers import BASE, compose, examples, is_training, problems, sections, yaml_blocks
+from .helpers import (
+    BASE,
+    compose,
+    examples,
+    is_approvals,
+    is_training,
+    problems,
+    sections,
+    yaml_blocks,
+)
 
 NAMES = [rule.name for rule in all_rules() if rule.takes != "change"]
 DATA = Path(__file__).parent.parent / "data" / "rules"
@@ -61,7 +70,8 @@ def test_doc_examples_pass_the_schema(name: str) -> None:
             document = load_bytes(text.encode("utf-8"), file)
             kind: SchemaKind = (
                 "organization" if file.endswith("organization.yml")
-                else "training" if is_training(file) else "procedure")
+                else "training" if is_training(file)
+                else "approval" if is_approvals(file) else "procedure")
             assert not isinstance(document, Diagnostic) and check_schema(document, kind) == []
 
 

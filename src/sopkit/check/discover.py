@@ -123,7 +123,8 @@ def expand_paths(paths: Sequence[Path], handbook: HandbookPaths | None = None) -
 
 
 HandbookPaths = tuple[Path, ...]
-"""The handbook's procedures folder, organization file and, optionally, training folder."""
+"""The handbook's procedures folder, organization file and, optionally, the records folders
+(training, approvals)."""
 """A handbook's procedures folder and organization file."""
 
 

@@ -17,8 +17,10 @@ from sopkit.check.cache.entries import Extract
 from sopkit.check.diagnostics import Diagnostic
 from sopkit.check.file_result import FileResult
 from sopkit.check.runner import extract_keys, file_checks, file_findings
+from sopkit.format.digest import procedure_digest
 from sopkit.format.load import Document, load_bytes
 from sopkit.format.schema import SchemaKind, check_schema
+from sopkit.model.approval import DIGEST
 from sopkit.rules import Check
 
 _ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)[\"']?[ \t]*(?:#.*)?\r?$",
@@ -42,6 +44,14 @@ def validate_document(loaded: Document | Diagnostic,
     return (None if problems else loaded), problems
 
 
+def procedure_extract(document: Document) -> Extract:
+    """The extract of a procedure the handbook-wide checks read (with its content digest,
+    computed from the whole document, when the approval checks read it)."""
+    keys = extract_keys()
+    extra = {DIGEST: procedure_digest(document.data)} if DIGEST in keys else None
+    return Extract.of(document, keys, extra=extra)
+
+
 def check_file(file: str, raw: bytes, organization: Document | None,
                keep_document: bool = False,
                checks: Sequence[Check] | None = None) -> FileResult:
@@ -55,5 +65,5 @@ def check_file(file: str, raw: bytes, organization: Document | None,
                           invalid_id=named if isinstance(named, str) else None)
     findings = file_findings(document, organization,
                              file_checks() if checks is None else checks)
-    return FileResult(file, (), findings, Extract.of(document, extract_keys()),
+    return FileResult(file, (), findings, procedure_extract(document),
                       document=document if keep_document else None)

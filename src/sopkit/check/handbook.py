@@ -85,6 +85,9 @@ class CheckResult(NamedTuple):
     training: Sequence[Document] = ()
     """The training records files that passed the schema (their records only), in file
     order (unpacked when first asked for: see :class:`RecordDocuments`)."""
+    approvals: Sequence[Document] = ()
+    """The approval records files (format 1.2) that passed the schema, in file order
+    (unpacked when first asked for)."""
 
     @property
     def errors(self) -> int:
@@ -136,10 +139,12 @@ def check_handbook(
     """
     boundary = Boundary(config.root, config.procedures)
     training_paths, training = find_training_files(config, boundary)
-    selection = _select(config, paths, boundary, training.resolved)
+    approval_paths, approvals = find_training_files(config, boundary, "approval")
+    selection = _select(config, paths, boundary, training.resolved | approvals.resolved)
     if not paths:
-        selection.reported.update(training.names)
-        selection.reported.update(diagnostic.file for diagnostic in training.diagnostics)
+        for kept in (training, approvals):
+            selection.reported.update(kept.names)
+            selection.reported.update(diagnostic.file for diagnostic in kept.diagnostics)
     raw = _organization_bytes(config, boundary)
     store, note = None, None
     if cache:
@@ -151,9 +156,10 @@ def check_handbook(
     checked, procedures = check_files(selection.procedures, organization.document,
                                       file_checks(organization.broken), store, progress, jobs)
     training = check_training_files(training_paths, training, store)
+    approvals = check_training_files(approval_paths, approvals, store, "approval")
     found = [finding for result in checked for finding in result.findings]
-    found += _across_files(checked, training.results, organization.document,
-                           today or config.today or date.today(), store)
+    found += _across_files(checked, (training.results, approvals.results),
+                           organization.document, today or config.today or date.today(), store)
     around, outside = repository_findings(config, selection.procedures,
                                           (result.file for result in checked if result.valid),
                                           organization.document, store)
@@ -166,8 +172,9 @@ def check_handbook(
     levels = findings.severities(config, (rule for rule in all_rules()
                                           if rule.takes != "change"))  # review/diff.py
     levels.update(findings.info_levels(config, REPOSITORY_RULES))
-    diagnostics = [*selection.diagnostics, *training.diagnostics,
+    diagnostics = [*selection.diagnostics, *training.diagnostics, *approvals.diagnostics,
                    *(d for result in training.results for d in result.diagnostics),
+                   *(d for result in approvals.results for d in result.diagnostics),
                    *(organization.diagnostics if selection.organization else ()),
                    *(diagnostic for result in checked for diagnostic in result.diagnostics),
                    *findings.diagnostics(found, levels)]
@@ -176,20 +183,25 @@ def check_handbook(
             d for d in diagnostics if d.file in selection.reported))),
         procedures=procedures,
         organization=organization.document,
-        files=selection.files + (0 if paths else len(training.names)),
+        files=selection.files + (0 if paths else len(training.names) + len(approvals.names)),
         notes=(note,) if note is not None else (),
         training=RecordDocuments(training.results),
+        approvals=RecordDocuments(approvals.results),
     )
 
 
-def _across_files(checked: Sequence[FileResult], training: Sequence[FileResult],
+def _across_files(checked: Sequence[FileResult],
+                  records: tuple[Sequence[FileResult], Sequence[FileResult]],
                   organization: Document | None, today: date,
                   store: CheckCache | None) -> Sequence[findings.Finding]:
     """What the handbook-wide checks find (from the cache when no extract changed), and the
-    training rules (from the cache for each procedure whose records did not change)."""
+    training and approval rules (from the cache for each procedure whose records did not
+    change)."""
     invalid = frozenset(result.invalid_id for result in checked
                         if result.invalid_id is not None)
-    trained = training_findings(checked, training, organization, today, invalid, store)
+    trained = [*training_findings(checked, records[0], organization, today, invalid, store),
+               *training_findings(checked, records[1], organization, today, invalid, store,
+                                  "approval")]
     kept = store.handbook_findings(checked, today, invalid) if store is not None else None
     if kept is not None:
         return [*kept, *trained]
@@ -222,7 +234,8 @@ class Selection(NamedTuple):
 def _select(config: Config, paths: Sequence[Path], boundary: Boundary,
             training: Container[str] = ()) -> Selection:
     """The files to check and to report on: the handbook's, or ``paths``; not the
-    ``training`` files (real paths), which are checked as training records."""
+    ``training`` files (real paths: training and approval records), which are checked as
+    records."""
     files = Paths(boundary.inside)
     organization_path = os.path.normcase(os.path.realpath(config.organization))
     diagnostics: list[Diagnostic] = []
@@ -238,7 +251,7 @@ def _select(config: Config, paths: Sequence[Path], boundary: Boundary,
             handbook_files = discover_names(folder, files)
     handbook_folders = len(files.linked_folders)
     selected = (expand_names(paths, files, handbook=(config.procedures, config.organization,
-                                                     config.training()))
+                                                     config.training(), config.approvals()))
                 if paths else handbook_files)
     report_on = {files.resolve(path) for path in selected}
     wants_organization = not paths or organization_path in report_on
@@ -259,8 +272,9 @@ def _select(config: Config, paths: Sequence[Path], boundary: Boundary,
     reported.update(files.display(folder) for folder in linked_folders)
     if not paths:
         reported.add(display_name(config.procedures))
-    if not paths or covers(paths, config.training()):  # a path never changes a verdict
-        reported.add(display_name(config.training()))
+    for records in (config.training(), config.approvals()):
+        if not paths or covers(paths, records):  # a path never changes a verdict
+            reported.add(display_name(records))
     if wants_organization:
         reported.add(display_name(config.organization))
     return Selection(

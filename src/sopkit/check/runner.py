@@ -13,7 +13,8 @@ check of a handbook runs each check where it depends on no more than it is given
   organization.yml; their findings are kept under a key of all the extracts;
 - :func:`training_checks` (``training``) once per procedure id (:func:`group_findings`),
   on the training records that name it and the extracts of the procedures with that id
-  (sopkit.check.training_groups); their findings are kept per id.
+  (sopkit.check.training_groups); their findings are kept per id;
+- :func:`approval_checks` (``approvals``) the same way, on the approval records.
 
 Every check runs once: tests/check/test_cache.py compares the result with running every rule
 over the whole handbook.
@@ -74,15 +75,18 @@ def view_of(procedures: Sequence[Document], organization: Document | None, today
 
 def group_findings(procedures: Sequence[Document], organization: Document | None,
                    today: date, *, by_id: dict[str, Sequence[Document]],
-                   invalid_ids: frozenset[str],
-                   training_records: Sequence[Document]) -> list[Finding]:
-    """What the :func:`training_checks` find about one procedure id: ``procedures`` (those
-    with the id), the ``training_records`` files cut down to the records that name it, in a
-    handbook that has training records."""
+                   invalid_ids: frozenset[str], records: Sequence[Document],
+                   kind: str = "training") -> list[Finding]:
+    """What the :func:`training_checks` (``kind`` approval: the :func:`approval_checks`)
+    find about one procedure id: ``procedures`` (those with the id), the ``records`` files
+    cut down to the records that name it, in a handbook that has such records."""
     view = HandbookView(procedures=tuple(procedures), organization=organization, today=today,
-                        by_id=by_id, invalid_ids=invalid_ids,
-                        training_records=tuple(training_records), has_training_records=True)
-    return list(run(training_checks(), view))
+                        by_id=by_id, invalid_ids=invalid_ids)
+    if kind == "training":
+        view = view._replace(training_records=tuple(records), has_training_records=True)
+        return list(run(training_checks(), view))
+    view = view._replace(approval_records=tuple(records), has_approval_records=True)
+    return list(run(approval_checks(), view))
 
 
 @cache
@@ -111,12 +115,20 @@ def training_checks() -> tuple[Check, ...]:
 
 
 @cache
+def approval_checks() -> tuple[Check, ...]:
+    """The checks run per procedure id, over the approval records that name it (format
+    1.2: grouped as the training records are, see sopkit.check.training_groups)."""
+    return tuple(check for check in all_checks() if check.depends_on == "approvals")
+
+
+@cache
 def extract_keys() -> frozenset[str]:
     """The keys of a procedure the ``extracts`` and ``training`` checks read (``id`` for
     ``by_id``; ``name[].field`` for one field of each item of a list, see
     :meth:`sopkit.check.cache.entries.Extract.of`)."""
     return frozenset({"id"}).union(*(check.extract
-                                     for check in (*handbook_checks(), *training_checks())))
+                                     for check in (*handbook_checks(), *training_checks(),
+                                                   *approval_checks())))
 
 
 def file_findings(document: Document, organization: Document | None,

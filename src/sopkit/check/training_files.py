@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, overload
+from typing import TYPE_CHECKING, Literal, NamedTuple, overload
 
 from sopkit.check.cache.entries import Extract
 from sopkit.check.cache.keys import content_digest
@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from sopkit.check.cache import CheckCache
 
 RECORDS = "records"
-"""The key of a training file's list of records."""
+"""The key of a records file's list of records."""
+RecordKind = Literal["training", "approval"]
+"""The records files read the same way: training (format 1.1) and approvals (1.2)."""
 
 
 class TrainingFiles(NamedTuple):
@@ -42,17 +44,20 @@ class TrainingFiles(NamedTuple):
     """About files not read: links out of the handbook."""
 
 
-def find_training_files(config: Config, boundary: Boundary) -> tuple[list[tuple[str, str]],
-                                                                      TrainingFiles]:
-    """The training files to read (path, name), and what was found about the others."""
-    folder = config.training()
+def find_training_files(config: Config, boundary: Boundary, kind: RecordKind = "training"
+                        ) -> tuple[list[tuple[str, str]], TrainingFiles]:
+    """The training files (or, ``kind`` approval, the approval files) to read (path,
+    name), and what was found about the others."""
+    folder = config.training() if kind == "training" else config.approvals()
     empty = TrainingFiles([], set(), set(), [])
     if not folder.is_dir():
         return [], empty
     if boundary.leaves(os.fspath(folder)):
+        what = "training" if kind == "training" else "approval"
         empty.diagnostics.append(outside_link(
-            display_name(folder), "the training folder is a link to a folder outside the "
-            "handbook; sopkit does not read it: move the training records into the handbook"))
+            display_name(folder), f"the {folder.name} folder is a link to a folder outside "
+            f"the handbook; sopkit does not read it: move the {what} records into the "
+            "handbook"))
         return [], empty
     paths = Paths(boundary.inside)
     found = discover_names(os.fspath(folder), paths)
@@ -72,9 +77,9 @@ def find_training_files(config: Config, boundary: Boundary) -> tuple[list[tuple[
     return read, empty
 
 
-def check_training_file(name: str, raw: bytes) -> FileResult:
-    """Load one training file and check it against the training schema."""
-    document, diagnostics = validate_document(load_bytes(raw, name), "training")
+def check_training_file(name: str, raw: bytes, kind: RecordKind = "training") -> FileResult:
+    """Load one training (or approvals) file and check it against its schema."""
+    document, diagnostics = validate_document(load_bytes(raw, name), kind)
     if document is None:
         return FileResult(name, tuple(diagnostics))
     # In the cache's compact form for records: the training rules read the records only,
@@ -84,7 +89,8 @@ def check_training_file(name: str, raw: bytes) -> FileResult:
 
 
 def check_training_files(files: Sequence[tuple[str, str]], found: TrainingFiles,
-                         cache: CheckCache | None) -> TrainingFiles:
+                         cache: CheckCache | None, kind: RecordKind = "training"
+                         ) -> TrainingFiles:
     """Each training file of ``files`` (from :func:`find_training_files`) checked on its
     own (from the cache when it has the answer), added to ``found``."""
     for path, name in files:
@@ -98,7 +104,7 @@ def check_training_files(files: Sequence[tuple[str, str]], found: TrainingFiles,
             continue
         result = cache.by_content(name, raw) if cache is not None else None
         if result is None:
-            result = check_training_file(name, raw)
+            result = check_training_file(name, raw, kind)
             if cache is not None:
                 cache.keep(name, result)
         found.results.append(result)

@@ -1,5 +1,6 @@
 """The training rules (``depends_on="training"``), run per procedure id, their findings kept
-per id: adding a training record re-runs them for the one procedure it names.
+per id: adding a training record re-runs them for the one procedure it names. The approval
+rules (``depends_on="approvals"``, format 1.2) run the same way over the approval records.
 
 Each rule looks at the records that name one procedure, at that procedure and at
 organization.yml (an id that no procedure has also needs the ids of all of them, for the
@@ -32,7 +33,8 @@ from sopkit.check.cache.keys import content_digest, context_digest
 from sopkit.check.cache.records import record_groups
 from sopkit.check.file_result import FileResult
 from sopkit.check.findings import Finding
-from sopkit.check.runner import group_findings, training_checks
+from sopkit.check.runner import approval_checks, group_findings, training_checks
+from sopkit.check.training_files import RecordKind
 from sopkit.format.load import Document
 from sopkit.model.training import INDEXES, indexed_records
 
@@ -41,6 +43,8 @@ if TYPE_CHECKING:
 
 ASIDE = "training"
 """The name the cache keeps this step's tables under."""
+APPROVALS_ASIDE = "approvals"
+"""The same for the approval records (format 1.2), grouped the same way."""
 
 Groups = dict[str, bytes]
 """Procedure id -> the digest of a training file's records naming it, with positions."""
@@ -63,13 +67,15 @@ class _Tables:
 
 def training_findings(checked: Sequence[FileResult], training: Sequence[FileResult],
                       organization: Document | None, today: date, invalid: frozenset[str],
-                      store: CheckCache | None) -> list[Finding]:
-    """What the training checks find, from the cache for each procedure id whose key is
-    kept."""
-    if not training_checks():
+                      store: CheckCache | None, kind: RecordKind = "training"
+                      ) -> list[Finding]:
+    """What the training checks (``kind`` approval: the approval checks, on the approval
+    files) find, from the cache for each procedure id whose key is kept."""
+    if not (training_checks() if kind == "training" else approval_checks()):
         return []
+    aside = ASIDE if kind == "training" else APPROVALS_ASIDE
     files = [result for result in training if result.extract is not None]
-    tables = _Tables(store.aside(ASIDE) if store is not None else None)
+    tables = _Tables(store.aside(aside) if store is not None else None)
     with_extract = [result for result in checked if result.extract is not None]
     ids_key = context_digest(
         "\0".join(result.file for result in with_extract).encode("utf-8", "surrogateescape"),
@@ -86,7 +92,7 @@ def training_findings(checked: Sequence[FileResult], training: Sequence[FileResu
         for procedure, digest in digests.items():
             by_procedure[procedure] += [file.encode("utf-8", "surrogateescape"), digest]
     if by_procedure:  # opt-in: no record, no training finding
-        work = _Work(with_extract, files, organization, today, invalid, ids, groups)
+        work = _Work(with_extract, files, organization, today, invalid, ids, groups, kind)
         every_id = "\0".join(sorted(ids)).encode("utf-8", "surrogateescape")
         for procedure in sorted(set(ids).union(by_procedure)):
             key = _key(procedure, today, ids, invalid, by_procedure.get(procedure, ()),
@@ -98,7 +104,7 @@ def training_findings(checked: Sequence[FileResult], training: Sequence[FileResu
             kept_findings[key] = packed_findings(result)
             found.extend(result)
     if store is not None:
-        store.keep_aside(ASIDE, (ids_key, ids,
+        store.keep_aside(aside, (ids_key, ids,
                                  {result.extract.digest: groups[result.file]
                                   for result in files if result.extract is not None},
                                  kept_findings, whole_key, packed_findings(found)))
@@ -161,7 +167,7 @@ class _Work:
     def __init__(self, checked: Sequence[FileResult], training: Sequence[FileResult],
                  organization: Document | None, today: date, invalid: frozenset[str],
                  ids: Mapping[str, list[tuple[str, bytes]]],
-                 groups: Mapping[str, Groups]) -> None:
+                 groups: Mapping[str, Groups], kind: RecordKind = "training") -> None:
         self.checked = {result.file: result for result in checked}
         self.training = training
         self.organization = organization
@@ -169,6 +175,7 @@ class _Work:
         self.invalid = invalid
         self.ids = ids
         self.groups = groups
+        self.kind = kind
         self._split: dict[str, tuple[Document, dict[str, list[tuple[int, Any]]]] | None] = {}
 
     def split(self, result: FileResult) -> tuple[Document, dict[str, list[tuple[int, Any]]]] | None:
@@ -201,4 +208,4 @@ class _Work:
             by_id = {} if procedure in self.invalid else {other: () for other in self.ids}
         return group_findings(procedures, self.organization, self.today, by_id=by_id,
                               invalid_ids=self.invalid & {procedure},
-                              training_records=records)
+                              records=records, kind=self.kind)

@@ -3,10 +3,10 @@
 ``.vscode/settings.json`` maps each of sopkit's JSON Schemas (written by init into
 ``schemas/``) to the files it describes, with ``yaml.schemas``: the YAML extension (Red
 Hat's, on yaml-language-server) then checks and completes every procedure,
-organization.yml and the training records as they are typed, whether or not the file
-starts with the ``# yaml-language-server: $schema=...`` comment (which wins where it is).
-``.vscode/extensions.json`` recommends that extension, so VS Code offers to install it
-when the handbook is opened.
+organization.yml, the training records and the approval records as they are typed,
+whether or not the file starts with the ``# yaml-language-server: $schema=...`` comment
+(which wins where it is). ``.vscode/extensions.json`` recommends that extension, so VS
+Code offers to install it when the handbook is opened.
 
 yaml-language-server puts ``**/`` before each pattern, so the settings also work when the
 handbook is a folder of the repository opened in VS Code; the schema paths are relative to
@@ -29,6 +29,7 @@ SCHEMA_FILES: Mapping[str, tuple[str, ...]] = {
                   "!procedures/**/_*", "!procedures/**/_*/**"),
     "organization": ("organization.yml",),
     "training": ("training/**/*.yml", "training/**/*.yaml"),
+    "approval": ("approvals/**/*.yml", "approvals/**/*.yaml"),
 }
 """The files each schema (``schemas/KIND.schema.json``) describes, as the format places them."""
 

@@ -91,9 +91,11 @@ def show(procedure_id: str, day: date | None, fmt: str, config_file: Path | None
         show_pdf(load_config(Path.cwd(), config_file), found, when)
         return
     if fmt == "json":
+        from sopkit.format.digest import procedure_digest
         from sopkit.report.register import dumped
 
-        _emit(dumped({**found.data, "provenance": origin}))
+        _emit(dumped({**found.data, "provenance": {**origin,
+                                                    "digest": procedure_digest(found.data)}}))
         return
     raw = _raw(found)
     _emit(_markdown(procedure_id, when, origin, raw) if fmt == "markdown"

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 import click
 
 from sopkit import __version__
+from sopkit.cli.approval_commands import approve, digest
 from sopkit.cli.exit_codes import ExitCode
 from sopkit.cli.export_commands import export
 from sopkit.cli.history_commands import history, show
@@ -169,11 +170,11 @@ def rules(name: str | None) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["procedure", "organization", "training"]),
-                default="procedure")
-def schema(kind: Literal["procedure", "organization", "training"]) -> None:
-    """Print the JSON Schema of a procedure file, of organization.yml or of a training
-    records file (training/*.yml).
+@click.argument("kind", type=click.Choice(["procedure", "organization", "training",
+                                           "approval"]), default="procedure")
+def schema(kind: Literal["procedure", "organization", "training", "approval"]) -> None:
+    """Print the JSON Schema of a procedure file, of organization.yml, of a training
+    records file (training/*.yml) or of an approval records file (approvals/*.yml).
 
     Editors use it for completion and hover help; add this first line to a
     procedure file (the path relative to the file):
@@ -280,7 +281,7 @@ def render(out: Path, force: bool, strict: bool, today: date | None,
     with (_publishing_reported(f"; run sopkit render again to finish {out}"),
           sigterm_stops_cleanly()):  # the render process's folder is removed on the way out
         model = build_model(config, result.contents(), result.organization,
-                            result.training)
+                            result.training, result.approvals)
         rendered = render_site(config, model)  # pages rendered ahead in a second process
         written = write_render(rendered, out, force=force)
     click.echo(f"Wrote {len(written)} files to {out}")
@@ -346,5 +347,6 @@ def serve(dev_addr: str | None, strict: bool, today: date | None,
 
 # -- the commands defined in their own modules -----------------------------------------------
 
-for command in (diff, codeowners, init, new, export, show, history, pdf, training):
+for command in (diff, codeowners, init, new, export, show, history, pdf, training, digest,
+                approve):
     main.add_command(command)

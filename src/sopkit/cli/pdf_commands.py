@@ -73,7 +73,8 @@ def pdf(ids: tuple[str, ...], out: Path, run_sheet: bool, book: bool, force: boo
 
     require_weasyprint()
     config, result = _checked_for_publishing(config_file, strict, today)
-    handbook = build_model(config, result.contents(), result.organization)
+    handbook = build_model(config, result.contents(), result.organization,
+                           approvals=result.approvals)
     known = procedures_by_id(handbook)
     missing = [each for each in ids if each not in known]
     if missing:

@@ -14,14 +14,33 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from sopkit.check.file_check import validate_document
+from sopkit.check.training_files import RecordKind
 from sopkit.format.load import Document, load_bytes
 
 
 class RecordError(Exception):
     """The record cannot be added; the message says why and what to do."""
+
+
+class AnyRecord(Protocol):
+    """A record to append: a training record here, an approval in sopkit.cli.approval_record."""
+
+    @property
+    def kind(self) -> RecordKind: ...
+
+    @property
+    def key_fields(self) -> tuple[str, ...]:
+        """The fields that tell one record from another (the same values: a duplicate)."""
+        ...
+
+    def key(self) -> tuple[str, ...]: ...
+
+    def text(self, indent: str) -> str: ...
+
+    def duplicate(self, name: str) -> str: ...
 
 
 class NewRecord(NamedTuple):
@@ -32,8 +51,23 @@ class NewRecord(NamedTuple):
     result: str = "passed"
     method: str | None = None
 
-    def key(self) -> tuple[str, str, str, str]:
+    @property
+    def kind(self) -> RecordKind:
+        return "training"
+
+    @property
+    def key_fields(self) -> tuple[str, ...]:
+        return ("person", "procedure", "version", "date")
+
+    def key(self) -> tuple[str, ...]:
         return (self.person, self.procedure, self.version, self.date.isoformat())
+
+    def text(self, indent: str) -> str:
+        return record_text(self, indent)
+
+    def duplicate(self, name: str) -> str:
+        return (f"{name} already records {self.person}'s training on {self.procedure} "
+                f"{self.version} of {self.date.isoformat()}: nothing added")
 
 
 _ITEM = re.compile(r"^( *)- ", re.MULTILINE)
@@ -47,60 +81,68 @@ def record_text(record: NewRecord, indent: str) -> str:
     if record.result != "passed":
         lines.append(f"{inner}result: {record.result}")
     if record.method is not None:
-        lines.append(f"{inner}method: {_quoted(record.method)}")
+        lines.append(f"{inner}method: {quoted(record.method)}")
     return "\n".join(lines) + "\n"
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     """``text`` as a double-quoted YAML scalar: whatever it holds, it stays text."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     escaped = "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in escaped)
     return f'"{escaped}"'
 
 
-def appended(text: str, record: NewRecord, name: str) -> str:
-    """``text`` (a training file, or empty for a new one) with ``record`` added at the end;
-    RecordError when it would not read back as that file with one more record."""
-    before = _records(text, name) if text.strip() else []
-    if any(_key(item) == record.key() for item in before):
-        raise RecordError(f"{name} already records {record.person}'s training on "
-                          f"{record.procedure} {record.version} of {record.date.isoformat()}: "
-                          "nothing added")
+def appended(text: str, record: AnyRecord, name: str) -> str:
+    """``text`` (a training or approvals file, or empty for a new one) with ``record`` added
+    at the end; RecordError when it would not read back as that file with one more record."""
+    before = _records(text, name, record.kind) if text.strip() and not _opened(text) else []
+    if any(_key(item, record.key_fields) == record.key() for item in before):
+        raise RecordError(record.duplicate(name))
     new = text if text.endswith("\n") or not text else text + "\n"
     if not text.strip():
         new += "records:\n"
     found = _ITEM.findall(text)
-    new += record_text(record, found[-1] if found else "  ")
+    new += record.text(found[-1] if found else "  ")
     try:
-        after = _records(new, name)
+        after = _records(new, name, record.kind)
     except RecordError:
         after = []
-    if after[:-1] != before or not after or _key(after[-1]) != record.key():
+    if after[:-1] != before or not after or _key(after[-1], record.key_fields) != record.key():
         raise RecordError(f"{name}: cannot add the record at the end of this file (its "
                           "records are not the last list of the file, in block style): add "
                           "it by hand, or name another file with --file")
     return new
 
 
-def _records(text: str, name: str) -> list[dict[str, object]]:
-    document, problems = validate_document(load_bytes(text.encode("utf-8"), name), "training")
+_OPENED = re.compile(r"^records:[ \t]*(#.*)?$")
+
+
+def _opened(text: str) -> bool:
+    """The file ends with ``records:`` and no record yet (comments aside), as a new file's
+    header may: the first record goes under it."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return bool(lines) and _OPENED.match(lines[-1]) is not None
+
+
+def _records(text: str, name: str, kind: RecordKind) -> list[dict[str, object]]:
+    document, problems = validate_document(load_bytes(text.encode("utf-8"), name), kind)
     if document is None or not isinstance(document, Document):
         first = problems[0] if problems else None
         where = f"{first.file}:{first.line}:{first.column}: {first.message}" if first else name
-        raise RecordError(f"{where}: fix this training file first (sopkit validate)")
+        raise RecordError(f"{where}: fix this file first (sopkit validate)")
     return list(document.data.get("records") or [])
 
 
-def _key(item: object) -> tuple[str, ...]:
+def _key(item: object, fields: tuple[str, ...]) -> tuple[str, ...]:
     data = item if isinstance(item, dict) else {}
-    return tuple(str(data.get(k)) for k in ("person", "procedure", "version", "date"))
+    return tuple(str(data.get(k)) for k in fields)
 
 
-def write_record(folder: Path, file: Path, record: NewRecord, name: str) -> None:
+def write_record(folder: Path, file: Path, record: AnyRecord, name: str) -> None:
     """Add ``record`` to ``file`` (created if missing), which must be inside ``folder``."""
     if not file.resolve().is_relative_to(folder.resolve()) or file.suffix not in (".yml",
                                                                                    ".yaml"):
-        raise RecordError(f"{name}: name a .yml file inside the training folder "
+        raise RecordError(f"{name}: name a .yml file inside the {record.kind} folder "
                           f"{folder.name}/")
     if file.is_symlink() or (file.exists() and not file.is_file()):
         raise RecordError(f"{name} is a link or not a regular file: sopkit does not write "

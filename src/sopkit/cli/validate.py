@@ -139,7 +139,7 @@ def _covered(config: Config, paths: Sequence[Path],
 
     files = Paths()
     selected = expand_names(paths, files, handbook=(config.procedures, config.organization,
-                                                    config.training()))
+                                                    config.training(), config.approvals()))
     covered = {files.resolve(path): files.display(path) for path in selected}
     return [diagnostic._replace(file=covered[key]) for diagnostic in found
             if (key := files.resolve(diagnostic.file)) in covered]

@@ -32,8 +32,8 @@ from sopkit.format.words import did_you_mean
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-SchemaKind = Literal["procedure", "organization", "training"]
-SCHEMA_KINDS: tuple[SchemaKind, ...] = ("procedure", "organization", "training")
+SchemaKind = Literal["procedure", "organization", "training", "approval"]
+SCHEMA_KINDS: tuple[SchemaKind, ...] = ("procedure", "organization", "training", "approval")
 
 # Singular names for list items in messages: ("steps", 2) reads "step 3".
 _ITEM_NAMES = {
@@ -56,6 +56,8 @@ _PATTERN_HINTS = {
     r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$":
         "write a version as three numbers, like 1.2.0",
     r"^[^\r\n]*\n?$": "keep it on one line",
+    r"^sha256:[0-9a-f]{64}$": "copy the digest `sopkit digest ID` prints: sha256: and 64 "
+                              "hexadecimal digits",
     r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$": "write a full address with no spaces, like https://example.com/page",
     r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$": "write the GitHub account name without '@', like lina-hr",
 }
@@ -349,7 +351,8 @@ def describe(path: JsonPath, data: Any, kind: SchemaKind = "procedure") -> str:
             parts.append(f"'{part}'")
     if not parts:
         return {"procedure": "the procedure", "organization": "organization.yml",
-                "training": "the training file"}[kind]
+                "training": "the training file",
+                "approval": "the approvals file"}[kind]
     return " > ".join(parts)
 
 

@@ -18,6 +18,8 @@ from sopkit.format.dates import add_months, parse_date
 from sopkit.format.fields import mappings, text_or_none, texts
 from sopkit.format.load import Document
 from sopkit.model import flow
+from sopkit.model.approval import Approval
+from sopkit.model.approval_view import build_approvals
 from sopkit.model.durations import parse_duration
 from sopkit.model.handbook import Handbook
 from sopkit.model.roles import RoleResolver, role_title
@@ -52,16 +54,18 @@ from sopkit.model.usual_path import usual_path
 
 
 def build_handbook(procedures: Sequence[Document], organization: Document | None,
-                   today: date, records: Sequence[TrainingRecord] = ()) -> Handbook:
+                   today: date, records: Sequence[TrainingRecord] = (),
+                   approvals: Sequence[Approval] = ()) -> Handbook:
     """The handbook from schema-valid procedure documents and organization.yml (if any),
-    with the training ``records`` (format 1.1)."""
+    with the training ``records`` (format 1.1) and the ``approvals`` (1.2)."""
     org = build_organization(organization.data) if organization is not None else None
     built = [_kept.procedure(doc.data, org, today, doc.file) for doc in procedures]
     built.sort(key=lambda p: (p.id, p.file))
     training = build_training([doc.data for doc in procedures], org,
                               organization.data if organization is not None else {},
                               records, today)
-    return Handbook(tuple(built), org, today, training)
+    signed = build_approvals([doc.data for doc in procedures], org, approvals)
+    return Handbook(tuple(built), org, today, training, signed)
 
 
 class _Kept:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from sopkit.model.approval_view import ApprovalView
 from sopkit.model.roles import role_title
 from sopkit.model.training_view import TrainingView
 from sopkit.model.types import (
@@ -98,6 +99,8 @@ class Handbook:
     training: TrainingView | None = None
     """Who must be trained on what, and their status (None while the handbook has no
     training record)."""
+    approvals: ApprovalView | None = None
+    """The approvals of each procedure (None while the handbook has no approval record)."""
 
     def procedure(self, procedure_id: str) -> Procedure | None:
         return self._by_id.get(procedure_id)

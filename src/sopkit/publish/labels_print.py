@@ -44,6 +44,17 @@ EN: Mapping[str, str] = {
     "sign_off_accountable": "Accountable",
     "name": "Name",
     "signature": "Signature",
+    # approvals (format 1.2)
+    "approvals": "Approvals",
+    "approval_pending": "Approval pending",
+    "approval_pending_notice": "This procedure is approved, but the approval of {roles} is not "
+                               "on record for its current content.",
+    "approval_changed": "Changed after approval",
+    "approval_changed_notice": "Version {version} was approved by {name} ({role}) on {date}; "
+                               "the content changed since, and needs approval again.",
+    "meaning_approved": "approved",
+    "meaning_reviewed": "reviewed",
+    "meaning_authored": "authored",
     # PDFs (sopkit pdf)
     "pdf_contents": "Contents",
     "pdf_procedures": "Approved procedures",
@@ -97,6 +108,15 @@ ZH: Mapping[str, str] = {
     "sign_off_accountable": "问责人",
     "name": "姓名",
     "signature": "签字",
+    "approvals": "批准记录",
+    "approval_pending": "待批准",
+    "approval_pending_notice": "本流程状态为已批准，但当前内容尚无 {roles} 的批准记录。",
+    "approval_changed": "批准后已修改",
+    "approval_changed_notice": "版本 {version} 由 {name}（{role}）于 {date} 批准；"
+                               "此后内容已修改，需重新批准。",
+    "meaning_approved": "批准",
+    "meaning_reviewed": "审核",
+    "meaning_authored": "编写",
     "pdf_contents": "目录",
     "pdf_procedures": "已批准的流程",
     "pdf_role_directory": "角色目录",

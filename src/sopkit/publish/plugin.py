@@ -117,6 +117,8 @@ class SopkitPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     """Folder holding the training records, relative to mkdocs.yml (default: training)."""
     versions_from = c.Optional(c.Choice(("git", "history")))
     """Where the versions in effect on procedure pages come from (default: git)."""
+    approvals = c.Optional(c.Type(str))
+    """Folder holding the approval records, relative to mkdocs.yml (default: approvals)."""
 
 
 class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-call]
@@ -178,7 +180,8 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             if line:
                 log.warning(line)
 
-        model = build_model(handbook, result.contents(), result.organization, result.training)
+        model = build_model(handbook, result.contents(), result.organization, result.training,
+                            result.approvals)
         # The pages are rendered when MkDocs reads them; when building (not serving),
         # a second process renders them ahead while MkDocs converts the ones before.
         self._site = LazySite(handbook, model, clean_flowcharts=True)
@@ -188,7 +191,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         self._nav = safe_nav(self._site.nav)
         self._user_nav = config.nav is not None
         self._watch = [handbook.procedures, handbook.organization, handbook.templates,
-                       handbook.training()]
+                       handbook.training(), handbook.approvals()]
         add_markdown_extensions(config)
         add_print_assets(config, self.config.section)
         return config

@@ -38,6 +38,7 @@ from sopkit.model import (
     UsualPath,
     build_handbook,
 )
+from sopkit.model.approval import approvals_of
 from sopkit.model.durations import largest_unit, split_duration, written_duration
 from sopkit.model.training import records_of
 from sopkit.publish.flowchart import Flow, Lane, Node, render_flowchart
@@ -109,15 +110,17 @@ class RenderedSite:
 
 
 def render_handbook(config: Config, procedures: Sequence[Document],
-                    organization: Document | None,
-                    training: Sequence[Document] = ()) -> RenderedSite:
+                    organization: Document | None, training: Sequence[Document] = (),
+                    approvals: Sequence[Document] = ()) -> RenderedSite:
     """Every page of the handbook from schema-valid documents (``training``: the training
-    records files)."""
-    return render_model(config, build_model(config, procedures, organization, training))
+    records files; ``approvals``: the approval records files)."""
+    return render_model(config, build_model(config, procedures, organization, training,
+                                            approvals))
 
 
 def build_model(config: Config, procedures: Sequence[Document],
-                organization: Document | None, training: Sequence[Document] = ()) -> Handbook:
+                organization: Document | None, training: Sequence[Document] = (),
+                approvals: Sequence[Document] = ()) -> Handbook:
     """The :class:`Handbook` of schema-valid documents, on the configuration's date.
 
     The cyclic garbage collector is paused meanwhile: building creates no garbage
@@ -129,7 +132,9 @@ def build_model(config: Config, procedures: Sequence[Document],
     try:
         records = [record for number, document in enumerate(training)
                    for record in records_of(document.data, number)]
-        return build_handbook(procedures, organization, today, records)
+        signed = [record for number, document in enumerate(approvals)
+                  for record in approvals_of(document.data, number)]
+        return build_handbook(procedures, organization, today, records, signed)
     finally:
         if enabled:
             gc.enable()
@@ -323,6 +328,7 @@ class Renderer:
             "department_path": self.department_path,
             "role_path": self.role_path,
             "training": self.handbook.training,
+            "approvals": self.handbook.approvals,
             "person_path": self.person_path,
             "matrix_path": self.matrix_path,
             "duration": self.duration,

@@ -9,7 +9,8 @@ The bundle has a format name and version of its own and a published JSON Schema
      "organization": {...organization.yml, or null...},
      "procedures": [{"file": ..., "register": {...one row of the register...},
                      "procedure": {...the procedure file's data...}}],
-     "training_records": [{"file": ..., "records": [...the file's records...]}]}
+     "training_records": [{"file": ..., "records": [...the file's records...]}],
+     "approval_records": [{"file": ..., "records": [...the file's records...]}]}
 
 ``procedure`` is the procedure exactly as its file says it (``x-`` keys included), valid
 against ``procedure.schema.json``; ``register`` adds what sopkit works out (role titles,
@@ -30,16 +31,17 @@ from sopkit.report.register import dumped, register_rows, relative_file, row_jso
 
 __all__ = ["FORMAT_VERSION", "bundle", "format_bundle"]
 
-FORMAT_VERSION = "1.1"
+FORMAT_VERSION = "1.2"
 """The bundle format's version: a minor raise adds optional keys, a major one changes
 or removes keys."""
 
 
 def bundle(handbook: Handbook, procedures: Sequence[Document], organization: Document | None,
            *, root: Path, name: str, language: str, today: date,
-           training: Sequence[Document] = ()) -> dict[str, Any]:
+           training: Sequence[Document] = (),
+           approvals: Sequence[Document] = ()) -> dict[str, Any]:
     """The bundle of a checked handbook (``procedures``: its schema-valid documents;
-    ``training``: its schema-valid training record files)."""
+    ``training``, ``approvals``: its schema-valid training and approval record files)."""
     data_by_file = {relative_file(document.file, root): document.data
                     for document in procedures}
     entries = []
@@ -60,6 +62,10 @@ def bundle(handbook: Handbook, procedures: Sequence[Document], organization: Doc
             {"file": relative_file(document.file, root),
              "records": _plain(document.data.get("records") or [])}
             for document in sorted(training, key=lambda document: document.file)],
+        "approval_records": [
+            {"file": relative_file(document.file, root),
+             "records": _plain(document.data.get("records") or [])}
+            for document in sorted(approvals, key=lambda document: document.file)],
     }
 
 

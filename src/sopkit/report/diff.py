@@ -25,6 +25,7 @@ from typing import Any
 from sopkit.check.diagnostics import Diagnostic
 from sopkit.format.terminal import json_escaped, valid_unicode, visible
 from sopkit.model.training import Record
+from sopkit.report.approval_diff import json_approvals, md_approvals, text_approvals
 from sopkit.report.validation import counts, plural
 from sopkit.report.values import is_long as _long
 from sopkit.report.values import md_code, md_text
@@ -246,6 +247,7 @@ def _markdown(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
                       "compared)."]
         lines += _md_organization(diff)
         lines += _md_training(diff)
+        lines += md_approvals(diff.approvals, md_text)
         return "\n".join(lines) + "\n"
     errors, warnings = counts(diagnostics)
     summary = f"{plural(len(changed), 'procedure')} changed, {len(diff.unchanged)} unchanged"
@@ -263,6 +265,7 @@ def _markdown(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
         lines += _md_procedure(p, found)
     lines += _md_organization(diff)
     lines += _md_training(diff)
+    lines += md_approvals(diff.approvals, md_text)
     rest = [d for d in diagnostics if d not in shown]
     if rest:
         lines += ["", "### Other findings", ""]
@@ -380,6 +383,7 @@ def _json(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
                          "head": [_json_diagnostic(d) for d in diff.organization.head_problems]},
         },
         "training": _json_training(diff),
+        "approvals": json_approvals(diff.approvals),
         "diagnostics": [_json_diagnostic(d) for d in diagnostics],
         "summary": {"changed": len(diff.changed), "unchanged": len(diff.unchanged),
                     "material": sum(1 for p in diff.changed if p.is_material),
@@ -445,6 +449,7 @@ def _text(diff: HandbookDiff, diagnostics: Sequence[Diagnostic]) -> str:
                       for d in problems]
         lines += [f"  {_text_change(c, org.role_titles)}" for c in org.changes]
     lines += _text_training(diff)
+    lines += text_approvals(diff.approvals)
     if diagnostics:
         lines.append("")
         lines += [f"{visible(_where(d))}: {d.severity} {d.rule}: {visible(d.message)}"

@@ -3,11 +3,13 @@
 Each procedure file gets one line naming the GitHub accounts of the people who
 hold its owner role (organization.yml ``people[].roles`` and ``people[].github``).
 Approvers are not added: the owner role is accountable for the procedure, and
-approval is the business of branch protection and the owner's own judgement.
+approval is the business of branch protection and the owner's own judgement. An approval
+records file named after a person (``approvals/li-na.yml``, format 1.2) goes to that
+person alone: a record of their signature is theirs to review.
 
 The handbook's own sources decide who reviews and what the site shows
-(organization.yml, mkdocs.yml, CODEOWNERS itself, the templates, training, docs
-and .github folders, the pre-commit config, the hooks, theme custom_dir and INHERIT file
+(organization.yml, mkdocs.yml, CODEOWNERS itself, the templates, training, approvals,
+docs and .github folders, the pre-commit config, the hooks, theme custom_dir and INHERIT file
 mkdocs.yml names, and the procedures folder for a file
 no line below routes). They go to the people of the roles that the plugin option
 ``handbook_owners`` names; without it they are listed as not routed, and the
@@ -116,6 +118,7 @@ def generate(config: Config, repo_root: Path, findings: list[str] | None = None)
                                          "is a link out of the handbook (run sopkit validate)")
                           for path in files), key=lambda owner_line: owner_line.path)
     procedures = [owner_line.line() for owner_line in owner_lines]
+    signers = _signers(config, repo_root, organization, boundary)
     if not procedures:
         where = printable(_relative(config.procedures, repo_root))
         procedures = [f"# No procedures found under {where}/."]
@@ -123,8 +126,33 @@ def generate(config: Config, repo_root: Path, findings: list[str] | None = None)
         findings.extend(notes)
     # Procedure lines come last: GitHub follows the last match, so a procedure's owners
     # win over the procedures folder's fallback line.
-    groups = [group for group in (left_out, sources, procedures) if group]
+    groups = [group for group in (left_out, sources, signers, procedures) if group]
     return HEADER + "\n" + "\n\n".join("\n".join(group) for group in groups) + "\n" + FOOTER
+
+
+def _signers(config: Config, repo_root: Path, organization: Document | None,
+             boundary: Boundary) -> list[str]:
+    """A line for each approvals file named after a person with a GitHub account
+    (``approvals/li-na.yml``, as `sopkit approve` writes them): only its signer reviews
+    it (format 1.2). Other approvals files fall to the approvals folder's line."""
+    from sopkit.check.discover import discover
+
+    folder = config.approvals()
+    if organization is None or not folder.is_dir() or boundary.leaves(str(folder)):
+        return []
+    accounts: dict[str, str] = {}
+    for _, person in _mappings(organization.data.get("people")):
+        value = person.get("github")
+        account = value.strip().removeprefix("@") if isinstance(value, str) else ""
+        if isinstance(person.get("id"), str) and is_account(account):
+            accounts.setdefault(person["id"], account)
+    lines = []
+    for path in discover(folder):
+        relative = _relative(path, repo_root)
+        if (path.stem in accounts and not _outside(relative) and writable(relative)
+                and not boundary.leaves(str(path))):
+            lines.append(OwnerLine(relative, (accounts[path.stem],)))
+    return [line.line() for line in sorted(lines, key=lambda line: line.path)]
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -252,6 +280,7 @@ def source_paths(config: Config, repo_root: Path) -> list[tuple[Path, bool]]:
         (config.organization, False),
         (config.templates, True),
         (root / "training", True),
+        (config.approvals(), True),  # a file of no signer: see _signers
         (root / docs_dir, True),
         (root / ".pre-commit-config.yaml", False),
         *_named_by_mkdocs(config),

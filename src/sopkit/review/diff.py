@@ -26,6 +26,7 @@ from sopkit.check.findings import diagnostics, finding, severities
 from sopkit.config import Config
 from sopkit.format.load import Document
 from sopkit.review import git
+from sopkit.review.approval_diff import ApprovalDiff, approval_diff
 from sopkit.review.compare import FieldChange, compare, history_added, same, strip_extensions
 from sopkit.review.revisions import (
     RevisionFile,
@@ -127,6 +128,9 @@ class HandbookDiff:
     uncommitted: tuple[str, ...] = ()
     """Procedure files with edits not committed yet (as messages name them), when HEAD is
     the working tree or the commit checked out: a pull request has only what is committed."""
+    approvals: ApprovalDiff | None = None
+    """Which approvals a change invalidates, and the approval records added (format 1.2);
+    None without approval records, or when the folder is outside the repository."""
 
     @property
     def organization_changed(self) -> bool:
@@ -296,14 +300,15 @@ def diff_handbook(config: Config, base: str | None = None,
     procedures = [_procedure(a, b, titles) for a, b in _match(old, new)]
     procedures.sort(key=lambda p: (p.id is None, p.id or "", p.head_file or p.base_file or ""))
     head_organization = organization[1].valid if organization[1] is not None else None
-    training = training_diff(root, config, base_commit, head_commit, procedures,
-                             head_organization.data if head_organization else None,
+    head_data = head_organization.data if head_organization else None
+    training = training_diff(root, config, base_commit, head_commit, procedures, head_data,
                              config.today or date.today())
+    approvals = approval_diff(root, config, base_commit, head_commit, procedures, head_data)
     edited = (_uncommitted(root, folder) if head_commit in (None, checked_out) else ())
     return HandbookDiff(base=base_name, base_commit=base_commit, head=head,
                         head_commit=head_commit, procedures=tuple(procedures),
                         organization=_organization(config, *organization, titles),
-                        training=training, uncommitted=edited)
+                        training=training, uncommitted=edited, approvals=approvals)
 
 
 def _uncommitted(root: Path, folder: str) -> tuple[str, ...]:

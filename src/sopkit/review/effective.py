@@ -120,6 +120,20 @@ def procedure_history(config: Config, procedure_id: str) -> History:
     return _history(root, procedure_id, found[0].path)
 
 
+def every_history(config: Config) -> tuple[Path, list[History]]:
+    """The repository root and the history of every procedure at ``HEAD`` (by id, then
+    file); a :class:`sopkit.review.git.GitError` when git cannot answer."""
+    start = config.procedures if config.procedures.exists() else config.root
+    root = git.repo_root(start)
+    head = git.resolve(root, "HEAD")
+    folder = procedures_folder(root, config.procedures)
+    entries = [entry for entry in read_revision(root, head, folder,
+                                                handbook_folders(root, config))
+               if entry.id is not None]
+    entries.sort(key=lambda entry: (entry.id or "", entry.path))
+    return root, [_history(root, entry.id or "", entry.path) for entry in entries]
+
+
 def _history(root: Path, procedure_id: str, path: str) -> History:
     changes = git.file_history(root, path)
     return history_of(procedure_id, changes, git.read_at(root, changes))

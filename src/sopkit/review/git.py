@@ -372,6 +372,20 @@ def folder_log(root: Path, folder: str) -> bytes:
     return _run(args, root).stdout
 
 
+def commit_authors(root: Path, commits: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Commit -> (author name, author email), for an audit trail (one ``git show``)."""
+    wanted = list(dict.fromkeys(commits))
+    if not wanted:
+        return {}
+    done = _run(["show", "-s", "-z", "--format=%H%x1f%an%x1f%ae", *wanted, "--"], root)
+    found: dict[str, tuple[str, str]] = {}
+    for record in done.stdout.split(b"\0"):
+        fields = record.strip(b"\n").decode("utf-8", errors="replace").split("\x1f")
+        if len(fields) == 3:
+            found[fields[0]] = (fields[1], fields[2])
+    return found
+
+
 def read_at(root: Path, revisions: Sequence[FileRevision]) -> dict[FileRevision, bytes]:
     """The file of each revision as it was in that commit (one ``git cat-file`` process)."""
     names = {revision: f"{revision.commit}:{revision.path}" for revision in revisions

@@ -1,7 +1,16 @@
 """Imports every rule module so that each registers itself. Add new rules here."""
 
 from sopkit.rules import (  # noqa: F401
+    approval_duplicate,
+    approval_future_date,
     approval_incomplete,
+    approval_missing,
+    approval_role_not_approver,
+    approval_role_not_held,
+    approval_stale,
+    approval_unknown_person,
+    approval_unknown_procedure,
+    approval_unknown_version,
     duplicate_id,
     duplicate_procedure_id,
     duplicate_step_id,

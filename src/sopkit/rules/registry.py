@@ -10,7 +10,7 @@ from sopkit.check.diagnostics import RuleInfo, Severity
 from sopkit.format.load import Document, JsonPath
 
 DependsOn = Literal["file", "file-and-organization", "organization", "extracts", "training",
-                    "change"]
+                    "approvals", "change"]
 """What a check's findings depend on, which is what the cache may keep them with:
 
 - ``file``: the procedure's file alone (kept with that file's answer);
@@ -24,6 +24,7 @@ DependsOn = Literal["file", "file-and-organization", "organization", "extracts",
   ``extract`` of the procedures with that id, organization.yml and the date (run once
   per procedure id, again when one of these changes: sopkit.check.training_groups; for
   an id no procedure has, the ids of all procedures too);
+- ``approvals``: the same as ``training``, with the approval records (format 1.2);
 - ``change``: one procedure at a base revision and now (review only: sopkit.review.diff).
 """
 
@@ -32,7 +33,7 @@ Takes = Literal["procedure", "handbook", "organization", "change"]
 with the handbook's view, the view once, organization.yml, or one change."""
 
 DEPENDS_ON: tuple[DependsOn, ...] = ("file", "file-and-organization", "organization",
-                                     "extracts", "training", "change")
+                                     "extracts", "training", "approvals", "change")
 
 
 class Problem(NamedTuple):
@@ -68,6 +69,12 @@ class HandbookView(NamedTuple):
     has_training_records: bool | None = None
     """Whether the handbook has at least one training record (the training rules are
     opt-in by writing records); None: whether ``training_records`` hold one."""
+    approval_records: Sequence[Document] = ()
+    """The approval records files (format 1.2) that passed the schema, read by the
+    ``approvals`` checks (run per procedure id, as the training checks are)."""
+    has_approval_records: bool | None = None
+    """Whether the handbook has at least one approval record (the approval rules are
+    opt-in); None: whether ``approval_records`` hold one."""
 
 
 class ProcedureChange(NamedTuple):

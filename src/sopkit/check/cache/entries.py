@@ -46,14 +46,16 @@ class Extract:
         self._positions = positions
 
     @classmethod
-    def of(cls, document: Document, keys: Collection[str], *, values_only: bool = False
-           ) -> Extract:
+    def of(cls, document: Document, keys: Collection[str], *, values_only: bool = False,
+           extra: Mapping[str, Any] | None = None) -> Extract:
         """The part of ``document`` under ``keys``, with the positions in it. A key
         ``name[].field`` takes, of the list under ``name``, only each item's ``field`` (and
         the other fields named so), without positions inside the list: the checks that
         read such fields point elsewhere (a small extract, read at every run).
         ``values_only``: only the positions of values, not of keys nor the source of
-        numbers (for checks that point at values only: a smaller cache)."""
+        numbers (for checks that point at values only: a smaller cache). ``extra``: values
+        computed from the whole document (the content digest), added under keys no
+        procedure has, without positions."""
         data = {key: value for key, value in document.data.items() if key in keys}
         whole = data.keys() == document.data.keys()
         fields: dict[str, list[str]] = {}
@@ -73,6 +75,8 @@ class Extract:
                 {} if values_only else dict(document.numbers)))
         else:
             positions = _positions(document, data, values_only, frozenset(fields))
+        if extra:
+            data.update(extra)
         packed = marshal.dumps((data, positions))
         return cls(content_digest(packed), packed, data, positions)
 

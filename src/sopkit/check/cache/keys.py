@@ -57,7 +57,7 @@ def code_fingerprint() -> bytes:
                     "utf-8", "surrogateescape"))
     from sopkit.format.schema import schema_path
 
-    for kind in ("procedure", "organization", "training"):
+    for kind in ("procedure", "organization", "training", "approval"):
         digest.update(schema_path(kind).read_bytes())
     for module in ("yaml", "yaml._yaml", "jsonschema", "jsonschema_rs"):
         origin = _origin(module)
