@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 import marshal
 import os
+import re
 import shutil
 import subprocess
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -945,16 +946,29 @@ def _last_record(text: str) -> tuple[int, str]:
     return start, text[start:]
 
 
+def _a_record(text: str, valid: Container[str]) -> tuple[int, int, str]:
+    """Where the last record of a training file on a valid procedure (one the rules can
+    judge), by a person who is not an approval signer, starts and ends, and the record."""
+    starts = [match.start() + 1 for match in re.finditer(r"\n  - person: ", text)]
+    for start, end in reversed(list(zip(starts, [*starts[1:], len(text)], strict=True))):
+        record = text[start:end]
+        procedure = record.split("procedure: ", 1)[1].split("\n", 1)[0]
+        if procedure in valid and "person: signer-" not in record:
+            return start, end, record
+    raise AssertionError("no record on a valid procedure")
+
+
 def test_a_warm_run_after_each_change_to_training_records_reports_what_a_cold_run_does(
     tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     root, config = opened("generated", tmp_path, monkeypatch)
     assert_same(config, cache_dir)
+    valid = {document.data["id"] for document in checked(config, None).procedures}
     files = sorted((root / "training").rglob("*.yml"))
     assert files, "the generated handbook has training records"
     target = files[len(files) // 2]
     text = target.read_text(encoding="utf-8")
-    start, last = _last_record(text)
+    start, end, last = _a_record(text, valid)
     # A record added: a copy of the last one with a date never used, then an exact copy
     # (training-duplicate).
     target.write_text(text + last.replace("date: 20", "date: 19", 1), encoding="utf-8")
@@ -963,15 +977,15 @@ def test_a_warm_run_after_each_change_to_training_records_reports_what_a_cold_ru
     assert any(d.rule == "training-duplicate" for d in assert_same(config, cache_dir))
     # A record edited: a version its procedure never had, then a person nobody knows.
     version = last.split("version: ", 1)[1].split("\n", 1)[0]
-    target.write_text(text[:start] + last.replace(f"version: {version}", "version: 77.0.0"),
-                      encoding="utf-8")
+    target.write_text(text[:start] + last.replace(f"version: {version}", "version: 77.0.0")
+                      + text[end:], encoding="utf-8")
     assert any(d.rule == "training-unknown-version" for d in assert_same(config, cache_dir))
     person = last.split("person: ", 1)[1].split("\n", 1)[0]
-    target.write_text(text[:start] + last.replace(f"person: {person}", "person: no-one-x"),
-                      encoding="utf-8")
+    target.write_text(text[:start] + last.replace(f"person: {person}", "person: no-one-x")
+                      + text[end:], encoding="utf-8")
     assert any(d.rule == "training-unknown-person" for d in assert_same(config, cache_dir))
     # A record deleted, then the whole file.
-    target.write_text(text[:start], encoding="utf-8")
+    target.write_text(text[:start] + text[end:], encoding="utf-8")
     assert_same(config, cache_dir)
     target.unlink()
     assert_same(config, cache_dir)

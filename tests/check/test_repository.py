@@ -60,7 +60,7 @@ def test_codeowners_out_of_date_is_an_error_that_names_the_fix(handbook: Path) -
         (finding,) = rules(found, "codeowners-outdated")
         assert code == 1, run
         assert finding[1] == "CODEOWNERS" and finding[4].startswith(
-            ".github/CODEOWNERS is out of date: 10 lines missing (first: '/.github/ @janedoe')"
+            ".github/CODEOWNERS is out of date: 11 lines missing (first: '/.github/ @janedoe')"
         ), finding
         assert finding[4].endswith("run 'sopkit codeowners' and commit the result")
     text = sopkit(["validate"], handbook).stdout
