@@ -73,7 +73,7 @@ def training_findings(checked: Sequence[FileResult], training: Sequence[FileResu
     with_extract = [result for result in checked if result.extract is not None]
     ids_key = context_digest(
         "\0".join(result.file for result in with_extract).encode("utf-8", "surrogateescape"),
-        b"".join(result.extract.digest for result in with_extract if result.extract))
+        b"".join(result.extract.context for result in with_extract if result.extract))
     ids = _ids(with_extract, tables, ids_key)
     groups = {result.file: _groups(result, tables) for result in files}
     found: list[Finding] = []
@@ -85,9 +85,13 @@ def training_findings(checked: Sequence[FileResult], training: Sequence[FileResu
     if by_procedure:  # opt-in: no record, no training finding
         work = _Work(with_extract, files, organization, today, invalid, ids, groups, kind)
         every_id = "\0".join(sorted(ids)).encode("utf-8", "surrogateescape")
+        # The approval checks read the content digest too: their keys hold the extracts'
+        # whole digests (the ids table, kept while only content digests change, has not).
+        contents = ({result.file: result.extract.digest for result in with_extract
+                     if result.extract is not None} if kind == "approval" else None)
         for procedure in sorted(set(ids).union(by_procedure)):
             key = _key(procedure, today, ids, invalid, by_procedure.get(procedure, ()),
-                       every_id)
+                       every_id, contents)
             kept = tables.findings.get(key)
             result = findings_from(kept) if kept is not None else None
             if result is None:
@@ -104,14 +108,15 @@ def training_findings(checked: Sequence[FileResult], training: Sequence[FileResu
 
 def _ids(checked: Sequence[FileResult], tables: _Tables,
          key: bytes) -> dict[str, list[tuple[str, bytes]]]:
-    """Procedure id -> (file, extract digest) of each procedure with it, in file order."""
+    """Procedure id -> (file, extract context digest) of each procedure with it, in file
+    order."""
     if tables.ids_key == key and isinstance(tables.ids, dict):
         return tables.ids
     found: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
     for result in checked:
         document = result.extract_document()
         if document is not None and result.extract is not None:
-            found[str(document.data.get("id"))].append((result.file, result.extract.digest))
+            found[str(document.data.get("id"))].append((result.file, result.extract.context))
     return dict(found)
 
 
@@ -143,14 +148,17 @@ def record_digests(document: Document) -> Groups:
 
 
 def _key(procedure: str, today: date, ids: Mapping[str, list[tuple[str, bytes]]],
-         invalid: frozenset[str], records: Sequence[bytes], every_id: bytes) -> bytes:
+         invalid: frozenset[str], records: Sequence[bytes], every_id: bytes,
+         contents: Mapping[str, bytes] | None = None) -> bytes:
     """What the findings about ``procedure`` depend on (see the module's docstring):
     ``records`` the name and group digest of each training file with records naming it,
-    ``every_id`` the ids of all procedures."""
+    ``every_id`` the ids of all procedures; ``contents``, for the approval checks, the
+    whole extract digest of each procedure file (with its content digest)."""
     parts = [today.isoformat().encode(), procedure.encode("utf-8", "surrogateescape"),
              b"invalid" if procedure in invalid else b""]
     for file, digest in ids.get(procedure, ()):
-        parts += [file.encode("utf-8", "surrogateescape"), digest]
+        whole = contents.get(file, digest) if contents is not None else digest
+        parts += [file.encode("utf-8", "surrogateescape"), whole]
     if procedure not in ids and procedure not in invalid:
         parts.append(every_id)
     return context_digest(*parts, *records)
