@@ -137,6 +137,8 @@ def test_approve_refuses_a_role_the_person_does_not_hold(book: Path) -> None:
     code, _, err = run("approve", "HR-001", "--as", "li-na", "--role", "hr-manager")
     assert code == 2 and "'hr-manager' is not an approver of HR-001" in err
     assert run("approve", "HR-001", "--as", "nobody")[0] == 2
+    code, _, err = run("approve", "HR-001", "--as", "li-na", "--date", "2999-01-01")
+    assert code == 2 and err.startswith("sopkit: --date 2999-01-01 is after today")
     assert (book / "approvals" / "2026.yml").read_text(encoding="utf-8") == APPROVALS
     code, _, _ = run("approve", "HR-001", "--as", "wang-fang", "--meaning", "reviewed",
                      "--date", "2026-01-06")
