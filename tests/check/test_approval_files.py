@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import sopkit.check.handbook
 import sopkit.check.training_groups
 from sopkit.format.load import Document
 
@@ -60,3 +61,40 @@ def test_no_records_no_approval_findings(tmp_path: Path, cache_dir: Path,
     (root / "approvals").mkdir()
     (root / "approvals" / "2026.yml").write_text("records: []\n", encoding="utf-8")
     assert not [d for d in assert_same(config, cache_dir) if d.rule.startswith("approval-")]
+
+
+def test_an_edit_of_content_alone_runs_only_that_procedures_approval_checks(
+        tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The content digest is in each procedure's extract, but the handbook-wide findings
+    and the training checks are kept under the extract without it: editing a step's text
+    re-runs the approval checks of that one procedure, and nothing else across files."""
+    root, config = opened("demo", tmp_path, monkeypatch)
+    (root / "approvals").mkdir()
+    (root / "approvals" / "zhang-wei.yml").write_text(
+        "records:\n" + record("IT-001", "1.4.0", "zhang-wei", "coo", "2026-02-01"),
+        encoding="utf-8")
+    assert_same(config, cache_dir)
+    across: list[str] = []
+    grouped: list[tuple[str, object]] = []
+    original_across = sopkit.check.handbook.handbook_findings
+    original_group = sopkit.check.training_groups.group_findings
+
+    def counting_across(*args: object, **kwargs: object) -> object:
+        across.append("ran")
+        return original_across(*args, **kwargs)  # type: ignore[arg-type]
+
+    def counting_group(procedures: list[Document], *args: object, **kwargs: object) -> object:
+        grouped.append((procedures[0].data["id"] if procedures else "?", kwargs.get("kind")))
+        return original_group(procedures, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sopkit.check.handbook, "handbook_findings", counting_across)
+    monkeypatch.setattr(sopkit.check.training_groups, "group_findings", counting_group)
+    path = next(config.procedures.rglob("IT-001*.yml"))
+    text = path.read_text(encoding="utf-8")
+    first = text.split("purpose: |\n", 1)[1].split("\n", 1)[0]  # its lines stay where they are
+    path.write_text(text.replace(first, first + " Restored first.", 1), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != text
+    checked(config, cache_dir)
+    assert across == []
+    assert grouped == [("IT-001", "approval")]
+    assert_same(config, cache_dir)

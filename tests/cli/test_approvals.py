@@ -137,6 +137,8 @@ def test_approve_refuses_a_role_the_person_does_not_hold(book: Path) -> None:
     code, _, err = run("approve", "HR-001", "--as", "li-na", "--role", "hr-manager")
     assert code == 2 and "'hr-manager' is not an approver of HR-001" in err
     assert run("approve", "HR-001", "--as", "nobody")[0] == 2
+    code, _, err = run("approve", "HR-001", "--as", "li-na", "--date", "2999-01-01")
+    assert code == 2 and err.startswith("sopkit: --date 2999-01-01 is after today")
     assert (book / "approvals" / "2026.yml").read_text(encoding="utf-8") == APPROVALS
     code, _, _ = run("approve", "HR-001", "--as", "wang-fang", "--meaning", "reviewed",
                      "--date", "2026-01-06")
@@ -183,14 +185,19 @@ def test_an_approved_procedure_edited_in_a_later_commit_is_stale(book: Path) -> 
     assert "approval-" not in clean.stdout, clean.stdout
     procedure = book / "procedures" / "a.yml"
     text = procedure.read_text(encoding="utf-8")
-    procedure.write_text(text.replace("version: 1.2.0", "version: 1.3.0", 1).replace(
-        "history:\n", "history:\n  - version: 1.3.0\n    date: 2026-02-01\n"
-        "    author: hr-manager\n    summary: A shorter first week.\n", 1), encoding="utf-8")
+    head, rest = text.split("\nhistory:", 1)
+    first, entries = rest.split("\n", 1)
+    procedure.write_text(head.replace("version: 1.2.0", "version: 1.3.0", 1) + "\nhistory:"
+                         + first + "\n  - version: 1.3.0\n    date: 2026-02-01\n"
+                         "    author: hr-manager\n    summary: A shorter first week.\n"
+                         + entries, encoding="utf-8")
     git(book, "commit", "-q", "-am", "HR-001 1.3.0")
     done = sopkit_process("validate", "--today", "2026-03-01", cwd=book)
+    assert done.returncode == 0, done.stdout  # a warning by default
     assert ("procedures/a.yml:9:13: warning approval-stale: HR-001 changed after li-na (coo) "
-            "approved version 1.2.0 on 2026-01-12 (now 1.3.0): approve the current content "
-            "again (sopkit approve HR-001 --as li-na --role coo)") in done.stdout
+            "approved version 1.2.0 on 2026-01-12 (now 1.3.0; since then: 1.3.0 A shorter "
+            "first week.): approve the current content again (sopkit approve HR-001 --as "
+            "li-na --role coo)") in done.stdout
 
 
 def test_approve_adds_the_first_record_under_a_header(book: Path) -> None:

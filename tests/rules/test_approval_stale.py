@@ -10,8 +10,8 @@ def test_doc_example() -> None:
     assert problems(RULE, *bad) == [
         ('procedures/qa.yml', RULE, 6, 13,
          'QA-001 changed after li-na (owner) approved version 1.0.0 on 2025-01-02 (now '
-         '1.1.0): approve the current content again (sopkit approve QA-001 --as li-na '
-         '--role owner)'),
+         '1.1.0; since then: 1.1.0 Added a check.): approve the current content again '
+         '(sopkit approve QA-001 --as li-na --role owner)'),
     ]
     assert problems(RULE, *good) == []
 

@@ -79,8 +79,12 @@ def training_findings(checked: Sequence[FileResult], training: Sequence[FileResu
     with_extract = [result for result in checked if result.extract is not None]
     ids_key = context_digest(
         "\0".join(result.file for result in with_extract).encode("utf-8", "surrogateescape"),
-        b"".join(result.extract.digest for result in with_extract if result.extract))
-    whole_key = _whole_key(today, ids_key, invalid, files)
+        b"".join(result.extract.context for result in with_extract if result.extract))
+    # The approval checks read the content digest too: their keys hold the extracts'
+    # whole digests (the ids table, kept while only content digests change, has not).
+    contents = ({result.file: result.extract.digest for result in with_extract
+                 if result.extract is not None} if kind == "approval" else None)
+    whole_key = _whole_key(today, ids_key, invalid, files, contents)
     if tables.whole_key == whole_key and (kept_all := findings_from(tables.whole)) is not None:
         return list(kept_all)  # nothing changed: the tables stay as they are
     ids = _ids(with_extract, tables, ids_key)
@@ -96,7 +100,7 @@ def training_findings(checked: Sequence[FileResult], training: Sequence[FileResu
         every_id = "\0".join(sorted(ids)).encode("utf-8", "surrogateescape")
         for procedure in sorted(set(ids).union(by_procedure)):
             key = _key(procedure, today, ids, invalid, by_procedure.get(procedure, ()),
-                       every_id)
+                       every_id, contents)
             kept = tables.findings.get(key)
             result = findings_from(kept) if kept is not None else None
             if result is None:
@@ -112,26 +116,29 @@ def training_findings(checked: Sequence[FileResult], training: Sequence[FileResu
 
 
 def _whole_key(today: date, ids_key: bytes, invalid: frozenset[str],
-               files: Sequence[FileResult]) -> bytes:
+               files: Sequence[FileResult], contents: Mapping[str, bytes] | None) -> bytes:
     """What every group's key is made of, at once: when it did not change (a procedure's
-    text edited, a run with nothing changed) no group's key is worked out."""
+    text edited, for the training checks; a run with nothing changed) no group's key is
+    worked out. ``contents``: the approval checks' whole extract digests."""
     return context_digest(
         today.isoformat().encode(), ids_key,
         "\0".join(sorted(invalid)).encode("utf-8", "surrogateescape"),
         "\0".join(result.file for result in files).encode("utf-8", "surrogateescape"),
-        b"".join(result.extract.digest for result in files if result.extract is not None))
+        b"".join(result.extract.digest for result in files if result.extract is not None),
+        b"".join(contents.values()) if contents is not None else b"")
 
 
 def _ids(checked: Sequence[FileResult], tables: _Tables,
          key: bytes) -> dict[str, list[tuple[str, bytes]]]:
-    """Procedure id -> (file, extract digest) of each procedure with it, in file order."""
+    """Procedure id -> (file, extract context digest) of each procedure with it, in file
+    order."""
     if tables.ids_key == key and isinstance(tables.ids, dict):
         return tables.ids
     found: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
     for result in checked:
         document = result.extract_document()
         if document is not None and result.extract is not None:
-            found[str(document.data.get("id"))].append((result.file, result.extract.digest))
+            found[str(document.data.get("id"))].append((result.file, result.extract.context))
     return dict(found)
 
 
@@ -148,14 +155,17 @@ def _groups(result: FileResult, tables: _Tables) -> Groups:
 
 
 def _key(procedure: str, today: date, ids: Mapping[str, list[tuple[str, bytes]]],
-         invalid: frozenset[str], records: Sequence[bytes], every_id: bytes) -> bytes:
+         invalid: frozenset[str], records: Sequence[bytes], every_id: bytes,
+         contents: Mapping[str, bytes] | None = None) -> bytes:
     """What the findings about ``procedure`` depend on (see the module's docstring):
     ``records`` the name and group digest of each training file with records naming it,
-    ``every_id`` the ids of all procedures."""
+    ``every_id`` the ids of all procedures; ``contents``, for the approval checks, the
+    whole extract digest of each procedure file (with its content digest)."""
     parts = [today.isoformat().encode(), procedure.encode("utf-8", "surrogateescape"),
              b"invalid" if procedure in invalid else b""]
     for file, digest in ids.get(procedure, ()):
-        parts += [file.encode("utf-8", "surrogateescape"), digest]
+        whole = contents.get(file, digest) if contents is not None else digest
+        parts += [file.encode("utf-8", "surrogateescape"), whole]
     parts.append(every_id if procedure not in ids and procedure not in invalid else b"")
     # Marshal version 2: the parts' bytes and lengths only (no references between them).
     return content_digest(marshal.dumps((*parts, *records), 2))

@@ -92,7 +92,11 @@ def approve(procedure: str, person: str, role: str | None, meaning: str, note: s
         fail(f"'{role}' is not an approver of {procedure} (its approvers: "
              f"{', '.join(approvers) or 'none'}): approve in one of these roles, or record "
              "--meaning reviewed")
-    signed_on = day.date() if day is not None else (config.today or date.today())
+    today = config.today or date.today()
+    signed_on = day.date() if day is not None else today
+    if signed_on > today:
+        fail(f"--date {signed_on.isoformat()} is after today ({today.isoformat()}): record an "
+             "approval once it is given")
     folder = config.approvals()
     target = file if file is not None else folder / f"{person}.yml"  # one file per signer
     new = NewApproval(procedure, str(data["version"]), procedure_digest(data), person, role,

@@ -19,7 +19,8 @@ from sopkit.model.training import indexed_records
 from sopkit.rules._training import people
 from sopkit.rules.registry import HandbookView
 
-EXTRACT = ("id", "title", "status", "version", "approvers", "history[].version", DIGEST)
+EXTRACT = ("id", "title", "status", "version", "approvers", "history[].version",
+           "history[].summary", DIGEST)
 """The keys of each procedure the approval rules read (``(digest)``: its content digest,
 computed when the file is checked)."""
 
@@ -79,3 +80,19 @@ def first_procedure(view: HandbookView, procedure: str) -> Document | None:
 def record_key(record: Approval) -> tuple[str, ...]:
     return (record.procedure, record.version, record.digest, record.person, record.role,
             record.meaning)
+
+
+def since(document: Document, version: str) -> str:
+    """What the procedure's history says changed after ``version`` (newest first, at most
+    two entries, each shortened): ``2.1.1 Clarified the consent``; empty when it says
+    nothing."""
+    found = []
+    for entry in document.data.get("history") or []:
+        if not isinstance(entry, Mapping) or str(entry.get("version")) == version:
+            break
+        summary = entry.get("summary")
+        text = " ".join(str(summary).split()) if isinstance(summary, str) else ""
+        if len(text) > 60:
+            text = text[:59].rstrip() + "…"
+        found.append(f"{entry.get('version')} {text}".strip())
+    return "; ".join(found[:2]) + ("; …" if len(found) > 2 else "")

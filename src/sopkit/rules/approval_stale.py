@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sopkit.rules import HandbookView, Problem, handbook_rule
-from sopkit.rules._approval import EXTRACT, approver_path, states
+from sopkit.rules._approval import EXTRACT, approver_path, since, states
 
 
 @handbook_rule("approval-stale", "warning",
@@ -19,8 +19,8 @@ def check(handbook: HandbookView) -> Iterator[Problem]:
     approver role of a procedure with `status: approved` is for its current
     content: the record's `version` and `digest` are the procedure's current
     ones (`sopkit digest ID` prints the digest). The message names the version
-    that was approved; `sopkit diff` against the commit of the approval shows
-    what changed since.
+    that was approved and what the procedure's history says changed since;
+    `sopkit diff` against the commit of the approval shows every change.
 
     ## Why it matters
 
@@ -120,7 +120,9 @@ def check(handbook: HandbookView) -> Iterator[Problem]:
         if state.state != "stale" or record is None:
             continue
         procedure, version = document.data.get("id"), str(document.data.get("version"))
-        now = (f"now {version}" if record.version != version
+        changes = since(document, record.version) if record.version != version else ""
+        now = (f"now {version}" + (f"; since then: {changes}" if changes else "")
+               if record.version != version
                else "its content changed without a version raise")
         yield Problem(document, approver_path(document, state.role),
                       f"{procedure} changed after {record.person} ({state.role}) approved "

@@ -17,7 +17,7 @@ import marshal
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
-from sopkit.check.cache.keys import content_digest
+from sopkit.check.cache.keys import DIGEST_SIZE, content_digest
 from sopkit.check.cache.records import is_records, records_document
 from sopkit.check.diagnostics import Diagnostic, Severity
 from sopkit.check.file_result import FileResult
@@ -33,17 +33,21 @@ class Extract:
 
     ``packed`` is the marshalled data and positions (what the cache keeps and a worker
     sends back), ``digest`` what it is known by. The data is unpacked when first needed,
-    and the positions (most never read) when first looked up.
+    and the positions (most never read) when first looked up. ``context`` is the digest of
+    the extract without its ``extra`` values (the content digest only the approval checks
+    read): what the handbook-wide findings are kept under, so that an edit that changes
+    only the content digest does not run them again.
     """
 
-    __slots__ = ("_data", "_positions", "digest", "packed")
+    __slots__ = ("_data", "_positions", "context", "digest", "packed")
 
     def __init__(self, digest: bytes, packed: bytes, data: dict[str, Any] | None = None,
-                 positions: bytes | None = None) -> None:
+                 positions: bytes | None = None, context: bytes | None = None) -> None:
         self.digest = digest
         self.packed = packed
         self._data = data
         self._positions = positions
+        self.context = context if context is not None else digest
 
     @classmethod
     def of(cls, document: Document, keys: Collection[str], *, values_only: bool = False,
@@ -75,13 +79,16 @@ class Extract:
                 {} if values_only else dict(document.numbers)))
         else:
             positions = _positions(document, data, values_only, frozenset(fields))
+        context = None
         if extra:
+            context = content_digest(marshal.dumps((data, positions)))
             data.update(extra)
         packed = marshal.dumps((data, positions))
-        return cls(content_digest(packed), packed, data, positions)
+        return cls(content_digest(packed), packed, data, positions, context)
 
-    def __reduce__(self) -> tuple[type[Extract], tuple[bytes, bytes]]:
-        return Extract, (self.digest, self.packed)  # to and from workers: the bytes only
+    def __reduce__(self) -> tuple[type[Extract], tuple[bytes, bytes, None, None, bytes]]:
+        # To and from workers: the bytes only.
+        return Extract, (self.digest, self.packed, None, None, self.context)
 
     def document(self, file: str) -> Document:
         """The extract as the document ``file`` (its positions unpacked when first read).
@@ -165,13 +172,15 @@ class PackedMap(Mapping[Any, Any]):
 
 def entry_of(result: FileResult) -> bytes:
     """The entry the cache keeps for ``result`` (its extract is kept apart)."""
+    context = (result.extract.context if result.extract is not None
+               and result.extract.context != result.extract.digest else b"")
     if not result.diagnostics and not result.findings and result.digest is not None:
-        return CLEAN + result.digest
+        return CLEAN + result.digest + context
     return PROBLEMS + marshal.dumps((
         result.digest,
         tuple((d.line, d.column, d.severity, d.rule, d.message) for d in result.diagnostics),
         tuple((f.rule, f.line, f.column, f.message) for f in result.findings),
-        result.invalid_id))
+        result.invalid_id, context))
 
 
 def result_from(file: str, entry: bytes,
@@ -180,11 +189,12 @@ def result_from(file: str, entry: bytes,
     ValueError (or TypeError, EOFError) when it is malformed."""
     invalid_id = None
     if entry[:1] == CLEAN:
-        digest: bytes | None = entry[1:]
+        digest: bytes | None = entry[1:1 + DIGEST_SIZE]
+        context: object = entry[1 + DIGEST_SIZE:]
         diagnostics: tuple[Diagnostic, ...] = ()
         findings: tuple[Finding, ...] = ()
     elif entry[:1] == PROBLEMS:
-        digest, kept_diagnostics, kept_findings, invalid_id = marshal.loads(entry[1:])
+        digest, kept_diagnostics, kept_findings, invalid_id, context = marshal.loads(entry[1:])
         if not (invalid_id is None or isinstance(invalid_id, str)):
             raise ValueError("malformed entry")
         diagnostics = tuple(
@@ -200,14 +210,16 @@ def result_from(file: str, entry: bytes,
         packed = extracts(digest) if isinstance(digest, bytes) else None
         if not isinstance(packed, bytes) or not isinstance(digest, bytes):
             raise ValueError("malformed entry")
-        extract = Extract(digest, packed)
+        if not isinstance(context, bytes):
+            raise ValueError("malformed entry")
+        extract = Extract(digest, packed, context=context or None)
     return FileResult(file, diagnostics, findings, extract, invalid_id)
 
 
 def extract_digest(entry: bytes) -> bytes | None:
     """The digest of the extract an entry refers to, if any."""
     if entry[:1] == CLEAN:
-        return entry[1:]
+        return entry[1:1 + DIGEST_SIZE]
     if entry[:1] == PROBLEMS:
         with contextlib.suppress(ValueError, TypeError, EOFError):
             digest = marshal.loads(entry[1:])[0]

@@ -93,8 +93,8 @@ class CheckCache:
         # The names (which cannot hold NUL) and the extracts' digests (all of one size), in
         # file order, joined: two strings digest faster than a part per file. A name may
         # hold bytes that are not UTF-8 (as Python reads them: surrogateescape).
-        with_extract = [(result.file, result.extract.digest) for result in checked
-                        if result.extract is not None]
+        with_extract = [(result.file, result.extract.context) for result in checked
+                        if result.extract is not None]  # not the content digest: see Extract
         self._key = context_digest(
             today.isoformat().encode(),
             "\0".join(file for file, _ in with_extract).encode("utf-8", "surrogateescape"),
