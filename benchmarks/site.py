@@ -71,6 +71,10 @@ class SizeResult:
     procedures: int
     pages: int = 0
     samples: dict[str, list[Sample]] = field(default_factory=dict)
+    search_index: int = 0
+    """Bytes of the search index of `sopkit build`'s site (0: none)."""
+    largest_page: tuple[int, str] = (0, "")
+    """Bytes and path of the largest HTML page of `sopkit build`'s site."""
 
     def median(self, step: str) -> float:
         return statistics.median(s.seconds for s in self.samples[step])
@@ -191,7 +195,17 @@ def measure_size(procedures: int, runs: int, work: Path, settings: str = "builti
                       f"(CPU {sample.cpu:7.2f} s) {sample.peak_mib:7.0f} MiB", file=log,
                       flush=True)
     result.pages = sum(1 for _ in (plain / "site").rglob("index.html"))
+    result.search_index, result.largest_page = site_sizes(handbook / "site")
     return result
+
+
+def site_sizes(site: Path) -> tuple[int, tuple[int, str]]:
+    """The size of a built site's search index, and its largest HTML page (bytes, path):
+    what a reader downloads for a first search, and for the heaviest page (issue 11)."""
+    index = site / "search" / "search_index.json"
+    pages = [(path.stat().st_size, path.relative_to(site).as_posix())
+             for path in site.rglob("*.html")]
+    return (index.stat().st_size if index.is_file() else 0), max(pages, default=(0, ""))
 
 
 def measure_sizes(sizes: Sequence[int], runs: int = 3, work: Path | None = None,
@@ -216,8 +230,8 @@ def markdown_table(results: Sequence[SizeResult], runs: int, settings: str = "bu
         "",
         "| procedures | pages | render | sopkit build | mkdocs build (no plugin) "
         "| build / mkdocs | build / mkdocs, CPU | build growth | mkdocs growth "
-        "| peak render / build / mkdocs |",
-        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| peak render / build / mkdocs | search index | largest page |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     first = results[0] if results else None
     for r in results:
@@ -232,7 +246,9 @@ def markdown_table(results: Sequence[SizeResult], runs: int, settings: str = "bu
             f"| {r.procedures} | {r.pages} | {r.median('render'):.1f} s | {build:.1f} s "
             f"| {mkdocs:.1f} s | {build / mkdocs:.2f} | {r.cpu('build') / r.cpu('mkdocs'):.2f} "
             f"| {growth} | {mk_growth} "
-            f"| {r.peak('render'):.0f} / {r.peak('build'):.0f} / {r.peak('mkdocs'):.0f} MiB |"
+            f"| {r.peak('render'):.0f} / {r.peak('build'):.0f} / {r.peak('mkdocs'):.0f} MiB "
+            f"| {r.search_index / 1e6:.1f} MB "
+            f"| {r.largest_page[0] / 1e3:.0f} KB (`{r.largest_page[1]}`) |"
         )
     return "\n".join(lines) + "\n"
 
@@ -247,6 +263,14 @@ def target_rows(results: Sequence[SizeResult]) -> list[str]:
     ratio = large.median("build") / large.median("mkdocs")
     rows = [f"| `sopkit build` {large.procedures:,} ≤ 1.1 × `mkdocs build` | {ratio:.2f} "
             f"| {'yes' if ratio <= 1.1 else 'no'} |"]
+    if large.search_index:
+        rows.append(f"| search index {large.procedures:,} ≤ 15 MB "
+                    f"| {large.search_index / 1e6:.1f} MB "
+                    f"| {'yes' if large.search_index <= 15e6 else 'no'} |")
+    if large.largest_page[0]:
+        rows.append(f"| largest HTML page {large.procedures:,} ≤ 200 KB "
+                    f"| {large.largest_page[0] / 1e3:.0f} KB "
+                    f"| {'yes' if large.largest_page[0] <= 200e3 else 'no'} |")
     if large is not small:
         limit = 1.1 * large.procedures / small.procedures
         growth = large.median("build") / small.median("build")

@@ -13,14 +13,22 @@ from conftest import DATA, REPO
 
 from sopkit.check.handbook import check_handbook
 from sopkit.config import load_config
+from sopkit.publish import paging
 from sopkit.publish.lookahead import LazySite
 from sopkit.publish.plan import nav_paths
 from sopkit.publish.render import build_model
 from sopkit.publish.titles import safe_title
 
 
-@pytest.mark.parametrize("root", [REPO, DATA / "hostile"], ids=["demo", "hostile"])
-def test_every_untitled_nav_page_has_its_front_matter_title(root: Path) -> None:
+@pytest.mark.parametrize(("root", "budget"), [(REPO, None), (DATA / "hostile", None),
+                                              (REPO, 3_000)],
+                         ids=["demo", "hostile", "demo-in-parts"])
+def test_every_untitled_nav_page_has_its_front_matter_title(
+        root: Path, budget: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """(``budget``: a small one splits the demo's long pages in parts, as a large
+    handbook's are.)"""
+    if budget is not None:
+        monkeypatch.setattr(paging, "BUDGET", budget)
     config = load_config(root)
     result = check_handbook(config)
     model = build_model(config, result.contents(), result.organization, result.training)
@@ -29,6 +37,8 @@ def test_every_untitled_nav_page_has_its_front_matter_title(root: Path) -> None:
         titles = site.titles()
         bare = {item for item in _bare_paths(site.nav)}
         assert bare and bare <= nav_paths(site.nav)
+        if budget is not None:
+            assert any(path.endswith("/2.md") for path in bare), sorted(bare)
         for path in sorted(bare):
             text = site.text(path)
             front = yaml.safe_load(text.split("---\n", 2)[1]) if text.startswith("---\n") \

@@ -126,7 +126,8 @@ def test_print_notice_option() -> None:
 def test_the_procedure_page_has_a_print_only_control_block_and_links_its_run_sheet() -> None:
     site = _render("en")
     text = site.files["procedures/hr/HR-001.md"]
-    block = text[text.index('<div class="sopkit-control-block sopkit-print-only">'):]
+    block = text[text.index(
+        '<div class="sopkit-control-block sopkit-print-only" data-search-exclude>'):]
     block = block[: block.index("</div>") + len("</div>")]
     cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", block)
     assert cells[:4] == ["ID", "HR-001", "Version", "1.2.0"]

@@ -83,6 +83,8 @@ def parts(page: str, items: Sequence[Any], weight: Callable[[Any], int],
 
 ROW = 280
 """A table row that links a procedure (and a role, a date...)."""
+STEP_ROW = 330
+"""A row of a role's steps: a procedure and a step, linked, and the RACI letters."""
 TAGGED = 100
 """A procedure's line under a tag."""
 LINK = 110
@@ -146,7 +148,7 @@ def role_parts(page: str, role: Any) -> list[Part]:
     first part also says what the role is (with a link to each procedure it owns or
     approves)."""
     duties = len(role.responsibilities) + len(role.authority)
-    return parts(page, role.steps, lambda _duty: ROW,
+    return parts(page, role.steps, lambda _duty: STEP_ROW,
                  head=LINK * (len(role.owns) + len(role.approves)) + ROW * duties)
 
 

@@ -48,7 +48,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -272,8 +272,12 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             raise PluginError(str(problem))
         return env
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._close()
+        from sopkit.publish.search_index import utf8_search_index
+
+        utf8_search_index(Path(config.site_dir))
 
     def on_build_error(self, *, error: Exception) -> None:
         self._close()

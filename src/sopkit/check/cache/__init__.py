@@ -48,7 +48,9 @@ never through a link nor by blocking on a FIFO; anything else is ignored and
 replaced.
 
 The modules: :mod:`.lookup` (what the check calls: look up, store), :mod:`.entries` (the
-form of an answer and of an extract), :mod:`.store` (the cache file of one handbook),
+form of an answer and of an extract), :mod:`.records` (the compact form of a file of
+records, such as a training file: most of a large handbook's cache before it had one),
+:mod:`.store` (the cache file of one handbook),
 :mod:`.folder` (where it lives, and whether it can be trusted) and :mod:`.keys` (digests
 and the code's fingerprint).
 """
