@@ -11,7 +11,10 @@ folder and reused by later runs), then each run times, one after the other:
 - ``build``: ``sopkit build`` (check, then MkDocs with the sopkit plugin);
 - ``mkdocs``: ``mkdocs build`` of the rendered Markdown with the same MkDocs settings
   (theme, features, plugins, Markdown extensions) and the same nav, without the plugin:
-  what the site costs MkDocs alone, the yardstick for sopkit's own share.
+  what the site costs MkDocs alone, the yardstick for sopkit's own share;
+- ``zensical``: ``zensical build`` of the same rendered Markdown with the same settings
+  (Material's successor, which runs no MkDocs plugin: docs/publishing.md), when Zensical is
+  installed beside this Python (it is a test extra).
 
 Every command runs in a fresh Python process; the table gives the median wall time over
 the runs and the peak resident memory of the process (``wait4``'s ``ru_maxrss``), with
@@ -180,15 +183,26 @@ def measure_size(procedures: int, runs: int, work: Path, settings: str = "builti
         "build": [*sopkit, "build", "--today", TODAY],
         "mkdocs": [python, "-m", "mkdocs", "build", "-q", "-f", str(plain / "mkdocs.yml")],
     }
+    zensical = shutil.which("zensical", path=str(Path(python).parent))
+    steps = STEPS
+    if zensical is not None:
+        steps += ("zensical",)
+        result.samples["zensical"] = []
+        zensical_yml = work / f"zensical-{procedures}-{settings}.yml"
+        commands["zensical"] = [zensical, "build", "--clean", "-f", zensical_yml.name]
     for run in range(runs):
-        for step in STEPS:
+        for step in steps:
             if step == "mkdocs" and run == 0:
                 plain.mkdir(parents=True, exist_ok=True)
                 settings_dict = plain_mkdocs_settings(handbook, rendered, plain / "site")
                 (plain / "mkdocs.yml").write_text(
                     yaml.safe_dump(settings_dict, allow_unicode=True, sort_keys=False),
                     encoding="utf-8")
-            sample = run_measured(commands[step], handbook)
+                if zensical is not None:
+                    zensical_settings(settings_dict, zensical_yml,
+                                      work / f"zensical-site-{procedures}-{settings}")
+            cwd = work if step == "zensical" else handbook
+            sample = run_measured(commands[step], cwd)
             result.samples[step].append(sample)
             if log is not None:
                 print(f"  {procedures:>5} {step:<7} run {run + 1}: {sample.seconds:7.2f} s "
@@ -197,6 +211,16 @@ def measure_size(procedures: int, runs: int, work: Path, settings: str = "builti
     result.pages = sum(1 for _ in (plain / "site").rglob("index.html"))
     result.search_index, result.largest_page = site_sizes(handbook / "site")
     return result
+
+
+def zensical_settings(settings: dict[str, Any], path: Path, site: Path) -> None:
+    """The same settings for Zensical, written to ``path``: its folders relative to it and
+    inside its folder (Zensical 0.0.73 wants both)."""
+    relative = {**settings,
+                "docs_dir": os.path.relpath(settings["docs_dir"], path.parent),
+                "site_dir": os.path.relpath(site, path.parent)}
+    path.write_text(yaml.safe_dump(relative, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
 
 
 def site_sizes(site: Path) -> tuple[int, tuple[int, str]]:
@@ -230,8 +254,9 @@ def markdown_table(results: Sequence[SizeResult], runs: int, settings: str = "bu
         "",
         "| procedures | pages | render | sopkit build | mkdocs build (no plugin) "
         "| build / mkdocs | build / mkdocs, CPU | build growth | mkdocs growth "
-        "| peak render / build / mkdocs | search index | largest page |",
-        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| peak render / build / mkdocs | search index | largest page "
+        "| zensical build (rendered) | zensical / mkdocs |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     first = results[0] if results else None
     for r in results:
@@ -248,7 +273,9 @@ def markdown_table(results: Sequence[SizeResult], runs: int, settings: str = "bu
             f"| {growth} | {mk_growth} "
             f"| {r.peak('render'):.0f} / {r.peak('build'):.0f} / {r.peak('mkdocs'):.0f} MiB "
             f"| {r.search_index / 1e6:.1f} MB "
-            f"| {r.largest_page[0] / 1e3:.0f} KB (`{r.largest_page[1]}`) |"
+            f"| {r.largest_page[0] / 1e3:.0f} KB (`{r.largest_page[1]}`) "
+            + (f"| {r.median('zensical'):.1f} s | {r.median('zensical') / mkdocs:.2f} |"
+               if r.samples.get("zensical") else "| - | - |")
         )
     return "\n".join(lines) + "\n"
 
