@@ -614,6 +614,11 @@ def generate(count: int, out: Path, seed: int = 1, invalid: float = 0.0,
     rng = random.Random(seed)
     year, month, day = (int(part) for part in today.split("-"))
     out.mkdir(parents=True, exist_ok=True)
+    # The schemas the files' first-line comments name, as `sopkit init` writes them
+    # (validate warns about a comment that points at no file).
+    (out / "schemas").mkdir(exist_ok=True)
+    for schema in sorted((Path(__file__).resolve().parent.parent / "schemas").glob("*.json")):
+        (out / "schemas" / schema.name).write_bytes(schema.read_bytes())
     (out / "mkdocs.yml").write_text(MKDOCS_YML.format(today=today), encoding="utf-8")
     (out / "docs").mkdir(exist_ok=True)
     (out / "docs" / "about.md").write_text("# About this handbook\n\nGenerated for benchmarks.\n",
