@@ -234,6 +234,40 @@ def test_procedure_page_draws_its_flowchart(page: tuple[Any, Watch], built: Buil
     watch.assert_clean()
 
 
+PHONE = {"width": 390, "height": 844}
+"""A phone's viewport (CSS pixels), as an iPhone 12-15 has it."""
+
+
+def test_the_flowchart_is_readable_on_a_phone(page: tuple[Any, Watch], built: Built) -> None:
+    """At a phone's width the chart keeps its text at 11 px or more: it scrolls sideways in
+    its own box (the page itself does not), and a link opens the SVG at full size."""
+    browser_page, watch = page
+    browser_page.set_viewport_size(PHONE)
+    for procedure_id in ("WH-001", "HR-001", "CS-001"):
+        browser_page.goto(page_url(built, procedure_id), wait_until="networkidle")
+        chart = browser_page.locator("svg.sop-flowchart").first
+        chart.scroll_into_view_if_needed()
+        sizes = chart.evaluate("""svg => {
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            const size = text => text.getAttribute('font-size') || svg.getAttribute('font-size');
+            return [...svg.querySelectorAll('text')].map(text => scale * parseFloat(size(text)));
+        }""")
+        main = [size for size in sizes if size >= min(sizes) * 1.1] or sizes
+        assert min(main) >= 11, (procedure_id, min(main))  # step titles and decisions
+        assert min(sizes) >= 9, (procedure_id, min(sizes))  # the small badges too
+        box = browser_page.locator(".sopkit-flowchart").first
+        overflow = box.evaluate("el => [el.scrollWidth, el.clientWidth, "
+                                "getComputedStyle(el).overflowX]")
+        assert overflow[0] <= overflow[1] or overflow[2] == "auto", overflow
+        page_width = browser_page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= PHONE["width"], page_width  # the page does not scroll sideways
+        link = browser_page.locator("article a[href$='.svg']").first
+        assert link.is_visible()
+        if procedure_id == "WH-001":
+            screenshot(browser_page, built, "flowchart-phone.png")
+    watch.assert_clean()
+
+
 def _chinese_word(built: Built) -> tuple[str, str]:
     """A word of a Chinese step title, and the id of its procedure."""
     for path in sorted((built.root / "procedures").rglob("*.yml")):

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import DATA
+from conftest import DATA, REPO
 
 HANDBOOK = DATA / "diff" / "handbook"
 
@@ -50,6 +50,8 @@ def make_repo(folder: Path, handbook: Path | None = HANDBOOK, branch: str = "mai
     folder.mkdir(parents=True, exist_ok=True)
     if handbook is not None:
         shutil.copytree(handbook, folder, dirs_exist_ok=True)
+        # the schemas the procedures' first-line comments name, as `sopkit init` writes them
+        shutil.copytree(REPO / "schemas", folder / "schemas", dirs_exist_ok=True)
     repo = Repo(folder)
     repo.git("init", "-q", "-b", branch)
     repo.commit("the handbook")

@@ -53,7 +53,9 @@ def pages(name: str) -> list[tuple[dict[str, Any], str, str]]:
     for document in result.procedures:
         (path,) = [p for p in site.files if p.endswith(f"/{document.data['id']}.md")
                    and not p.startswith("run-sheets/")]
-        found.append((document.data, site.files[path], config.language))
+        # a procedure that names its language gets that language's labels (format 1.1)
+        found.append((document.data, site.files[path],
+                      document.data.get("language") or config.language))
     assert found
     return found
 

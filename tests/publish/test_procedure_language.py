@@ -83,3 +83,19 @@ def test_an_english_procedure_in_a_chinese_handbook_gets_english_labels(tmp_path
     site = rendered(root, "zh")
     assert "Purpose" in site.files["procedures/hr/HR-001.md"]
     assert "目的" in site.files[f"{CHINESE}.md"]
+
+
+def test_the_demo_shows_the_writer_keys_of_format_1_1() -> None:
+    """The demo handbook (English site) has a Chinese procedure that says so, a usual
+    branch and a named internal output: its page has Chinese labels and names the output."""
+    root = TESTS.parent
+    site = rendered(root, "en")
+    (path,) = [p for p in site.files if p.endswith("WH-001.md") and "run-sheets" not in p]
+    page = site.files[path]
+    assert "目的" in page and "Purpose" not in page
+    assert "来料检验结果" in page  # the internal output, by its name, not its id
+    data = [load_file(p) for p in sorted((root / "procedures").rglob("*.yml"))]
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "procedures").rglob("*.yml"))]
+    assert any("\n          usual: true" in text for text in texts)
+    assert any(isinstance(d, Document) and d.data.get("language") for d in data)
+

@@ -164,7 +164,7 @@ RULES = (CODEOWNERS_OUTDATED, DEPARTMENT_FOLDER, SCHEMA_COMMENT)
 
 _SCHEMA_LINE = re.compile(rb"#\s*yaml-language-server:\s*\$schema=(\S+)")
 _DEPARTMENT_LINE = re.compile(
-    r"""^(department:[ \t]*)(["']?)([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\2[ \t]*(?:#.*)?$""",
+    rb"""^(department:[ \t]*)(["']?)([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\2[ \t]*(?:#.*)?\r?$""",
     re.MULTILINE)
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 CODEOWNERS_ASIDE = "codeowners"
@@ -180,77 +180,99 @@ def repository_findings(config: Config, files: Sequence[ProcedureFile],
     """What the three checks find, and the names of files outside the procedures that a
     whole-handbook check reports on (CODEOWNERS). ``valid`` names the procedure files that
     passed the schema (the folder check reads only those)."""
-    found = list(_schema_comments(files))
-    found += _department_folders(config, files, set(valid), organization)
+    departments = _department_ids(organization)
+    places = _Places(config.procedures)
+    valid_names = set(valid)
+    found: list[Finding] = []
+    for file in files:
+        head = _head(file.path)
+        if not head:
+            continue
+        found += _schema_comment(file, head, places)
+        if departments and file.name in valid_names:
+            found += _department_folder(file, head, places, departments)
     codeowners = _codeowners(config, files, store)
     found += codeowners
     return found, {finding.file for finding in codeowners}
 
 
-# -- the first-line schema comment ----------------------------------------------------------
+HEAD = 8192
+"""Bytes of a procedure read first: its schema comment, and its department (near the top
+where writers put it; the rest of the file is read only when it is not there)."""
 
 
-def _first_line(path: str) -> bytes:
-    """The file's first line; nothing for a file that is not a regular file (a pipe would
-    block) or cannot be read (reported as the file's own problem)."""
+def _head(path: str) -> bytes:
+    """The first :data:`HEAD` bytes of a procedure file; nothing for a file that is not a
+    regular file (a pipe would block) or cannot be read (reported as its own problem)."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return b""
         with open(path, "rb") as stream:
-            return stream.readline(4096)
+            return stream.read(HEAD)
     except OSError:
         return b""
 
 
-def _schema_comments(files: Sequence[ProcedureFile]) -> Iterable[Finding]:
-    for file in files:
-        line = _first_line(file.path).removeprefix(b"\xef\xbb\xbf")
-        match = _SCHEMA_LINE.match(line)
-        if match is None:
-            continue
-        target = match.group(1).decode("utf-8", errors="replace")
-        if _URL.match(target):
-            continue  # an address, not a file: not checked (no network)
-        if not (Path(file.path).parent / target).is_file():
-            yield Finding(SCHEMA_COMMENT.name, file.name, 1, match.start(1) + 1,
-                          f"the schema comment points at {target}, which is no file from "
-                          "here (was the file moved?): correct the path, relative to this "
-                          "file, or remove the line")
+class _Places:
+    """Where procedure files are, folder by folder: each folder resolved once."""
+
+    def __init__(self, procedures: Path) -> None:
+        self.procedures = procedures.resolve()
+        self._folders: dict[str, tuple[str, ...] | None] = {}
+        self._files: dict[tuple[str, str], bool] = {}
+
+    def folders(self, path: str) -> tuple[str, ...] | None:
+        """The folders of ``path`` under the procedures folder (None when not under it)."""
+        parent = os.path.dirname(os.path.abspath(path))
+        if parent not in self._folders:
+            try:
+                relative = Path(parent).resolve().relative_to(self.procedures)
+                self._folders[parent] = relative.parts
+            except ValueError:
+                self._folders[parent] = None
+        return self._folders[parent]
+
+    def is_file(self, path: str, target: str) -> bool:
+        """Whether ``target``, relative to the folder of ``path``, is a file."""
+        key = (os.path.dirname(os.path.abspath(path)), target)
+        if key not in self._files:
+            self._files[key] = os.path.isfile(os.path.join(key[0], target))
+        return self._files[key]
+
+
+# -- the first-line schema comment ----------------------------------------------------------
+
+
+def _schema_comment(file: ProcedureFile, head: bytes, places: _Places) -> list[Finding]:
+    line = head.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf")
+    match = _SCHEMA_LINE.match(line)
+    if match is None:
+        return []
+    target = match.group(1).decode("utf-8", errors="replace")
+    if _URL.match(target) or places.is_file(file.path, target):
+        return []  # an address is not checked (no network)
+    return [Finding(SCHEMA_COMMENT.name, file.name, 1, match.start(1) + 1,
+                    f"the schema comment points at {target}, which is no file from here (was "
+                    "the file moved?): correct the path, relative to this file, or remove "
+                    "the line")]
 
 
 # -- the department's folder ----------------------------------------------------------------
 
 
-def _folders(config: Config, path: str) -> tuple[str, ...] | None:
-    """The folders of ``path`` under the procedures folder (None when it is not under it)."""
-    where = Path(os.path.abspath(path))
-    try:
-        relative = where.parent.resolve().relative_to(config.procedures.resolve())
-    except ValueError:
-        return None
-    return relative.parts
-
-
-def _department_folders(config: Config, files: Sequence[ProcedureFile], valid: set[str],
-                        organization: Document | None) -> Iterable[Finding]:
-    departments = _department_ids(organization)
-    if not departments:
-        return
-    for file in files:
-        if file.name not in valid:
-            continue
-        folders = _folders(config, file.path)
-        named = [folder for folder in folders or () if folder in departments]
-        if not named:
-            continue  # folders that are not departments: nothing to say
-        found = _department(file.path)
-        if found is None or found[0] in named:
-            continue
-        department, line, column = found
-        yield Finding(DEPARTMENT_FOLDER.name, file.name, line, column,
-                      f"this procedure of department '{department}' is in the folder of "
-                      f"department '{named[-1]}': move it to the folder of its department "
-                      "(git mv), or correct department")
+def _department_folder(file: ProcedureFile, head: bytes, places: _Places,
+                       departments: set[str]) -> list[Finding]:
+    named = [folder for folder in places.folders(file.path) or () if folder in departments]
+    if not named:
+        return []  # folders that are not departments: nothing to say
+    found = _department(file.path, head)
+    if found is None or found[0] in named:
+        return []
+    department, line, column = found
+    return [Finding(DEPARTMENT_FOLDER.name, file.name, line, column,
+                    f"this procedure of department '{department}' is in the folder of "
+                    f"department '{named[-1]}': move it to the folder of its department "
+                    "(git mv), or correct department")]
 
 
 def _department_ids(organization: Document | None) -> set[str]:
@@ -261,18 +283,23 @@ def _department_ids(organization: Document | None) -> set[str]:
             and isinstance(item.get("id"), str)} if isinstance(departments, list) else set()
 
 
-def _department(path: str) -> tuple[str, int, int] | None:
+def _department(path: str, head: bytes) -> tuple[str, int, int] | None:
     """The procedure's top-level ``department`` and where its value is (a file that
     passed the schema has it on a line of its own, if at all)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
+    text = head if len(head) < HEAD else head[: head.rfind(b"\n") + 1]  # whole lines only
     match = _DEPARTMENT_LINE.search(text)
+    if match is None and len(head) == HEAD:
+        try:
+            with open(path, "rb") as stream:
+                text = stream.read()
+        except OSError:
+            return None
+        match = _DEPARTMENT_LINE.search(text)
     if match is None:
         return None
-    line = text.count("\n", 0, match.start()) + 1
-    return match.group(3), line, len(match.group(1)) + len(match.group(2)) + 1
+    line = text.count(b"\n", 0, match.start()) + 1
+    column = len(match.group(1).decode("utf-8", errors="replace")) + len(match.group(2)) + 1
+    return match.group(3).decode("ascii"), line, column
 
 
 # -- CODEOWNERS -----------------------------------------------------------------------------

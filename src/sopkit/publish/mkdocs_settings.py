@@ -137,8 +137,9 @@ class Prepared:
 
     config_file: str
     overrides: dict[str, Any]
-    temporary: bool = False
-    """The settings are sopkit's own, in a temporary folder (the handbook has no mkdocs.yml)."""
+    temporary: tuple[str, ...] = ()
+    """sopkit's own temporary folders MkDocs is given (an empty docs folder, settings for
+    a handbook without mkdocs.yml): not the user's business, so logs leave them out."""
 
 
 @contextlib.contextmanager
@@ -162,7 +163,7 @@ def mkdocs_settings(config: Config, *, strict: bool) -> Iterator[Prepared]:
         # A handbook of generated pages only: MkDocs still wants a docs folder.
         with tempfile.TemporaryDirectory(prefix="sopkit-docs-") as empty:
             overrides["docs_dir"] = empty
-            yield Prepared(str(config.config_file), overrides)
+            yield Prepared(str(config.config_file), overrides, (empty,))
         return
     # No mkdocs.yml: sopkit's own settings, in a temporary folder with an empty docs
     # folder (MkDocs requires one). Nothing is written into the handbook's folder.
@@ -175,7 +176,7 @@ def mkdocs_settings(config: Config, *, strict: bool) -> Iterator[Prepared]:
         path = Path(temp) / "mkdocs.yml"
         path.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
                         encoding="utf-8")
-        yield Prepared(str(path), overrides, temporary=True)
+        yield Prepared(str(path), overrides, (temp,))
 
 
 class _FreshPlugins(list[Any]):

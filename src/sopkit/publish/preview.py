@@ -295,10 +295,9 @@ def _serve(prepared: Prepared, check: tuple[Config, CheckResult], dev_addr: str 
 def _watch(server: LiveReloadServer, config: MkDocsConfig, prepared: Prepared) -> None:
     """Watch the handbook's files: mkdocs.yml, the docs folder (unless it is the
     temporary empty one of a handbook without docs) and the plugin's folders."""
-    if not prepared.temporary:
-        if "docs_dir" not in prepared.overrides:
-            server.watch(config.docs_dir)
-        server.watch(prepared.config_file)
+    for path in (config.docs_dir, prepared.config_file):
+        if not any(Path(path).is_relative_to(folder) for folder in prepared.temporary):
+            server.watch(path)
     config.plugins.on_serve(server, config=config, builder=server.builder)
 
 

@@ -46,6 +46,7 @@ _RULES = """\
 /* sopkit: how procedure pages, run sheets and handbook pages print. */
 @media screen {
   .sopkit-print-only { display: none; }
+  .sopkit-flowchart { overflow-x: auto; }  /* a wide chart scrolls; its text stays legible */
 }
 @media print {
   @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
@@ -63,7 +64,7 @@ _RULES = """\
   thead { display: table-header-group; }
   tr, .sopkit-control-block, .sopkit-signatures { break-inside: avoid; }
   .md-typeset .admonition { break-inside: avoid; }
-  .sopkit-flowchart svg { width: 100%; max-width: 100%; height: auto; }
+  .sopkit-flowchart svg { width: 100%; max-width: 100%; min-width: 0 !important; height: auto; }
   .sopkit-flowchart { break-inside: auto; }
 }
 .sopkit-control { border-collapse: collapse; width: 100%; margin: 0 0 1em; }

@@ -95,7 +95,7 @@ def _cleaner() -> nh3.Cleaner:
         tag_attribute_values={"input": {"type": {"checkbox"}}},
         set_tag_attribute_values={"input": {"disabled": "disabled"}},
         url_schemes={"http", "https", "mailto"},
-        filter_style_properties={"text-align", "max-width"},
+        filter_style_properties={"text-align", "max-width", "min-width"},
         link_rel=None,
         strip_comments=True,
     )

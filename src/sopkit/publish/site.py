@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,13 +72,42 @@ class _ShownRecords(logging.Filter):
             record.levelno >= logging.INFO and record.name == _LINK_CHECKS)
 
 
+class _HiddenFolders(logging.Filter):
+    """Leaves sopkit's temporary folders out of MkDocs' messages: `sopkit serve` says
+    "Watching paths for changes: 'procedures', ..." without the empty docs folder sopkit
+    made (a path under /tmp would only puzzle the reader)."""
+
+    def __init__(self, folders: tuple[str, ...]) -> None:
+        super().__init__()
+        self.folders = tuple(folder.rstrip("/\\") for folder in folders if folder)
+
+    def _hidden(self, path: str) -> bool:
+        return any(path == folder or path.startswith((folder + "/", folder + "\\"))
+                   for folder in self.folders)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if not any(folder in message for folder in self.folders):
+            return True
+        head, colon, listed = message.partition(": ")
+        paths = re.findall(r"'([^']*)'", listed)
+        if colon and paths and re.fullmatch(r"('[^']*'(, )?)+", listed):
+            kept = [path for path in paths if not self._hidden(path)]
+            message = head + colon + ", ".join(f"'{path}'" for path in kept)
+        for folder in self.folders:
+            message = message.replace(folder, "(sopkit's temporary folder)")
+        record.msg, record.args = message, None
+        return True
+
+
 @contextlib.contextmanager
-def _mkdocs_logging(level: int) -> Iterator[None]:
+def _mkdocs_logging(level: int, hidden: tuple[str, ...] = ()) -> Iterator[None]:
     """Show what MkDocs logs (``level`` and up, and its link checks) on stderr, a line each."""
     logger = logging.getLogger("mkdocs")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_LogFormatter())
     handler.addFilter(_ShownRecords(level))
+    handler.addFilter(_HiddenFolders(hidden))
     old_level, old_propagate = logger.level, logger.propagate
     logger.addHandler(handler)
     logger.setLevel(min(level, logging.INFO))
@@ -154,5 +184,6 @@ def serve_site(config: Config, result: CheckResult, *, dev_addr: str | None = No
     each page built when it is asked for (:mod:`sopkit.publish.preview`)."""
     from sopkit.publish.preview import serve_preview
 
-    with _mkdocs_logging(logging.INFO), mkdocs_settings(config, strict=strict) as prep:
+    with mkdocs_settings(config, strict=strict) as prep, \
+            _mkdocs_logging(logging.INFO, prep.temporary):
         serve_preview(prep, (config, result), dev_addr=dev_addr, load=_load_mkdocs)

@@ -159,12 +159,20 @@ def render_flowchart(
     return "\n".join(markup)
 
 
+PHONE_SCALE = 0.85
+"""The chart is drawn at least this part of its own size: the text (13 px) stays 11 px or
+more on a phone, where the chart scrolls sideways in its box instead of shrinking to a
+size nobody can read (the box: ``.sopkit-flowchart`` in the site's style sheet). Printed,
+it shrinks to the page."""
+
+
 def _svg_start(flow: Flow, prefix: str, width: float, height: float) -> list[str]:
     """The opening ``<svg>`` tag of a chart ``width`` by ``height``, and its ``<title>``."""
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="sop-flowchart" '
         f'viewBox="0 0 {fmt_number(width)} {fmt_number(height)}" width="100%" '
-        f'style="max-width:{fmt_number(width)}px" role="img" '
+        f'style="max-width:{fmt_number(width)}px;min-width:{fmt_number(width * PHONE_SCALE)}px" '
+        f'role="img" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" '
         f'font-family="{escape(FONT_FAMILY)}" font-size="{fmt_number(FONT_SIZE)}">',
         f'<title id="{prefix}-title">{escape(clean(flow.title))}</title>',
