@@ -88,10 +88,10 @@ def serve_round(root: Path, env: dict[str, str], edits: int, round_: int
                 raise RuntimeError("sopkit serve stopped")
             time.sleep(0.05)
         startup = time.perf_counter() - started
-        home = answers(base) or ""
-        link = re.search(rf'href="([^"]*{re.escape(procedure_id)}/)"', home)
-        page = base + (link[1] if link else "")
-        answers(page)
+        # The page of a procedure in procedures/DEPARTMENT/ (as generate.py writes them).
+        page = f"{base}procedures/{path.parent.name}/{procedure_id}/"
+        if procedure_id not in (answers(page) or ""):
+            raise RuntimeError(f"{page} does not show {procedure_id}")
         waits: list[float] = []
         for edit in range(edits):
             marker = f"Edited {round_}-{edit} ZQX"
@@ -100,6 +100,8 @@ def serve_round(root: Path, env: dict[str, str], edits: int, round_: int
                             encoding="utf-8")
             saved = time.perf_counter()
             while marker not in (answers(page) or ""):
+                if time.perf_counter() - saved > 300:
+                    raise RuntimeError(f"{page} never showed the edit")
                 time.sleep(0.02)
             waits.append(time.perf_counter() - saved)
             time.sleep(1)
