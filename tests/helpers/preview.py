@@ -59,16 +59,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(root: Path, home: str = "") -> Iterator[Preview]:
+def serving(root: Path, home: str = "", folder: str = "") -> Iterator[Preview]:
     """`sopkit serve` in ``root`` (a subprocess) until the block ends, once it serves
-    ``home``; what it says goes to serve.log beside the handbook."""
+    ``home``, started in ``folder`` of it (the handbook found from there); what it says goes
+    to serve.log beside the handbook."""
     port = free_port()
     env = {**os.environ, "NO_COLOR": "1", "SOPKIT_CACHE_DIR": str(root.parent / "cache")}
     log = root.parent / "serve.log"
     with log.open("w", encoding="utf-8") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "sopkit", "serve", "--dev-addr", f"127.0.0.1:{port}",
-             "--today", TODAY], cwd=root, env=env, text=True, stdout=out, stderr=out)
+             "--today", TODAY], cwd=root / folder, env=env, text=True, stdout=out, stderr=out)
     preview = Preview(root, f"http://127.0.0.1:{port}/", process)
     try:
         deadline = time.monotonic() + 120

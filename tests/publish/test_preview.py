@@ -105,3 +105,11 @@ def test_a_hostile_problem_is_text_in_the_banner_and_missing_pages_get_the_theme
         preview.edit(EXAMPLE, lambda text: text + "<script>alert(1)</script>: x\n")
         text = preview.wait_for("", lambda text: "sopkit-preview-problem" in text)
         assert "<script>alert(1)" not in text and "&lt;script&gt;alert(1)" in text
+
+
+def test_started_from_a_subfolder_it_serves_the_handbook_above(handbook: Path) -> None:
+    page = "procedures/operations/OPS-001/"
+    with serving(handbook, folder="procedures/operations") as preview:
+        assert "OPS-001 Change a procedure in this handbook" in preview.page(page)
+        preview.edit(EXAMPLE, retitled("Edited from below"))
+        preview.wait_for(page, lambda text: "OPS-001 Edited from below" in text)

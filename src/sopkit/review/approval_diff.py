@@ -15,14 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sopkit.check.diagnostics import Diagnostic
-from sopkit.check.discover import YAML_SUFFIXES
 from sopkit.config import Config
 from sopkit.format.digest import procedure_digest
-from sopkit.format.load import MAX_BYTES, load_bytes
-from sopkit.format.schema import check_schema
 from sopkit.model.approval import Approval, approvals_of
-from sopkit.review import git
+from sopkit.review.revisions import record_files_at
 
 if TYPE_CHECKING:
     from sopkit.review.diff import ProcedureDiff
@@ -56,17 +52,8 @@ class ApprovalDiff:
 def approvals_at(root: Path, commit: str, folder: str) -> list[Approval]:
     """The records of the approvals files under ``folder`` at ``commit`` that load and pass
     the schema, in path order."""
-    blobs = [blob for blob in git.list_blobs(root, commit, folder)
-             if not blob.link and blob.path.endswith(YAML_SUFFIXES) and blob.size <= MAX_BYTES
-             and not any(part.startswith(("_", ".")) for part in blob.path.split("/"))]
-    contents = git.read_blobs(root, (blob.oid for blob in blobs))
-    found: list[Approval] = []
-    for number, blob in enumerate(sorted(blobs, key=lambda b: b.path)):
-        document = load_bytes(contents[blob.oid], blob.path)
-        if isinstance(document, Diagnostic) or check_schema(document, "approval"):
-            continue
-        found.extend(approvals_of(document.data, number))
-    return found
+    return [record for number, document in record_files_at(root, commit, folder, "approval")
+            for record in approvals_of(document.data, number)]
 
 
 def _worktree(config: Config) -> list[Approval]:

@@ -136,23 +136,31 @@ def every_history(config: Config) -> tuple[Path, list[History]]:
 
 def _history(root: Path, procedure_id: str, path: str) -> History:
     changes = git.file_history(root, path)
-    return history_of(procedure_id, changes, git.read_at(root, changes))
+    history = history_of(procedure_id, changes, git.read_at(root, changes))
+    assert history is not None  # an id was given
+    return history
 
 
-def history_of(procedure_id: str, changes: Sequence[git.FileRevision],
-               contents: Mapping[git.FileRevision, bytes]) -> History:
+def history_of(procedure_id: str | None, changes: Sequence[git.FileRevision],
+               contents: Mapping[git.FileRevision, bytes]) -> History | None:
     """The history of ``procedure_id`` from the commits that changed its file (newest
-    first) and the file's content in each."""
+    first) and the file's content in each; None for the id when the newest readable
+    revision names it (None when none names any)."""
     revisions: list[Revision] = []
     for change in changes:
         raw = contents.get(change)
         document = load_bytes(raw, change.path) if raw is not None else None
         if not isinstance(document, Document) or not isinstance(document.data, Mapping):
             continue  # a commit where the file was not readable YAML: no version of it
-        if document.data.get("id") != procedure_id:
+        found = document.data.get("id")
+        if procedure_id is None and isinstance(found, str):
+            procedure_id = found
+        if found != procedure_id:
             break  # before this, the file was another procedure
         revisions.append(Revision(change.commit, change.date, change.path, document.data,
                                   (raw or b"").decode("utf-8", errors="replace")))
+    if procedure_id is None:
+        return None
     return History(procedure_id, tuple(revisions), _retirement(revisions))
 
 

@@ -18,7 +18,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from sopkit.format.load import Document, load_bytes
 from sopkit.review import git
 from sopkit.review.effective import Release, history_of, releases
 from sopkit.review.revisions import is_procedure
@@ -48,10 +47,10 @@ def _releases(root: Path, head: str, folder: str) -> Mapping[str, tuple[Release,
     for batch in _batches([chains[path] for path in present if chains[path]]):
         contents = git.read_at(root, [change for chain in batch for change in chain])
         for chain in batch:
-            procedure_id = _newest_id(chain, contents)
-            if procedure_id is None or procedure_id in found:
-                continue  # unreadable when last committed, or a duplicate id
-            found[procedure_id] = tuple(releases(history_of(procedure_id, chain, contents)))
+            history = history_of(None, chain, contents)  # the id its newest revision gives
+            if history is None or history.procedure_id in found:
+                continue  # never readable with an id, or a duplicate id
+            found[history.procedure_id] = tuple(releases(history))
     return found
 
 
@@ -66,16 +65,6 @@ def _batches(chains: Sequence[list[git.FileRevision]]) -> Iterator[list[list[git
         size += len(chain)
     if batch:
         yield batch
-
-
-def _newest_id(chain: Sequence[git.FileRevision],
-               contents: Mapping[git.FileRevision, bytes]) -> str | None:
-    raw = contents.get(chain[0])
-    document = load_bytes(raw, chain[0].path) if raw is not None else None
-    if isinstance(document, Document) and isinstance(document.data, Mapping):
-        value = document.data.get("id")
-        return value if isinstance(value, str) else None
-    return None
 
 
 def parse_folder_log(log: bytes) -> list[tuple[str, str, list[Change]]]:

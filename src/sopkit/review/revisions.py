@@ -239,3 +239,20 @@ def _organization_at(root: Path, commit: str, relative: str,
     if blob.size > MAX_BYTES:
         return too_large(relative, blob.size)
     return git.read_blobs(root, [blob.oid])[blob.oid]
+
+
+def record_files_at(root: Path, commit: str, folder: str,
+                    kind: Literal["training", "approval"]) -> list[tuple[int, Document]]:
+    """The records files (training or approvals) under ``folder`` at ``commit`` that load
+    and pass their schema, in path order, each with its number among all the files there
+    (as the records' ``source`` counts them)."""
+    blobs = [blob for blob in git.list_blobs(root, commit, folder)
+             if not blob.link and blob.path.endswith(YAML_SUFFIXES) and blob.size <= MAX_BYTES
+             and not any(part.startswith(("_", ".")) for part in blob.path.split("/"))]
+    contents = git.read_blobs(root, (blob.oid for blob in blobs))
+    found: list[tuple[int, Document]] = []
+    for number, blob in enumerate(sorted(blobs, key=lambda b: b.path)):
+        document = load_bytes(contents[blob.oid], blob.path)
+        if isinstance(document, Document) and not check_schema(document, kind):
+            found.append((number, document))
+    return found

@@ -18,14 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sopkit.check.diagnostics import Diagnostic
-from sopkit.check.discover import YAML_SUFFIXES
 from sopkit.check.training_files import read_records
 from sopkit.config import Config
-from sopkit.format.load import MAX_BYTES, load_bytes
-from sopkit.format.schema import check_schema
 from sopkit.model.training import Record, minor_line, people_of, records_of, statuses
-from sopkit.review import git
+from sopkit.review.revisions import record_files_at
 
 if TYPE_CHECKING:
     from sopkit.review.diff import ProcedureDiff
@@ -58,17 +54,8 @@ class TrainingDiff:
 def records_at(root: Path, commit: str, folder: str) -> list[Record]:
     """The records of the training files under ``folder`` at ``commit`` that load and pass
     the schema, in path order."""
-    blobs = [blob for blob in git.list_blobs(root, commit, folder)
-             if not blob.link and blob.path.endswith(YAML_SUFFIXES) and blob.size <= MAX_BYTES
-             and not any(part.startswith(("_", ".")) for part in blob.path.split("/"))]
-    contents = git.read_blobs(root, (blob.oid for blob in blobs))
-    found: list[Record] = []
-    for number, blob in enumerate(sorted(blobs, key=lambda b: b.path)):
-        document = load_bytes(contents[blob.oid], blob.path)
-        if isinstance(document, Diagnostic) or check_schema(document, "training"):
-            continue
-        found.extend(records_of(document.data, number))
-    return found
+    return [record for number, document in record_files_at(root, commit, folder, "training")
+            for record in records_of(document.data, number)]
 
 
 def _key(record: Record) -> tuple[str, str, str, date, bool]:
