@@ -253,6 +253,121 @@ def test_pages_rendered_in_a_second_process_build_the_same_site(
     assert parallel == serial
 
 
+HOSTILE_TEMPLATE = (
+    "# {{ procedure.id }} {{ procedure.title | md_inline }}\n\n"
+    "<script>alert('template')</script>\n\n"
+    '<p><img src="x" onerror="alert(1)"> <a href="javascript:alert(1)">bad link</a></p>\n\n'
+    '<div class="sopkit-flowchart">\n{{ svg }}\n</div>\n')
+
+
+def _scripting_template_handbook(root: Path, mkdocs_yml: str = MKDOCS_YML) -> Path:
+    write_handbook(root, mkdocs_yml=mkdocs_yml)
+    (root / "templates").mkdir()
+    (root / "templates" / "procedure.md.j2").write_text(HOSTILE_TEMPLATE, encoding="utf-8")
+    return root
+
+
+def _assert_cleaned(site: Path) -> None:
+    page = procedure_page(site).read_text(encoding="utf-8")
+    article = page[page.index("<article"):page.index("</article>")]
+    assert "alert" not in article and "onerror" not in article
+    assert "<a>bad link</a>" in article
+
+
+_CLEANED_HERE: list[str] = []
+"""The pages :func:`_sanitize_spy` cleaned in the test's process (a forked process appends
+to its own copy)."""
+
+
+def _sanitize_spy(html: str, cleaned: tuple[str, str] | None = None) -> str:
+    from sopkit.publish.sanitize import sanitize_html
+
+    _CLEANED_HERE.append("here")
+    return sanitize_html(html, cleaned)
+
+
+def _cleaned_where(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Spy on the plugin's cleaning: "ahead" for a page handed to the second process,
+    "here" for a page cleaned in this process."""
+    import sopkit.publish.lookahead
+    import sopkit.publish.plugin
+
+    run_ahead = sopkit.publish.lookahead.LazySite.run_ahead
+    _CLEANED_HERE.clear()
+
+    def ahead(self: Any, function: Any, *args: Any) -> Any:
+        future = run_ahead(self, function, *args)
+        if future is not None:
+            _CLEANED_HERE.append("ahead")
+        return future
+
+    monkeypatch.setattr(sopkit.publish.lookahead, "PARALLEL_MINIMUM", 0)
+    monkeypatch.setattr(sopkit.publish.lookahead.LazySite, "run_ahead", ahead)
+    monkeypatch.setattr(sopkit.publish.plugin, "sanitize_html", _sanitize_spy)
+    return _CLEANED_HERE
+
+
+def _forks() -> bool:
+    from sopkit.publish.lookahead import _can_fork
+
+    return _can_fork()
+
+
+def test_the_rendering_process_cleans_the_pages_while_mkdocs_converts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building with a second process, each generated page's HTML is cleaned there (this
+    process does not clean it), and the page is as clean as when cleaned here."""
+    serial_root = _scripting_template_handbook(tmp_path / "serial")
+    monkeypatch.setenv("SOPKIT_RENDER_PROCESSES", "1")
+    serial = _site_files(mkdocs_build(serial_root))
+    monkeypatch.delenv("SOPKIT_RENDER_PROCESSES")
+    where = _cleaned_where(monkeypatch)
+    root = _scripting_template_handbook(tmp_path / "ahead")
+    site = mkdocs_build(root)
+    _assert_cleaned(site)
+    assert _site_files(site) == serial
+    assert where and set(where) == ({"ahead"} if _forks() else {"here"})
+
+
+HOOK = """\
+def on_page_content(html, page, config, files):
+    with open(config.config_file_path + ".seen", "a", encoding="utf-8") as seen:
+        seen.write(str("<script" in html) + "\\n")
+    return html
+"""
+
+
+def test_a_plugin_after_sopkit_sees_only_cleaned_html(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plugin (here a hook) that handles a page's HTML after sopkit gets it cleaned: the
+    cleaning is then done at once, not left to the second process."""
+    root = _scripting_template_handbook(tmp_path, MKDOCS_YML + "hooks:\n  - seen.py\n")
+    (root / "seen.py").write_text(HOOK, encoding="utf-8")
+    where = _cleaned_where(monkeypatch)
+    _assert_cleaned(mkdocs_build(root))
+    seen = (root / "mkdocs.yml.seen").read_text(encoding="utf-8").split()
+    assert seen and set(seen) == {"False"}
+    assert where and set(where) == {"here"}
+
+
+def test_a_page_is_cleaned_here_when_the_second_process_fails_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second process died (or the job failed) before a page was cleaned: the page is
+    cleaned in this process, never written as it was."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    import sopkit.publish.lookahead
+
+    def broken(self: Any, function: Any, *args: Any) -> Future[str]:
+        future: Future[str] = Future()
+        future.set_exception(BrokenProcessPool("the worker died"))
+        return future
+
+    monkeypatch.setattr(sopkit.publish.lookahead.LazySite, "run_ahead", broken)
+    _assert_cleaned(mkdocs_build(_scripting_template_handbook(tmp_path)))
+
+
 def test_serving_renders_in_this_process(tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     import sopkit.publish.lookahead

@@ -22,11 +22,12 @@ import signal
 import sys
 import threading
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from sopkit.config import Config
 from sopkit.model import Handbook
@@ -34,6 +35,8 @@ from sopkit.publish.render import JobOutput, RenderedSite, Renderer, RenderJob, 
 from sopkit.publish.templating import TemplateProblem
 
 __all__ = ["PARALLEL_MINIMUM", "LazySite", "render_site"]
+
+_T = TypeVar("_T")
 
 PARALLEL_MINIMUM = 50
 """Handbooks with fewer procedures are rendered in one process: a second one would not pay
@@ -150,6 +153,12 @@ class LazySite:
             self._ahead = _RenderAhead.start(self._jobs, todo)
         return self._ahead is not None
 
+    def run_ahead(self, function: Callable[..., _T], *args: Any) -> Future[_T] | None:
+        """``function(*args)`` run in the second process, after the pages it was given to
+        render; None when there is no second process (the caller runs it itself).
+        ``function`` and ``args`` must pickle (a function of a module, plain data)."""
+        return self._ahead.submit(function, *args) if self._ahead is not None else None
+
     def prepare_for_build(self) -> None:
         """Before MkDocs builds the pages: start rendering ahead (when it pays), and keep
         what is alive now (the checked documents, the model, MkDocs' settings) out of the
@@ -210,6 +219,7 @@ class _RenderAhead:
     def __init__(self, executor: ProcessPoolExecutor,
                  futures: Mapping[int, Future[JobOutput | _Failed]]) -> None:
         self._futures = dict(futures)
+        self._executor = executor
         self._finalizer = weakref.finalize(self, _stop, executor)
 
     @classmethod
@@ -224,6 +234,14 @@ class _RenderAhead:
             _stop(executor)
             return None
         return cls(executor, futures)
+
+    def submit(self, function: Callable[..., _T], *args: Any) -> Future[_T] | None:
+        """Queue ``function(*args)`` behind the jobs given so far; None if the worker is
+        gone or stopped."""
+        try:
+            return self._executor.submit(function, *args)
+        except (BrokenProcessPool, RuntimeError):  # broken, or shut down
+            return None
 
     def withdraw(self, index: int) -> bool:
         """Take job ``index`` back from the worker (to render here): False if it has

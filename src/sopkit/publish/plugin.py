@@ -28,7 +28,10 @@ What it does, event by event:
   generated page, and every title of sopkit's nav, reaches MkDocs and the theme with
   nothing a theme could make markup of (:func:`safe_title`); the HTML of rendered
   pages is sanitised with nh3, a second wall behind the renderer's escaping (the
-  theme's own HTML is not touched).
+  theme's own HTML is not touched). When building with the rendering process, and no
+  other plugin would see the HTML in between, that process cleans it while MkDocs
+  converts the next pages, and ``on_page_context`` (before any other plugin's) puts the
+  cleaned HTML in the page.
 - ``on_serve``: `mkdocs serve` rebuilds when procedures, organization.yml or the
   handbook's templates change.
 """
@@ -38,6 +41,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -50,7 +54,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from sopkit.config import OPTIONS, Config, ConfigError, build_config
 from sopkit.publish.plan import SiteFile, full_nav, nav_paths, taken_place
@@ -135,6 +141,8 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         self._watch: list[Path] = []
         self._command: str | None = None
         self._sopkit_build = False
+        self._clean_ahead = False
+        self._cleaning: dict[str, tuple[Future[str], tuple[str, str] | None]] = {}
 
     def use_check(self, config: Config, result: CheckResult) -> None:
         """Take the check `sopkit build` already ran on the handbook of ``config``; the
@@ -187,6 +195,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         self._site = LazySite(handbook, model, clean_flowcharts=True)
         if self._command != "serve":
             self._site.prepare_for_build()
+        self._clean_ahead = self._command != "serve" and _sees_html_alone(self, config)
         self._pages = frozenset(self._site.paths)  # inside the `section` folder already
         self._nav = safe_nav(self._site.nav)
         self._user_nav = config.nav is not None
@@ -246,8 +255,26 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
                 page.title = safe_title(page.title)
             # The flowchart was cleaned by the process that rendered the page, ahead.
             cleaned = self._site.cleaned_part(page.file.src_uri) if self._site else None
-            return sanitize_html(html, cleaned)
+            # Building, the second process cleans the page while this one converts the
+            # next ones; the HTML is not used before on_page_context, which takes it.
+            ahead = (self._site.run_ahead(sanitize_html, html, cleaned)
+                     if self._clean_ahead and self._site is not None else None)
+            if ahead is None:
+                return sanitize_html(html, cleaned)
+            self._cleaning[page.file.src_uri] = (ahead, cleaned)
         return html
+
+    @event_priority(100)  # before any other plugin reads the page's HTML (the search index)
+    def on_page_context(self, context: TemplateContext, /, *, page: Page,
+                        config: MkDocsConfig, nav: Navigation) -> TemplateContext | None:
+        pending = self._cleaning.pop(page.file.src_uri, None)
+        if pending is not None:
+            ahead, cleaned = pending
+            try:
+                page.content = ahead.result()
+            except Exception:  # the second process is gone: clean the page here
+                page.content = sanitize_html(page.content or "", cleaned)
+        return context
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         # The running footer of a printed procedure (its id and version): a style of its
@@ -286,7 +313,9 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         self._close()
 
     def _close(self) -> None:
-        """Stop rendering ahead; pages not read yet are rendered here if asked for."""
+        """Stop rendering ahead; pages not read yet are rendered here if asked for, pages
+        not cleaned yet are cleaned here."""
+        self._cleaning.clear()
         if self._site is not None:
             self._site.close()
 
@@ -296,6 +325,18 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def _sees_html_alone(plugin: SopkitPlugin, config: MkDocsConfig) -> bool:
+    """Whether no other plugin sees a page's HTML after ``plugin`` has had it in
+    on_page_content and before its on_page_context: ``plugin`` is the last to handle the
+    one and the first to handle the other. Only then may the cleaning of the HTML wait
+    until the page is written (nothing else would see it uncleaned)."""
+    content = config.plugins.events.get("page_content") or []
+    context = config.plugins.events.get("page_context") or []
+    return (bool(content) and bool(context)
+            and getattr(content[-1], "__self__", None) is plugin
+            and getattr(context[0], "__self__", None) is plugin)
 
 
 def sopkit_plugin(config: MkDocsConfig) -> SopkitPlugin | None:
