@@ -171,8 +171,10 @@ def run_measured(command: Sequence[str], cwd: Path) -> Sample:
 
 
 def measure_size(procedures: int, runs: int, work: Path, settings: str = "builtin",
-                 python: str = sys.executable, log: Any = None) -> SizeResult:
-    """Time render, build and plain mkdocs ``runs`` times each, interleaved."""
+                 python: str = sys.executable, log: Any = None,
+                 zensical: bool = True) -> SizeResult:
+    """Time render, build and plain mkdocs ``runs`` times each, interleaved (and Zensical,
+    when installed, unless ``zensical`` is False)."""
     handbook = prepare_handbook(procedures, work, settings)
     rendered = work / f"rendered-{procedures}-{settings}"
     plain = work / f"plain-{procedures}-{settings}"
@@ -183,13 +185,15 @@ def measure_size(procedures: int, runs: int, work: Path, settings: str = "builti
         "build": [*sopkit, "build", "--today", TODAY],
         "mkdocs": [python, "-m", "mkdocs", "build", "-q", "-f", str(plain / "mkdocs.yml")],
     }
-    zensical = shutil.which("zensical", path=str(Path(python).parent))
+    zensical_program = (shutil.which("zensical", path=str(Path(python).parent))
+                        if zensical else None)
     steps = STEPS
-    if zensical is not None:
+    if zensical_program is not None:
         steps += ("zensical",)
         result.samples["zensical"] = []
         zensical_yml = work / f"zensical-{procedures}-{settings}.yml"
-        commands["zensical"] = [zensical, "build", "--clean", "-f", zensical_yml.name]
+        commands["zensical"] = [zensical_program, "build", "--clean", "-f",
+                                zensical_yml.name]
     for run in range(runs):
         for step in steps:
             if step == "mkdocs" and run == 0:
@@ -198,7 +202,7 @@ def measure_size(procedures: int, runs: int, work: Path, settings: str = "builti
                 (plain / "mkdocs.yml").write_text(
                     yaml.safe_dump(settings_dict, allow_unicode=True, sort_keys=False),
                     encoding="utf-8")
-                if zensical is not None:
+                if zensical_program is not None:
                     zensical_settings(settings_dict, zensical_yml,
                                       work / f"zensical-site-{procedures}-{settings}")
             cwd = work if step == "zensical" else handbook
@@ -233,13 +237,16 @@ def site_sizes(site: Path) -> tuple[int, tuple[int, str]]:
 
 
 def measure_sizes(sizes: Sequence[int], runs: int = 3, work: Path | None = None,
-                  settings: str = "builtin", log: Any = None) -> list[SizeResult]:
+                  settings: str = "builtin", log: Any = None,
+                  zensical: bool = True) -> list[SizeResult]:
     """:func:`measure_size` for every size, in a temporary work folder unless given one."""
     if work is not None:
         work.mkdir(parents=True, exist_ok=True)
-        return [measure_size(n, runs, work, settings, log=log) for n in sizes]
+        return [measure_size(n, runs, work, settings, log=log, zensical=zensical)
+                for n in sizes]
     with tempfile.TemporaryDirectory(prefix="sopkit-bench-site-") as temp:
-        return [measure_size(n, runs, Path(temp), settings, log=log) for n in sizes]
+        return [measure_size(n, runs, Path(temp), settings, log=log, zensical=zensical)
+                for n in sizes]
 
 
 # -- reporting ---------------------------------------------------------------------------------
@@ -315,10 +322,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--work", type=Path,
                         help="keep the handbooks and sites here (default: a temporary folder)")
     parser.add_argument("--out", type=Path, help="also write the table to this file")
+    parser.add_argument("--no-zensical", action="store_true",
+                        help="do not time `zensical build`, even when it is installed")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     load_before = os.getloadavg()[0]
-    results = measure_sizes(sizes, args.runs, args.work, args.settings, log=sys.stderr)
+    results = measure_sizes(sizes, args.runs, args.work, args.settings, log=sys.stderr,
+                            zensical=not args.no_zensical)
     table = markdown_table(results, args.runs, args.settings)
     table += (f"\nLoad average (1 minute) at the start {load_before:.2f}, at the end "
               f"{os.getloadavg()[0]:.2f}, on {os.cpu_count()} cores.\n")
