@@ -380,7 +380,8 @@ def test_new_writes_a_valid_draft(handbook: Path, monkeypatch: pytest.MonkeyPatc
                     handbook, monkeypatch)
     assert result.exit_code == 0, result.output
     path = handbook / "procedures" / "operations" / "OPS-002-receive-goods-at-the-dock.yml"
-    assert result.output == f"created {path.relative_to(handbook).as_posix()}\n"
+    assert result.output == (f"created {path.relative_to(handbook).as_posix()}\n"
+                             "updated .github/CODEOWNERS (who reviews the new procedure)\n")
     document = load_file(path)
     assert isinstance(document, Document)
     data = document.data
@@ -393,6 +394,56 @@ def test_new_writes_a_valid_draft(handbook: Path, monkeypatch: pytest.MonkeyPatc
     report = validate_json(handbook)
     assert report["summary"]["errors"] == 0 and report["summary"]["warnings"] == 0
     assert report["summary"]["files"] == 3
+
+
+def test_new_routes_the_procedure_in_the_codeowners_sopkit_wrote(
+        handbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Right after `sopkit new`, validate and `codeowners --check` pass: the new file's
+    reviewers are in the CODEOWNERS section sopkit wrote, the lines around it kept."""
+    codeowners = handbook / ".github" / "CODEOWNERS"
+    codeowners.write_text("/docs/ @docs-team\n\n" + codeowners.read_text(encoding="utf-8")
+                          + "\n/procedures/special/ @someone\n", encoding="utf-8")
+    assert sopkit(["codeowners", "--check"], handbook, monkeypatch).exit_code == 0
+    result = sopkit(["new", "OPS-002", "-t", "Count stock", "-d", "operations"],
+                    handbook, monkeypatch)
+    assert result.exit_code == 0, result.output
+    text = codeowners.read_text(encoding="utf-8")
+    assert "/procedures/operations/OPS-002-count-stock.yml" in text
+    assert text.startswith("/docs/ @docs-team\n") and "/procedures/special/ @someone" in text
+    assert sopkit(["codeowners", "--check"], handbook, monkeypatch).exit_code == 0
+    assert validate_json(handbook)["summary"]["errors"] == 0
+
+
+def test_new_leaves_a_codeowners_sopkit_did_not_write_alone(
+        handbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    codeowners = handbook / ".github" / "CODEOWNERS"
+    codeowners.write_text("* @everyone\n", encoding="utf-8")
+    result = sopkit(["new", "OPS-002", "-t", "Count stock"], handbook, monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert "CODEOWNERS" not in result.output
+    assert codeowners.read_text(encoding="utf-8") == "* @everyone\n"
+    codeowners.unlink()
+    result = sopkit(["new", "OPS-003", "-t", "Ship goods"], handbook, monkeypatch)
+    assert result.exit_code == 0 and "CODEOWNERS" not in result.output
+    assert not codeowners.exists()  # none is made: `sopkit codeowners` makes it when asked
+
+
+def test_new_writes_no_codeowners_through_a_link(
+        handbook: Path, tmp_path_factory: pytest.TempPathFactory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CODEOWNERS that is a link (to a file sopkit wrote, elsewhere) is not written
+    through: the procedure is created, and a note says why CODEOWNERS was not."""
+    codeowners = handbook / ".github" / "CODEOWNERS"
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "CODEOWNERS"
+    elsewhere.write_bytes(codeowners.read_bytes())
+    codeowners.unlink()
+    codeowners.symlink_to(elsewhere)
+    before = elsewhere.read_bytes()
+    result = sopkit(["new", "OPS-002", "-t", "Count stock"], handbook, monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert "created procedures/OPS-002-count-stock.yml" in result.output
+    assert "symbolic link" in result.output and "sopkit codeowners" in result.output
+    assert elsewhere.read_bytes() == before and codeowners.is_symlink()
 
 
 def test_new_has_every_section_of_the_format(handbook: Path,

@@ -6,10 +6,14 @@ work is sopkit.cli.scaffold's.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sopkit.cli.usage import fail
+
+if TYPE_CHECKING:
+    from sopkit.config import Config
 
 
 @click.command()
@@ -94,3 +98,23 @@ def new(procedure_id: str, title: str, department: str | None, owner: str | None
     except (ConfigError, ScaffoldError) as error:
         fail(str(error))
     click.echo(f"created {display_name(planned.path)}")
+    _update_codeowners(config)
+
+
+def _update_codeowners(config: Config) -> None:
+    """Route the new procedure in the CODEOWNERS file sopkit wrote (else `sopkit validate`
+    would fail at once on codeowners-outdated). A CODEOWNERS without sopkit's section, or
+    none, is left alone: sopkit writes into it only when asked (`sopkit codeowners`)."""
+    from sopkit.check.discover import display_name
+    from sopkit.config import ConfigError
+    from sopkit.review import codeowners as routing
+
+    path = routing.default_output(config.root)
+    try:
+        current = routing.read_existing(path)
+        if current is None or not routing.is_generated(current):
+            return
+        if routing.write(path, routing.generate(config, routing.repository_root(path))):
+            click.echo(f"updated {display_name(path)} (who reviews the new procedure)")
+    except (ConfigError, routing.CodeownersError) as error:
+        click.echo(f"note: {error}; fix that, then run 'sopkit codeowners'", err=True)
