@@ -139,6 +139,29 @@ def test_a_procedure_in_another_departments_folder_is_a_warning(handbook: Path) 
             assert rules(found, "department-folder") == expected, (cwd, argument)
 
 
+@pytest.mark.parametrize("written", [
+    "department: &home operations",
+    '"department": operations',
+    "department: !!str operations",
+    "department:\n  operations",
+])
+def test_a_department_written_any_way_yaml_allows_is_read(handbook: Path,
+                                                          written: str) -> None:
+    """The folder check reads ``department`` as YAML does, not only as one plain line."""
+    target = moved_to_warehouse(handbook)
+    text = target.read_text(encoding="utf-8")
+    line = text.splitlines().index("department: operations") + 1
+    target.write_text(text.replace("department: operations", written), encoding="utf-8")
+    for run in ("cold", "warm"):
+        code, found = validate(handbook)
+        assert code == 0, run
+        assert [(rule, name, at) for rule, name, at, _, _ in
+                rules(found, "department-folder")] == [
+            ("department-folder", target.name, line + written.count("\n"))], (run, found)
+        assert "department 'operations' is in the folder of department 'warehouse'" in (
+            rules(found, "department-folder")[0][4])
+
+
 def test_folders_that_are_not_departments_say_nothing(handbook: Path) -> None:
     (handbook / ".github/CODEOWNERS").unlink()
     target = handbook / "procedures/shared/deep/OPS-001-example.yml"

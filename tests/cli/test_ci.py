@@ -139,6 +139,54 @@ def ci_scripts() -> list[tuple[str, str]]:
     return scripts
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_gitlab_handbook_routes_reviews_where_gitlab_reads_them(tmp_path: Path,
+                                                                  language: str) -> None:
+    """`init --ci gitlab` writes .gitlab/CODEOWNERS (GitLab does not read .github/), with
+    the pipeline routed to the handbook's owners; its README speaks of merge requests on
+    GitLab; codeowners --check, validate and new keep that file."""
+    root = tmp_path / "handbook"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    done = sopkit(["init", "--ci", "gitlab", "--language", language], root)
+    assert done.returncode == 0, done.stderr
+    assert "created  .gitlab/CODEOWNERS" in done.stdout
+    assert not (root / ".github").exists()
+    codeowners = (root / ".gitlab" / "CODEOWNERS").read_text(encoding="utf-8")
+    assert "# BEGIN sopkit" in codeowners
+    assert "\n# /.gitlab-ci.yml: " in codeowners and "\n# /.gitlab/: " in codeowners
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "GitLab" in readme and ".gitlab/CODEOWNERS" in readme and "merge request" in readme
+    assert "GitHub" not in readme and ".github" not in readme and "pull request" not in readme
+    assert "%%" not in readme
+    assert sopkit(["codeowners", "--check"], root).returncode == 0
+    done = sopkit(["new", "OPS-002", "-t", "Count stock", "-d", "operations"], root)
+    assert "updated .gitlab/CODEOWNERS" in done.stdout, done.stdout + done.stderr
+    assert "OPS-002-count-stock.yml" in (root / ".gitlab" / "CODEOWNERS").read_text(
+        encoding="utf-8")
+    validate = sopkit(["validate", "--format", "json"], root)
+    assert json.loads(validate.stdout)["summary"]["errors"] == 0, validate.stdout
+    assert not (root / ".github").exists()
+
+
+def test_a_github_codeowners_is_kept_where_it_is_on_gitlab_too(tmp_path: Path) -> None:
+    """A repository that has .github/CODEOWNERS keeps it as sopkit's file, whatever CI."""
+    root = tmp_path / "handbook"
+    (root / ".github").mkdir(parents=True)
+    (root / ".github" / "CODEOWNERS").write_text("* @everyone\n", encoding="utf-8")
+    done = sopkit(["init", "--ci", "gitlab"], root)
+    assert "kept     .github/CODEOWNERS (it exists)" in done.stdout, done.stdout
+    assert not (root / ".gitlab").exists()
+
+
+def test_the_github_readme_keeps_its_words() -> None:
+    for language in ("en", "zh"):
+        for ci in ("github", "none"):
+            readme = handbook_files(language, ci=ci)["README.md"]  # type: ignore[arg-type]
+            assert ".github/CODEOWNERS" in readme and "GitHub" in readme
+            assert "GitLab" not in readme and "%%" not in readme
+
+
 def test_every_command_the_ci_files_run_exists() -> None:
     found = 0
     for where, script in ci_scripts():

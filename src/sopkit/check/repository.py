@@ -296,10 +296,26 @@ def _department(path: str, head: bytes) -> tuple[str, int, int] | None:
             return None
         match = _DEPARTMENT_LINE.search(text)
     if match is None:
-        return None
+        return _parsed_department(path)
     line = text.count(b"\n", 0, match.start()) + 1
     column = len(match.group(1).decode("utf-8", errors="replace")) + len(match.group(2)) + 1
     return match.group(3).decode("ascii"), line, column
+
+
+def _parsed_department(path: str) -> tuple[str, int, int] | None:
+    """``department`` as YAML reads it, where no line of the file is a plain
+    ``department: id`` (an anchor, an alias, a quoted key, flow style): rare, so the file
+    is parsed only then."""
+    from sopkit.format.load import load_file
+
+    document = load_file(Path(path))
+    if not isinstance(document, Document):
+        return None
+    department = document.data.get("department")
+    if not isinstance(department, str):
+        return None
+    line, column = document.position(("department",))
+    return department, line, column
 
 
 # -- CODEOWNERS -----------------------------------------------------------------------------

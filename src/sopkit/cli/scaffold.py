@@ -47,6 +47,26 @@ _SITE_NAMES: Mapping[Language, str] = {
     "zh": "标准操作流程",
 }
 _SEARCH_LANG: Mapping[Language, str] = {"en": "[en]", "zh": "[zh, en]"}
+
+_GITHUB_WORDS: Mapping[Language, Mapping[str, str]] = {
+    "en": {"CHANGE_REQUEST": "pull request", "FORGE": "GitHub",
+           "CODEOWNERS": ".github/CODEOWNERS", "CI_FILES": "`.github/`"},
+    "zh": {"CHANGE_REQUEST": "拉取请求（pull request）", "FORGE": "GitHub",
+           "CODEOWNERS": ".github/CODEOWNERS", "CI_FILES": "`.github/`"},
+}
+_FORGE_WORDS: Mapping[CI, Mapping[Language, Mapping[str, str]]] = {
+    "github": _GITHUB_WORDS,
+    "none": _GITHUB_WORDS,
+    "gitlab": {
+        "en": {"CHANGE_REQUEST": "merge request", "FORGE": "GitLab",
+               "CODEOWNERS": ".gitlab/CODEOWNERS", "CI_FILES": "`.gitlab-ci.yml`, `.gitlab/`"},
+        "zh": {"CHANGE_REQUEST": "合并请求（merge request）", "FORGE": "GitLab",
+               "CODEOWNERS": ".gitlab/CODEOWNERS",
+               "CI_FILES": "`.gitlab-ci.yml`、`.gitlab/`"},
+    },
+}
+"""The words of the handbook's README for where it is checked: GitHub's pull requests and
+.github/CODEOWNERS, or GitLab's merge requests and .gitlab/CODEOWNERS (where GitLab reads it)."""
 _OWNER_TITLES: Mapping[Language, str] = {"en": "Process owner", "zh": "流程负责人"}
 _TOKEN = re.compile(r"%%([A-Z_]+)%%")
 _BREAKS = {"Cc", "Zl", "Zp"}
@@ -128,6 +148,7 @@ def handbook_files(language: Language, today: date | None = None,
         "ACTION": sopkit.REPOSITORY,
         "REPOSITORY_URL": f"https://github.com/{sopkit.REPOSITORY}",
         "TODAY": (today or date.today()).isoformat(),
+        **_FORGE_WORDS[ci][language],
     }
     folder = template_folder()
     files: dict[str, str] = {}
@@ -177,7 +198,7 @@ def init_handbook(target: Path, language: Language = "en", *,
                 report.created.append(name)
             else:
                 report.kept.append(name)
-        _init_codeowners(target, report)
+        _init_codeowners(target, report, ci)
     except OSError as error:
         where = getattr(error, "filename", None) or target
         raise ScaffoldError(f"{where}: cannot write: {error.strerror or error}") from None
@@ -207,12 +228,14 @@ def _create(path: Path, content: str) -> bool:
     return True
 
 
-def _init_codeowners(target: Path, report: InitReport) -> None:
-    """Generate .github/CODEOWNERS, so that the workflow's `codeowners --check` passes."""
+def _init_codeowners(target: Path, report: InitReport, ci: CI) -> None:
+    """Generate .github/CODEOWNERS (.gitlab/CODEOWNERS on GitLab), so that the CI's
+    `codeowners --check` passes."""
     from sopkit.config import ConfigError, load_config
     from sopkit.review import codeowners
 
-    path = codeowners.default_output(target)  # the git repository's, where GitHub reads it
+    # the git repository's, where GitHub (GitLab) reads it
+    path = codeowners.default_output(target, None if ci == "none" else ci)
     name = Path(os.path.relpath(path, target.absolute())).as_posix()
     if path.exists():
         report.kept.append(name)

@@ -262,6 +262,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             if ahead is None:
                 return sanitize_html(html, cleaned)
             self._cleaning[page.file.src_uri] = (ahead, cleaned)
+            ahead.add_done_callback(functools.partial(_put_cleaned, page))
         return html
 
     @event_priority(100)  # before any other plugin reads the page's HTML (the search index)
@@ -325,6 +326,14 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def _put_cleaned(page: Page, ahead: Future[str]) -> None:
+    """The cleaned HTML in the page as soon as the second process sends it, so that the
+    page's HTML is not held twice until it is written (on_page_context puts it there in
+    any case, should MkDocs have set the uncleaned HTML after this)."""
+    if not ahead.cancelled() and ahead.exception() is None:
+        page.content = ahead.result()
 
 
 def _sees_html_alone(plugin: SopkitPlugin, config: MkDocsConfig) -> bool:

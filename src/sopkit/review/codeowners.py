@@ -276,6 +276,9 @@ def source_paths(config: Config, repo_root: Path) -> list[tuple[Path, bool]]:
         (repo_root / ".github", True),  # CODEOWNERS and the workflow that checks the handbook
         (repo_root / "CODEOWNERS", False),  # where GitHub also looks for it
         (repo_root / "docs" / "CODEOWNERS", False),
+        # GitLab's CODEOWNERS and pipeline, in a repository that has either (listed always,
+        # every handbook on GitHub would see its CODEOWNERS go out of date)
+        *_gitlab_paths(repo_root),
         (config.config_file or root / "mkdocs.yml", False),
         (config.organization, False),
         (config.templates, True),
@@ -286,6 +289,12 @@ def source_paths(config: Config, repo_root: Path) -> list[tuple[Path, bool]]:
         *_named_by_mkdocs(config),
         (config.procedures, True),  # a procedure no line below routes, such as a new one
     ]
+
+
+def _gitlab_paths(repo_root: Path) -> list[tuple[Path, bool]]:
+    """GitLab's folder (its CODEOWNERS) and pipeline, when the repository has one of them."""
+    paths = [(repo_root / ".gitlab", True), (repo_root / ".gitlab-ci.yml", False)]
+    return paths if any(os.path.lexists(path) for path, _ in paths) else []
 
 
 def _named_by_mkdocs(config: Config) -> list[tuple[Path, bool]]:

@@ -43,23 +43,41 @@ class CodeownersError(Exception):
     """CODEOWNERS cannot be written or checked; the message says why (exit 2)."""
 
 
-def default_output(handbook: Path) -> Path:
-    """Where CODEOWNERS goes for the handbook in the folder ``handbook``: the ``.github``
-    folder of the git repository the handbook is in (a folder holding ``.git``, at or above
-    ``handbook``), since GitHub reads the file only at the repository's top; the
-    handbook's own ``.github`` when it is in no repository."""
+GITLAB_OUTPUT = Path(".gitlab") / "CODEOWNERS"
+"""Where GitLab reads it (it also reads the repository's top folder and docs/, not .github/)."""
+
+
+def default_output(handbook: Path, forge: str | None = None) -> Path:
+    """Where CODEOWNERS goes for the handbook in the folder ``handbook``, in the git
+    repository it is in (a folder holding ``.git``, at or above ``handbook``; the handbook's
+    own folder when it is in none), since GitHub and GitLab read the file only at the
+    repository's top:
+
+    - ``.github/CODEOWNERS`` (GitHub's place) when it exists;
+    - else ``.gitlab/CODEOWNERS`` (GitLab's) when it exists, or when the repository is
+      checked on GitLab: ``forge`` is "gitlab", or (``forge`` not given) the top folder has
+      a ``.gitlab-ci.yml`` and no ``.github`` folder;
+    - else ``.github/CODEOWNERS``.
+    """
     folder = Path(os.path.abspath(handbook))
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate / DEFAULT_OUTPUT
-    return folder / DEFAULT_OUTPUT
+    root = next((candidate for candidate in (folder, *folder.parents)
+                 if (candidate / ".git").exists()), folder)
+    github, gitlab = root / DEFAULT_OUTPUT, root / GITLAB_OUTPUT
+    if os.path.lexists(github):
+        return github
+    if os.path.lexists(gitlab) or forge == "gitlab":
+        return gitlab
+    if forge is None and os.path.lexists(root / ".gitlab-ci.yml") \
+            and not os.path.lexists(root / ".github"):
+        return gitlab
+    return github
 
 
 def repository_root(output: Path) -> Path:
     """The folder CODEOWNERS paths are relative to: GitHub reads the file from the
-    repository root, `.github/` or `docs/`."""
+    repository root, `.github/` or `docs/`, GitLab from the root, `.gitlab/` or `docs/`."""
     folder = output.parent
-    return folder.parent if folder.name in (".github", "docs") else folder
+    return folder.parent if folder.name in (".github", ".gitlab", "docs") else folder
 
 
 def display(path: Path) -> str:
