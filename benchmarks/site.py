@@ -20,6 +20,9 @@ Every command runs in a fresh Python process; the table gives the median wall ti
 the runs and the peak resident memory of the process (``wait4``'s ``ru_maxrss``), with
 ``build / mkdocs`` (sopkit's overhead) and, for each size after the first, how the build
 grew against the first size (``growth``; proportional growth is the ratio of the sizes).
+``build / mkdocs, paired`` is the median of each run's build over the mkdocs build that ran
+right after it: on a shared machine whose speed drifts by 10 % from minute to minute, the
+pairs see the same spell. The build target (at most 1.1) is met when both ratios are.
 
 ``--settings`` chooses the MkDocs settings of the handbook:
 
@@ -87,6 +90,14 @@ class SizeResult:
 
     def peak(self, step: str) -> float:
         return max(s.peak_mib for s in self.samples[step])
+
+    def paired(self, step: str, yardstick: str) -> float:
+        """The median over the runs of ``step``'s time over ``yardstick``'s in the same run:
+        the two ran one after the other, so a slower spell of the machine (this benchmark's
+        machines are shared) slows both."""
+        return statistics.median(a.seconds / b.seconds for a, b in
+                                 zip(self.samples[step], self.samples[yardstick],
+                                     strict=True))
 
 
 # -- preparing handbooks -----------------------------------------------------------------------
@@ -260,10 +271,11 @@ def markdown_table(results: Sequence[SizeResult], runs: int, settings: str = "bu
         "runs.",
         "",
         "| procedures | pages | render | sopkit build | mkdocs build (no plugin) "
-        "| build / mkdocs | build / mkdocs, CPU | build growth | mkdocs growth "
+        "| build / mkdocs | build / mkdocs, paired | build / mkdocs, CPU "
+        "| build growth | mkdocs growth "
         "| peak render / build / mkdocs | search index | largest page "
         "| zensical build (rendered) | zensical / mkdocs |",
-        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     first = results[0] if results else None
     for r in results:
@@ -276,7 +288,8 @@ def markdown_table(results: Sequence[SizeResult], runs: int, settings: str = "bu
             growth = mk_growth = "-"
         lines.append(
             f"| {r.procedures} | {r.pages} | {r.median('render'):.1f} s | {build:.1f} s "
-            f"| {mkdocs:.1f} s | {build / mkdocs:.2f} | {r.cpu('build') / r.cpu('mkdocs'):.2f} "
+            f"| {mkdocs:.1f} s | {build / mkdocs:.2f} | {r.paired('build', 'mkdocs'):.2f} "
+            f"| {r.cpu('build') / r.cpu('mkdocs'):.2f} "
             f"| {growth} | {mk_growth} "
             f"| {r.peak('render'):.0f} / {r.peak('build'):.0f} / {r.peak('mkdocs'):.0f} MiB "
             f"| {r.search_index / 1e6:.1f} MB "
@@ -295,8 +308,9 @@ def target_rows(results: Sequence[SizeResult]) -> list[str]:
         return []
     small, large = results[0], results[-1]
     ratio = large.median("build") / large.median("mkdocs")
+    paired = large.paired("build", "mkdocs")
     rows = [f"| `sopkit build` {large.procedures:,} ≤ 1.1 × `mkdocs build` | {ratio:.2f} "
-            f"| {'yes' if ratio <= 1.1 else 'no'} |"]
+            f"(paired {paired:.2f}) | {'yes' if max(ratio, paired) <= 1.1 else 'no'} |"]
     if large.search_index:
         rows.append(f"| search index {large.procedures:,} ≤ 15 MB "
                     f"| {large.search_index / 1e6:.1f} MB "
