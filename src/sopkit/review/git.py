@@ -265,11 +265,6 @@ def uncommitted(root: Path, folder: str) -> list[str]:
     return sorted(set(paths))
 
 
-def list_files(root: Path, commit: str, folder: str) -> list[str]:
-    """Paths of the files under ``folder`` at ``commit``, relative to the root (not links)."""
-    return [blob.path for blob in list_blobs(root, commit, folder) if not blob.link]
-
-
 LinkEnd = Literal["file", "outside", "missing", "loop"]
 
 
