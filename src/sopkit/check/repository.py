@@ -47,7 +47,8 @@ CODEOWNERS_OUTDATED = RuleInfo(
     doc="""\
 ## What it does
 
-Where the handbook's git repository has a `.github/CODEOWNERS` that `sopkit codeowners` wrote
+Where the handbook's git repository has a `.github/CODEOWNERS` (on GitLab,
+`.gitlab/CODEOWNERS`) that `sopkit codeowners` wrote
 (it has the `# BEGIN sopkit` section), checks that the section is what the
 command would write now. People, roles, owners and procedures change; the file
 does not follow until someone runs the command. CI runs

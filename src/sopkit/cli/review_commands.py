@@ -80,7 +80,8 @@ def diff(base: str | None, head: str | None, fmt: str | None,
               help="Do not write: exit 1 when the file is missing or out of date.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Where to write it; '-' prints it. Default: .github/CODEOWNERS at the top "
-                   "of the git repository the handbook is in (else beside mkdocs.yml).")
+                   "of the git repository the handbook is in (else beside mkdocs.yml), or "
+                   ".gitlab/CODEOWNERS in a repository checked on GitLab.")
 @click.option("--force", is_flag=True,
               help="Add the sopkit section to a CODEOWNERS file that has none, after its "
                    "lines (they are kept).")
@@ -91,7 +92,8 @@ def codeowners(check: bool, output: Path | None, force: bool, config_file: Path 
 
     The file goes to the top of the git repository the handbook is in, where
     GitHub reads it, with paths from there (a handbook may be a folder of a
-    larger repository).
+    larger repository). On GitLab it is .gitlab/CODEOWNERS: used when it
+    exists, or when the repository has a .gitlab-ci.yml and no .github folder.
 
     The people come from organization.yml: everyone whose roles include the
     procedure's owner role, by their github account. A procedure nobody can
