@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -141,3 +142,20 @@ def procedure_page(site: Path) -> Path:
     return pages[0]
 
 
+def mkdocs_build(root: Path, *, command: str = "build", site: Path | None = None,
+                 **overrides: Any) -> Path:
+    """Build ``root/mkdocs.yml`` with MkDocs' Python API, as `mkdocs build` (or, with
+    ``command="serve"``, `mkdocs serve`) does; the site goes to ``site`` (default
+    ``root/site``), which is returned."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = site if site is not None else root / "site"
+    (root / "docs").mkdir(exist_ok=True)  # MkDocs requires the docs folder
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), **overrides)
+    config.plugins.on_startup(command=command, dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return site

@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers.site_builds import BROKEN, TODAY, procedure_page, write_handbook
-from mkdocs.commands.build import build
+from helpers.site_builds import BROKEN, TODAY, mkdocs_build, procedure_page, write_handbook
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
@@ -42,19 +41,6 @@ markdown_extensions:
   - toc:
       permalink: true
 """
-
-
-def mkdocs_build(root: Path, **overrides: Any) -> Path:
-    """Build ``root/mkdocs.yml`` with MkDocs' Python API, as `mkdocs build` does."""
-    site = root / "site"
-    (root / "docs").mkdir(exist_ok=True)  # MkDocs requires the docs folder
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), **overrides)
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return site
 
 
 def sopkit(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -376,14 +362,7 @@ def test_serving_renders_in_this_process(tmp_path: Path,
     monkeypatch.setattr(sopkit.publish.lookahead, "PARALLEL_MINIMUM", 0)
     monkeypatch.setattr(sopkit.publish.lookahead.LazySite, "start_worker",
                         lambda self: pytest.fail("no worker process while serving"))
-    (root / "docs").mkdir(exist_ok=True)
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
-    config.plugins.on_startup(command="serve", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    assert procedure_page(root / "site").is_file()
+    assert procedure_page(mkdocs_build(root, command="serve")).is_file()
 
 
 # -- what reaches MkDocs and the theme: titles, nav, front matter (issue 9) -------------------

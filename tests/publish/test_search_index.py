@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import TESTS
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
+from helpers.site_builds import mkdocs_build
 
 from sopkit.publish.search_index import utf8_search_index
 
@@ -37,14 +36,8 @@ def built_index(tmp_path: Path, language: str) -> tuple[dict[str, Any], Path]:
     root = tmp_path / language
     shutil.copytree(DATA / language, root)
     (root / "mkdocs.yml").write_text(MKDOCS_YML.format(language=language), encoding="utf-8")
-    (root / "docs").mkdir()
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    raw = (root / "site" / "search" / "search_index.json").read_bytes().decode("utf-8")
+    site = mkdocs_build(root)
+    raw = (site / "search" / "search_index.json").read_bytes().decode("utf-8")
     index = json.loads(raw)
     # UTF-8, no escapes: as json.dumps writes it with ensure_ascii=False.
     assert raw == json.dumps(index, ensure_ascii=False, separators=(",", ":"))

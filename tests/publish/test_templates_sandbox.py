@@ -19,8 +19,7 @@ import jinja2.sandbox
 import pytest
 from click.testing import CliRunner, Result
 from conftest import TESTS
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
+from helpers.site_builds import mkdocs_build
 from mkdocs.exceptions import Abort
 
 from sopkit.cli.main import main
@@ -352,14 +351,8 @@ def test_the_plugin_raises_a_plugin_error_with_the_same_line(
         monkeypatch.setattr(sopkit.publish.lookahead, "PARALLEL_MINIMUM", 0)
     root = _handbook(tmp_path, monkeypatch, BROKEN)
     (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    (root / "docs").mkdir()
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        with caplog.at_level(logging.ERROR), pytest.raises(Abort, match="BuildError"):
-            build(config)
-    finally:
-        config.plugins.on_shutdown()
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort, match="BuildError"):
+        mkdocs_build(root, site=tmp_path / "site")
     assert started == [in_a_second_process and sopkit.publish.lookahead._can_fork()]
     # MkDocs logs the PluginError's message, and nothing else.
     assert [record.getMessage() for record in caplog.records
