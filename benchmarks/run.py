@@ -280,12 +280,14 @@ class Bench:
         schema = self.snapshot / "schemas" / "procedure.schema.json"
         victim = root / files[len(files) // 2]
         original = victim.read_bytes()
-        trainings = sorted((root / "training").rglob("*.yml"))
-        records = trainings[len(trainings) // 2] if trainings else None
-        records_original = records.read_bytes() if records is not None else b""
-        signed = sorted((root / "approvals").rglob("*.yml"))
-        approvals = signed[len(signed) // 2] if signed else None
-        approvals_original = approvals.read_bytes() if approvals is not None else b""
+        # The record files one row each adds a record to: a training record, an approval.
+        record_rows = []
+        for row, folder, added in (("record", "training", added_record),
+                                   ("approval", "approvals", added_approval)):
+            found = sorted((root / folder).rglob("*.yml"))
+            if found:
+                chosen = found[len(found) // 2]
+                record_rows.append((row, chosen, chosen.read_bytes(), added))
         for run in range(self.runs):
             print(f"validate {size}, round {run + 1} of {self.runs}", flush=True)
             cache = Path(tempfile.mkdtemp(dir=self.work, prefix="cache-"))
@@ -300,17 +302,11 @@ class Bench:
                 # Settled (the procedure's own title back in the cache), so that the next
                 # rows measure their own change only.
                 measure(self.sopkit("validate"), root, env)
-                if records is not None:
-                    records.write_bytes(added_record(records_original, run))
-                    self.record(f"validate-record-{size}",
+                for row, path, path_original, added in record_rows:
+                    path.write_bytes(added(path_original, run))
+                    self.record(f"validate-{row}-{size}",
                                 measure(self.sopkit("validate"), root, env))
-                    records.write_bytes(records_original)
-                    measure(self.sopkit("validate"), root, env)
-                if approvals is not None:
-                    approvals.write_bytes(added_approval(approvals_original, run))
-                    self.record(f"validate-approval-{size}",
-                                measure(self.sopkit("validate"), root, env))
-                    approvals.write_bytes(approvals_original)
+                    path.write_bytes(path_original)
                     measure(self.sopkit("validate"), root, env)
                 # What CI runs (the option path): one procedure edited, `--format github`.
                 victim.write_bytes(edited_step(original, run + 100))
@@ -318,10 +314,8 @@ class Bench:
                             measure(self.sopkit("validate", "--format", "github"), root, env))
             finally:
                 victim.write_bytes(original)
-                if records is not None:
-                    records.write_bytes(records_original)
-                if approvals is not None:
-                    approvals.write_bytes(approvals_original)
+                for _, path, path_original, _ in record_rows:
+                    path.write_bytes(path_original)
             shutil.rmtree(cache)
             serial = {**self.env, "SOPKIT_JOBS": "1",
                       "SOPKIT_CACHE_DIR": tempfile.mkdtemp(dir=self.work, prefix="cache-")}
