@@ -285,8 +285,8 @@ def _department_ids(organization: Document | None) -> set[str]:
 
 
 def _department(path: str, head: bytes) -> tuple[str, int, int] | None:
-    """The procedure's top-level ``department`` and where its value is (a file that
-    passed the schema has it on a line of its own, if at all)."""
+    """The procedure's top-level ``department`` and where its value is: found on a line
+    of its own (``department: id``) as writers put it, else read as YAML does."""
     text = head if len(head) < HEAD else head[: head.rfind(b"\n") + 1]  # whole lines only
     match = _DEPARTMENT_LINE.search(text)
     if match is None and len(head) == HEAD:
@@ -296,20 +296,20 @@ def _department(path: str, head: bytes) -> tuple[str, int, int] | None:
         except OSError:
             return None
         match = _DEPARTMENT_LINE.search(text)
-    if match is None:
-        return _parsed_department(path)
+    if match is None:  # parsed only when the key may be there in another spelling
+        return _parsed_department(path, text) if b"department" in text else None
     line = text.count(b"\n", 0, match.start()) + 1
     column = len(match.group(1).decode("utf-8", errors="replace")) + len(match.group(2)) + 1
     return match.group(3).decode("ascii"), line, column
 
 
-def _parsed_department(path: str) -> tuple[str, int, int] | None:
-    """``department`` as YAML reads it, where no line of the file is a plain
-    ``department: id`` (an anchor, an alias, a quoted key, flow style): rare, so the file
-    is parsed only then."""
-    from sopkit.format.load import load_file
+def _parsed_department(path: str, raw: bytes) -> tuple[str, int, int] | None:
+    """``department`` as YAML reads it from ``raw`` (the whole file), where no line is a
+    plain ``department: id`` (an anchor, a tag, a quoted key, the value on the next line):
+    rare, so the file is parsed only then."""
+    from sopkit.format.load import load_bytes
 
-    document = load_file(Path(path))
+    document = load_bytes(raw, path)
     if not isinstance(document, Document):
         return None
     department = document.data.get("department")
