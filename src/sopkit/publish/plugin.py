@@ -172,6 +172,7 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         from sopkit.report.validation import format_report
 
         self._close()
+        self._cleaning.clear()  # a new build: its pages, not the last build's
         handbook = self._handbook(config)
         given = self._given.result_for(handbook) if self._given is not None else None
         self._given = None  # for this build only: MkDocs keeps the plugin for the next one
@@ -314,9 +315,8 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
         self._close()
 
     def _close(self) -> None:
-        """Stop rendering ahead; pages not read yet are rendered here if asked for, pages
-        not cleaned yet are cleaned here."""
-        self._cleaning.clear()
+        """Stop rendering ahead; pages not read yet are rendered here if asked for, and a
+        page handed over for cleaning is cleaned here if it is written after all."""
         if self._site is not None:
             self._site.close()
 
