@@ -595,3 +595,20 @@ def test_a_plain_mkdocs_build_shows_the_checks_cache_warning(
     err = capsys.readouterr().err
     assert err.count(f"sopkit: warning: not using the cache folder {cache}: other users can "
                      "write to it") == 1
+
+
+def test_the_plugins_own_check_reads_mkdocs_yml_as_written(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`sopkit serve` checks the handbook again through the plugin after each save, with
+    the settings sopkit laid over mkdocs.yml (a temporary docs folder for a handbook that
+    has none, as `sopkit init` writes it): CODEOWNERS, made from mkdocs.yml's own words,
+    is still up to date, as `sopkit validate` says."""
+    from helpers.commands import scaffolded, sopkit
+
+    root = scaffolded(tmp_path / "handbook")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    assert sopkit(["codeowners", "--check"], root).returncode == 0
+    assert not (root / "docs").exists()
+    empty = tmp_path_factory.mktemp("sopkit-docs-")  # what sopkit serve gives MkDocs
+    site = mkdocs_build(root, docs_dir=str(empty), site=tmp_path / "site")
+    assert (site / "index.html").is_file()

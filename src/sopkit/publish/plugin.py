@@ -58,7 +58,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from sopkit.config import OPTIONS, Config, ConfigError, build_config
+from sopkit.config import OPTIONS, Config, ConfigError, build_config, read_mkdocs_yml
 from sopkit.publish.plan import SiteFile, full_nav, nav_paths, taken_place
 from sopkit.publish.sanitize import sanitize_html
 from sopkit.publish.titles import safe_meta, safe_nav, safe_title
@@ -214,9 +214,13 @@ class SopkitPlugin(BasePlugin[SopkitPluginConfig]):  # type: ignore[no-untyped-c
                    if key in OPTIONS and value is not None}
         language = config.theme.get("language") or "en"
         try:
+            # mkdocs.yml as written, as the command line reads it: MkDocs' loaded settings
+            # hold what sopkit laid over them (a temporary docs folder when the handbook
+            # has none), and CODEOWNERS is made from the file's own words.
+            mkdocs = read_mkdocs_yml(config_file) if config_file is not None else dict(config)
             return build_config(root, options, language=str(language),
                                 config_file=config_file, site_dir=Path(config.site_dir),
-                                mkdocs=dict(config))
+                                mkdocs=mkdocs)
         except ConfigError as error:
             raise PluginError(str(error)) from None
 
